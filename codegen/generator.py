@@ -1,0 +1,488 @@
+"""Turn a :class:`~pygenn_cl.GeNNModel` into a backend-neutral :class:`~codegen.ir.ModelIR`.
+
+For each user group this module transpiles the model's code sections into
+element-level code (one neuron, one synapse, one row) with placeholders for
+parameters and sizes, then merges groups whose code is the same.  Loop
+structure, spike emission and recording are left to each backend's templates.
+"""
+from __future__ import annotations
+
+import zlib
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+
+from pygenn_cl import types
+from pygenn_cl.enums import SynapseMatrixType
+from pygenn_cl.model_spec import ModelBase, VarSpec
+from pygenn_cl.recording import words_per_step
+from pygenn_cl.values import VarValue, param_types
+
+from .ir import ArraySpec, GroupCode, ModelIR, merge
+from .targets import CodeTarget
+from .transpiler import (Environment, ErrorContext, FunctionSpec, translate_expression,
+                         translate_statements)
+
+if TYPE_CHECKING:
+    from pygenn_cl.genn_groups import CurrentSource, NeuronGroup, SynapseGroup
+    from pygenn_cl.genn_model import GeNNModel
+
+INIT_STEP = "0xFFFFFFFFu"
+CONNECTIVITY_STEP = "0xFFFFFFFEu"
+MULTINOMIAL_STEP = "0xFFFFFFFDu"
+RNG_FUNCTIONS = ("gennrand", "gennrand_uniform", "gennrand_normal", "gennrand_exponential",
+                 "gennrand_log_normal", "gennrand_gamma", "gennrand_binomial")
+
+
+def stream_id(name: str) -> int:
+    """A stable 32-bit random stream number for a group and purpose."""
+    return zlib.crc32(name.encode())
+
+
+class Generator:
+    """Generates the IR of one model for one code target."""
+
+    def __init__(self, model: "GeNNModel", target: CodeTarget):
+        self.model = model
+        self.target = target
+        self.scalar = model._scalar
+        self.time_type = model._time_type
+        self.arrays: Dict[str, ArraySpec] = {}
+        self.error_slots: List[str] = []
+
+    # -- helpers ---------------------------------------------------------------
+    def add_array(self, name: str, ctype: types.NumericType, length: int = 0,
+                  words_per_recording_step: int = 0) -> str:
+        self.arrays[name] = ArraySpec(name, ctype, length, words_per_recording_step)
+        return name
+
+    def ctype(self, spec_type: str) -> types.NumericType:
+        return types.parse_numeric_type(spec_type, self.scalar)
+
+    def base_env(self) -> Environment:
+        env = Environment()
+        env.add_variable("dt", self.time_type, read_only=True,
+                         printed=_literal(self.model.dt, self.time_type))
+        s = "f" if self.scalar == types.Float else "d"
+        scalar = self.scalar
+        rng_specs = {
+            "gennrand": ([], types.Uint32, lambda a: "genn_rand(&_rng)"),
+            "gennrand_uniform": ([], scalar, lambda a: f"genn_uniform_{s}(&_rng)"),
+            "gennrand_normal": ([], scalar, lambda a: f"genn_normal_{s}(&_rng)"),
+            "gennrand_exponential": ([], scalar, lambda a: f"genn_exponential_{s}(&_rng)"),
+            "gennrand_log_normal": ([scalar, scalar], scalar,
+                                    lambda a: f"genn_log_normal_{s}(&_rng, {a[0][0]}, {a[1][0]})"),
+            "gennrand_gamma": ([scalar], scalar, lambda a: f"genn_gamma_{s}(&_rng, {a[0][0]})"),
+            "gennrand_binomial": ([types.Uint32, scalar], types.Uint32,
+                                  lambda a: f"genn_binomial_{s}(&_rng, {a[0][0]}, {a[1][0]})"),
+        }
+        for name, (params, returns, printer) in rng_specs.items():
+            env.add_function(name, FunctionSpec(params, returns, printer))
+        return env
+
+    def add_params(self, env: Environment, code: GroupCode, prefix: str, model: ModelBase,
+                   values: Dict[str, Any]) -> None:
+        for name, ctype in param_types(model, self.scalar).items():
+            env.add_variable(name, ctype, read_only=True,
+                             printed=code.value(prefix + name, values[name], ctype))
+
+    def add_egps(self, env: Environment, code: GroupCode, prefix: str, group, egps) -> None:
+        for name, egp in egps.items():
+            self.add_array(egp.array_name, egp.type, 0)
+            env.add_variable(name, types.PointerType(egp.type), read_only=False,
+                             printed=code.array(prefix + "egp_" + name, egp.array_name, egp.type))
+
+    def translate(self, code: str, env: Environment, owner: str, section: str, expression: bool = False):
+        context = ErrorContext(owner, section)
+        fn = translate_expression if expression else translate_statements
+        return fn(code, env, scalar=self.scalar, dialect=self.target.dialect, context=context)
+
+    @staticmethod
+    def uses_rng(*translations) -> bool:
+        return any(name in t.referenced for t in translations for name in RNG_FUNCTIONS)
+
+    @staticmethod
+    def rng_init(stream: str, element: str, step: str) -> str:
+        return (f"genn_rng_t _rng; genn_rng_init(&_rng, GENN_SEED_LO, GENN_SEED_HI, {stream}, "
+                f"(uint32_t)({element}), {step});")
+
+    # -- neuron update -----------------------------------------------------------
+    def neuron_update(self, ng: "NeuronGroup") -> GroupCode:
+        code = GroupCode(ng)
+        owner = f"{ng.model.describe()} of {ng.describe()}"
+        n = code.value("num_neurons", ng.size, types.Uint32)
+        env = Environment(self.base_env())
+        env.add_variable("id", types.Uint32, printed="id")
+        env.add_variable("num_neurons", types.Uint32, printed=n)
+        env.add_variable("t", self.time_type, printed="t")
+        regs: Dict[str, Tuple[str, types.NumericType]] = {}
+        for spec in ng.model.vars:
+            ctype = self.ctype(spec.type)
+            self.add_array(f"{ng.name}.{spec.name}", ctype, ng.size)
+            regs[spec.name] = (code.array(f"v_{spec.name}", f"{ng.name}.{spec.name}", ctype), ctype)
+            env.add_variable(spec.name, ctype, read_only=spec.read_only, printed=f"_l{spec.name}")
+        self.add_params(env, code, "p_", ng.model, ng.resolved_params())
+        self.add_egps(env, code, "", ng, ng.extra_global_params)
+        inputs = [("Isyn", self.scalar, 0.0)] + [(v.name, self.ctype(v.type), v.init_value)
+                                                for v in ng.model.additional_input_vars]
+        for name, ctype, _ in inputs:
+            env.add_variable(name, ctype, read_only=False, printed=f"_in_{name}")
+
+        pieces: List[str] = []
+        used_regs: set = set()
+        written_regs: set = set()
+        translations = []
+        for i, sg in enumerate(ng.in_syn):
+            text, t = self.postsynaptic_piece(code, env, sg, i, regs)
+            pieces.append(text)
+            translations.append(t)
+            used_regs |= {sg.psm_var_refs[n] for n in t.referenced if n in sg.psm_var_refs}
+            written_regs |= {sg.psm_var_refs[n] for n in t.assigned if n in sg.psm_var_refs}
+        for j, cs in enumerate(ng.current_sources):
+            text, t = self.current_source_piece(code, env, cs, j, regs)
+            pieces.append(text)
+            translations.append(t)
+            used_regs |= {cs.var_refs[n] for n in t.referenced if n in cs.var_refs}
+            written_regs |= {cs.var_refs[n] for n in t.assigned if n in cs.var_refs}
+        sim = self.translate(ng.model.sim_code, env, owner, "sim_code")
+        threshold = (self.translate(ng.model.threshold_condition_code, env, owner,
+                                    "threshold_condition_code", expression=True)
+                     if ng.model.threshold_condition_code.strip() else None)
+        reset = self.translate(ng.model.reset_code, env, owner, "reset_code")
+        translations += [sim, reset] + ([threshold] if threshold else [])
+        for t in [sim, reset] + ([threshold] if threshold else []):
+            used_regs |= {name for name in t.referenced if name in regs}
+            written_regs |= {name for name in t.assigned if name in regs}
+
+        code.sections["load"] = "\n".join(
+            f"{regs[v][1].name} _l{v} = {regs[v][0]}[id];" for v in regs if v in used_regs)
+        code.sections["inputs"] = "\n".join(
+            f"{ctype.name} _in_{name} = {_literal(init, ctype)};" for name, ctype, init in inputs)
+        code.sections["rng"] = self.rng_init(code.value("stream", stream_id(f"{ng.name}/update"),
+                                                        types.Uint32), "id", "(uint32_t)timestep") \
+            if self.uses_rng(*translations) else ""
+        code.sections["pre_sim"] = "\n".join(pieces)
+        code.sections["sim"] = sim.text
+        code.sections["threshold"] = threshold.text if threshold else ""
+        code.sections["reset"] = reset.text
+        code.sections["store"] = "\n".join(f"{regs[v][0]}[id] = _l{v};" for v in regs if v in written_regs)
+        code.meta["auto_refractory"] = bool(ng.model.auto_refractory_required and threshold)
+        code.meta["recording"] = bool(ng.spike_recording_enabled)
+        code.value("num_delay_slots", ng.num_delay_slots, types.Uint32)
+        self.add_array(f"{ng.name}.spkCnt", types.Uint32, ng.num_delay_slots)
+        self.add_array(f"{ng.name}.spk", types.Uint32, ng.num_delay_slots * ng.size)
+        code.array("spkCnt", f"{ng.name}.spkCnt", types.Uint32)
+        code.array("spk", f"{ng.name}.spk", types.Uint32)
+        if ng.spike_recording_enabled:
+            words = words_per_step(ng.size)
+            self.add_array(ng._record_array(), types.Uint32, words_per_recording_step=words)
+            code.array("recordSpk", ng._record_array(), types.Uint32)
+            code.value("record_words", words, types.Uint32)
+        return code
+
+    def _model_var_block(self, code: GroupCode, env: Environment, prefix: str, array_prefix: str,
+                         specs, size: int) -> Dict[str, Tuple[str, types.NumericType]]:
+        regs = {}
+        for spec in specs:
+            ctype = self.ctype(spec.type)
+            self.add_array(f"{array_prefix}{spec.name}", ctype, size)
+            regs[spec.name] = (code.array(f"{prefix}v_{spec.name}", f"{array_prefix}{spec.name}", ctype), ctype)
+            env.add_variable(spec.name, ctype, read_only=spec.read_only, printed=f"_l{prefix}{spec.name}")
+        return regs
+
+    def _wrap_piece(self, prefix: str, regs, translation, before: str = "", after: str = "") -> str:
+        used = {v for v in regs if v in translation.referenced}
+        loads = [f"{regs[v][1].name} _l{prefix}{v} = {regs[v][0]}[id];" for v in used]
+        stores = [f"{regs[v][0]}[id] = _l{prefix}{v};" for v in used if v in translation.assigned]
+        body = "\n".join([before] + loads + [translation.text] + stores + [after])
+        return "{\n" + _indent(body.strip()) + "\n}"
+
+    def _neuron_ref_env(self, env: Environment, refs: Dict[str, str], specs, regs) -> None:
+        for spec in specs:
+            var = refs[spec.name]
+            env.add_variable(spec.name, regs[var][1], read_only=spec.read_only, printed=f"_l{var}")
+
+    def postsynaptic_piece(self, code: GroupCode, neuron_env: Environment, sg: "SynapseGroup", i: int,
+                           neuron_regs) -> Tuple[str, Any]:
+        prefix = f"ps{i}_"
+        owner = f"{sg.ps_model.describe()} of {sg.describe()}"
+        env = Environment(neuron_env)
+        regs = self._model_var_block(code, env, prefix, f"{sg.name}.psm.", sg.ps_model.vars, sg.trg.size)
+        self.add_params(env, code, prefix + "p_", sg.ps_model, sg.ps_resolved_params())
+        self.add_egps(env, code, prefix, sg, sg.psm_extra_global_params)
+        self._neuron_ref_env(env, sg.psm_var_refs, sg.ps_model.neuron_var_refs, neuron_regs)
+        env.add_variable("inSyn", self.scalar, read_only=False, printed="_inSyn")
+        target = f"_in_{sg.post_target_var}"
+        env.add_function("injectCurrent", FunctionSpec([self.scalar], None,
+                                                       lambda a: f"{target} += {a[0][0]}"))
+        t = self.translate(sg.ps_model.sim_code, env, owner, "sim_code")
+        self.add_array(f"{sg.name}.outPost", self.scalar, sg.trg.size)
+        out = code.array(prefix + "outPost", f"{sg.name}.outPost", self.scalar)
+        before = f"{self.scalar.name} _inSyn = {out}[id];"
+        if sg.uses_dendritic_delay:
+            max_d = code.value(prefix + "max_dendritic_delay", sg.max_dendritic_delay_timesteps, types.Uint32)
+            self.add_array(f"{sg.name}.denDelay", self.scalar, sg.max_dendritic_delay_timesteps * sg.trg.size)
+            dd = code.array(prefix + "denDelay", f"{sg.name}.denDelay", self.scalar)
+            before += (f"\n{self.scalar.name}* _dd = &{dd}[(uint32_t)(timestep % {max_d}) * "
+                       f"@@num_neurons@@ + id];\n_inSyn += *_dd;\n*_dd = {_literal(0, self.scalar)};")
+        return self._wrap_piece(prefix, regs, t, before, f"{out}[id] = _inSyn;"), t
+
+    def current_source_piece(self, code: GroupCode, neuron_env: Environment, cs: "CurrentSource", j: int,
+                             neuron_regs) -> Tuple[str, Any]:
+        prefix = f"cs{j}_"
+        owner = f"{cs.model.describe()} of {cs.describe()}"
+        env = Environment(neuron_env)
+        regs = self._model_var_block(code, env, prefix, f"{cs.name}.", cs.model.vars, cs.target.size)
+        self.add_params(env, code, prefix + "p_", cs.model, cs.resolved_params())
+        self.add_egps(env, code, prefix, cs, cs.extra_global_params)
+        self._neuron_ref_env(env, cs.var_refs, cs.model.neuron_var_refs, neuron_regs)
+        target = f"_in_{cs.target_var}"
+        env.add_function("injectCurrent", FunctionSpec([self.scalar], None,
+                                                       lambda a: f"{target} += {a[0][0]}"))
+        t = self.translate(cs.model.injection_code, env, owner, "injection_code")
+        return self._wrap_piece(prefix, regs, t), t
+
+    # -- synapse update ------------------------------------------------------------
+    def presynaptic_update(self, sg: "SynapseGroup") -> GroupCode:
+        code = GroupCode(sg)
+        owner = f"{sg.wu_model.describe()} of {sg.describe()}"
+        env = Environment(self.base_env())
+        sparse = sg.matrix_type == SynapseMatrixType.SPARSE
+        num_pre = code.value("num_pre", sg.src.size, types.Uint32)
+        num_post = code.value("num_post", sg.trg.size, types.Uint32)
+        stride = code.value("row_stride", sg.max_connections, types.Uint32)
+        for name, printed in (("id_pre", "id_pre"), ("id_post", "id_post"), ("id_syn", "id_syn"),
+                              ("num_pre", num_pre), ("num_post", num_post)):
+            env.add_variable(name, types.Uint32, printed=printed)
+        env.add_variable("t", self.time_type, printed="t")
+        syn_size = sg.src.size * (sg.max_connections if sparse else sg.trg.size)
+        for spec in sg.wu_model.vars:
+            ctype = self.ctype(spec.type)
+            self.add_array(f"{sg.name}.{spec.name}", ctype, syn_size)
+            arr = code.array(f"v_{spec.name}", f"{sg.name}.{spec.name}", ctype)
+            env.add_variable(spec.name, ctype, read_only=spec.read_only, printed=f"{arr}[id_syn]")
+        self.add_params(env, code, "p_", sg.wu_model, sg.wu_resolved_params())
+        self.add_egps(env, code, "", sg, sg.extra_global_params)
+        for refs, specs, pop, index, key in ((sg.pre_var_refs, sg.wu_model.pre_neuron_var_refs, sg.src,
+                                              "id_pre", "pre"),
+                                             (sg.post_var_refs, sg.wu_model.post_neuron_var_refs, sg.trg,
+                                              "id_post", "post")):
+            for spec in specs:
+                var = refs[spec.name]
+                ctype = self.ctype(spec.type)
+                arr = code.array(f"{key}ref_{spec.name}", f"{pop.name}.{var}", ctype)
+                env.add_variable(spec.name, ctype, read_only=spec.read_only, printed=f"{arr}[{index}]")
+        self.add_array(f"{sg.name}.outPost", self.scalar, sg.trg.size)
+        out = code.array("outPost", f"{sg.name}.outPost", self.scalar)
+        scalar = self.scalar
+        env.add_function("addToPost", FunctionSpec(
+            [scalar], None, lambda a: self.target.accumulate(f"{out}[id_post]", a[0][0], scalar).rstrip(";")))
+        if sg.uses_dendritic_delay:
+            max_d = code.value("max_dendritic_delay", sg.max_dendritic_delay_timesteps, types.Uint32)
+            self.add_array(f"{sg.name}.denDelay", scalar, sg.max_dendritic_delay_timesteps * sg.trg.size)
+            dd = code.array("denDelay", f"{sg.name}.denDelay", scalar)
+            env.add_function("addToPostDelay", FunctionSpec(
+                [scalar, types.Uint32], None,
+                lambda a: self.target.accumulate(
+                    f"{dd}[(uint32_t)((timestep + (uint64_t)({a[1][0]})) % {max_d}) * {num_post} + id_post]",
+                    a[0][0], scalar).rstrip(";")))
+        body = self.translate(sg.wu_model.pre_spike_syn_code, env, owner, "pre_spike_syn_code")
+        code.sections["body"] = body.text
+        code.sections["rng"] = self.rng_init(code.value("stream", stream_id(f"{sg.name}/update"), types.Uint32),
+                                             "id_syn", "(uint32_t)timestep") if self.uses_rng(body) else ""
+        code.meta["sparse"] = sparse
+        code.value("delay_slots", sg.src.num_delay_slots, types.Uint32)
+        code.value("axonal_delay", sg.axonal_delay_steps, types.Uint32)
+        code.array("srcSpkCnt", f"{sg.src.name}.spkCnt", types.Uint32)
+        code.array("srcSpk", f"{sg.src.name}.spk", types.Uint32)
+        if sparse:
+            self.add_sparse_arrays(code, sg)
+        return code
+
+    def add_sparse_arrays(self, code: GroupCode, sg: "SynapseGroup") -> None:
+        self.add_array(f"{sg.name}.rowLength", types.Uint32, sg.src.size)
+        self.add_array(f"{sg.name}.ind", sg.sparse_index_type, sg.src.size * sg.max_connections)
+        code.array("rowLength", f"{sg.name}.rowLength", types.Uint32)
+        code.array("ind", f"{sg.name}.ind", sg.sparse_index_type)
+        code.meta["index_type"] = sg.sparse_index_type.name
+
+    # -- initialisation ------------------------------------------------------------
+    def var_init_blocks(self, code: GroupCode, env: Environment, owner: str, entries, element: str,
+                        index: str) -> List[str]:
+        """Blocks initialising variables from their snippets; ``entries`` = (key, array name, VarValue, type)."""
+        blocks = []
+        for key, array_name, value, ctype in entries:
+            if value.init is None or value.init.snippet.class_name == "Uninitialised":
+                continue
+            snippet = value.init.snippet
+            if snippet.extra_global_params:
+                raise NotImplementedError(f"{owner}: variable initialisation snippets with extra global "
+                                          "parameters are not supported yet")
+            venv = Environment(env)
+            venv.add_variable("value", ctype, read_only=False, printed="_value")
+            for name, ptype in param_types(snippet, self.scalar).items():
+                venv.add_variable(name, ptype, printed=code.value(f"{key}_{name}", value.params[name], ptype))
+            t = self.translate(snippet.var_init_code, venv, f"{snippet.describe()} of {owner} variable "
+                               f"'{array_name.rsplit('.', 1)[-1]}'", "var_init_code")
+            arr = code.array(key, array_name, ctype)
+            rng = self.rng_init(code.value(f"{key}_stream", stream_id(f"{array_name}/init"), types.Uint32),
+                                element, INIT_STEP) if self.uses_rng(t) else ""
+            body = "\n".join(x for x in (rng, f"{ctype.name} _value = {_literal(0, ctype)};", t.text,
+                                         f"{arr}[{index}] = _value;") if x)
+            blocks.append("{\n" + _indent(body) + "\n}")
+        return blocks
+
+    def neuron_init(self, ng: "NeuronGroup") -> Optional[GroupCode]:
+        code = GroupCode(ng)
+        env = Environment(self.base_env())
+        env.add_variable("id", types.Uint32, printed="id")
+        env.add_variable("num_neurons", types.Uint32, printed=code.value("num_neurons", ng.size, types.Uint32))
+        entries = [(f"v_{n}", v.array_name, v.init, v.type) for n, v in ng.vars.items()]
+        for sg in ng.in_syn:
+            entries += [(f"{sg.name}_psm_{n}", v.array_name, v.init, v.type) for n, v in sg.psm_vars.items()]
+        for cs in ng.current_sources:
+            entries += [(f"{cs.name}_cs_{n}", v.array_name, v.init, v.type) for n, v in cs.vars.items()]
+        blocks = self.var_init_blocks(code, env, ng.describe(), [(_key(k), a, v, t) for k, a, v, t in entries],
+                                      "id", "id")
+        if not blocks:
+            return None
+        code.sections["body"] = "\n".join(blocks)
+        return code
+
+    def synapse_env(self, code: GroupCode, sg: "SynapseGroup",
+                    indices=("id_pre", "id_post", "id_syn")) -> Environment:
+        env = Environment(self.base_env())
+        for name in indices:
+            env.add_variable(name, types.Uint32, printed=name)
+        env.add_variable("num_pre", types.Uint32, printed=code.value("num_pre", sg.src.size, types.Uint32))
+        env.add_variable("num_post", types.Uint32, printed=code.value("num_post", sg.trg.size, types.Uint32))
+        return env
+
+    def synapse_var_init(self, sg: "SynapseGroup", kind: str) -> Optional[GroupCode]:
+        code = GroupCode(sg)
+        env = self.synapse_env(code, sg)
+        entries = [(_key(f"v_{n}"), v.array_name, v.init, v.type) for n, v in sg.vars.items()]
+        blocks = self.var_init_blocks(code, env, sg.describe(), entries, "id_syn", "id_syn")
+        if not blocks:
+            return None
+        code.sections["body"] = "\n".join(blocks)
+        code.value("row_stride", sg.max_connections, types.Uint32)
+        if kind == "sparse":
+            self.add_sparse_arrays(code, sg)
+        return code
+
+    def connectivity_init(self, sg: "SynapseGroup") -> Optional[GroupCode]:
+        snippet = sg.connectivity_init.snippet
+        if snippet.class_name == "Uninitialised" and not (snippet.row_build_code or snippet.col_build_code):
+            return None
+        code = GroupCode(sg)
+        owner = f"{snippet.describe()} of {sg.describe()}"
+        by_row = bool(snippet.row_build_code)
+        env = self.synapse_env(code, sg, ("id_pre",) if by_row else ("id_post",))
+        env.add_variable("id_post_begin", types.Uint32, printed="0u")
+        env.add_variable("id_pre_begin", types.Uint32, printed="0u")
+        env.add_variable("id_thread", types.Uint32, printed="0u")
+        env.add_variable("num_threads", types.Uint32, printed="1u")
+        params = sg._conn_params()
+        for name, ptype in param_types(snippet, self.scalar).items():
+            env.add_variable(name, ptype, printed=code.value(f"c_{name}", params[name], ptype))
+        self.add_sparse_arrays(code, sg)
+        stride = code.value("row_stride", sg.max_connections, types.Uint32)
+        ind_type = sg.sparse_index_type.name
+        # addSynapse() is printed as an expression (it may appear anywhere a call may);
+        # its argument is evaluated exactly once.
+        if by_row:
+            env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
+                f"((_rl < {stride}) ? (void)(_a_ind[(uint64_t)id_pre * {stride} + _rl++] = ({ind_type})({a[0][0]})) "
+                f": (void)(_overflow = 1u))")))
+        else:
+            increment = "_a_rowLength[_pre]++" if not self.target.parallel \
+                else "genn_atomic_inc_u32(&_a_rowLength[_pre])"
+            env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
+                f"(_pre = (uint32_t)({a[0][0]}), _r = {increment}, (_r < {stride}) "
+                f"? (void)(_a_ind[(uint64_t)_pre * {stride} + _r] = ({ind_type})id_post) : (void)(_overflow = 1u))")))
+        multinomial = snippet.row_length_multinomial_param
+        if multinomial:
+            self.add_array(f"{sg.name}.preCalcRowLength", types.Uint32, sg.src.size)
+            code.array("preCalcRowLength", f"{sg.name}.preCalcRowLength", types.Uint32)
+            env.add_variable("row_length", types.Uint32, printed="_a_preCalcRowLength[id_pre]")
+            code.sections["prelude"] = self.multinomial_prelude(
+                code, code.value("c_total", params[multinomial], types.Uint32), sg)
+        section = "row_build_code" if by_row else "col_build_code"
+        t = self.translate(getattr(snippet, section), env, owner, section)
+        element = "id_pre" if by_row else "id_post"
+        code.sections["rng"] = self.rng_init(code.value("stream", stream_id(f"{sg.name}/connectivity"),
+                                                        types.Uint32), element, CONNECTIVITY_STEP) \
+            if self.uses_rng(t) else ""
+        code.sections["body"] = t.text
+        code.meta["by_row"] = by_row
+        code.meta["multinomial"] = bool(multinomial)
+        self.error_slots.append(sg.name)
+        self.add_array("errors", types.Uint32, 0)
+        code.array("errors", "errors", types.Uint32)
+        code.value("error_slot", len(self.error_slots) - 1, types.Uint32)
+        return code
+
+    def multinomial_prelude(self, code: GroupCode, total: str, sg: "SynapseGroup") -> str:
+        s = "f" if self.scalar == types.Float else "d"
+        rng = self.rng_init(code.value("multinomial_stream", stream_id(f"{sg.name}/row_lengths"),
+                                       types.Uint32), "0", MULTINOMIAL_STEP)
+        n = "@@num_pre@@"
+        return "\n".join([
+            rng,
+            f"uint32_t _remaining = {total};",
+            f"for (uint32_t _i = 0; _i < {n}; _i++) {{",
+            f"    const uint32_t _n = (_i == {n} - 1u) ? _remaining : "
+            f"genn_binomial_{s}(&_rng, _remaining, ({self.scalar.name})1 / ({self.scalar.name})({n} - _i));",
+            "    _a_preCalcRowLength[_i] = _n;",
+            "    _remaining -= _n;",
+            "}"])
+
+    # -- whole model ---------------------------------------------------------------
+    def generate(self) -> ModelIR:
+        model = self.model
+        for ng in model.neuron_populations.values():
+            self._check_no_egp_conflicts(ng)
+        neuron_update = [self.neuron_update(ng) for ng in model.neuron_populations.values()]
+        presynaptic = [self.presynaptic_update(sg) for sg in model.synapse_populations.values()]
+        neuron_init = [c for c in (self.neuron_init(ng) for ng in model.neuron_populations.values()) if c]
+        sgs = list(model.synapse_populations.values())
+        dense_init = [c for c in (self.synapse_var_init(sg, "dense") for sg in sgs
+                                  if sg.matrix_type == SynapseMatrixType.DENSE) if c]
+        conn_init = [c for c in (self.connectivity_init(sg) for sg in sgs
+                                 if sg.matrix_type == SynapseMatrixType.SPARSE) if c]
+        sparse_init = [c for c in (self.synapse_var_init(sg, "sparse") for sg in sgs
+                                   if sg.matrix_type == SynapseMatrixType.SPARSE) if c]
+        if "errors" in self.arrays:
+            self.arrays["errors"] = ArraySpec("errors", types.Uint32, len(self.error_slots))
+        kernels = {}
+        table = 0
+        for kind, codes in (("neuron_update", neuron_update), ("presynaptic_update", presynaptic),
+                            ("neuron_init", neuron_init), ("dense_init", dense_init),
+                            ("connectivity_init", conn_init), ("sparse_init", sparse_init)):
+            kernels[kind] = merge(kind, codes, table)
+            table += len(kernels[kind])
+        return ModelIR(model.name, self.scalar, self.time_type, model.dt, self.arrays, kernels, table,
+                       list(self.error_slots), model.timing_enabled)
+
+    def _check_no_egp_conflicts(self, ng: "NeuronGroup") -> None:
+        names = {v.name for v in ng.model.vars} | {p.name for p in ng.model.params}
+        clash = names & set(ng.extra_global_params)
+        if clash:
+            raise ValueError(f"{ng.describe()}: names used twice in {ng.model.describe()}: {', '.join(clash)}")
+
+
+def _key(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in text)
+
+
+def _indent(text: str, n: int = 4) -> str:
+    return "\n".join((" " * n + line) if line else line for line in text.splitlines())
+
+
+def _literal(value: Any, ctype: types.NumericType) -> str:
+    from .ir import format_literal
+    return format_literal(value, ctype)
+
+
+def generate_model(model: "GeNNModel", target: CodeTarget) -> ModelIR:
+    """Generate the backend-neutral IR of ``model`` for ``target``."""
+    return Generator(model, target).generate()

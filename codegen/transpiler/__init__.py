@@ -1,0 +1,15 @@
+"""GeNNCode transpiler: parse, type-check and print model code strings.
+
+Public interface: :func:`translate_statements`, :func:`translate_expression`,
+:class:`Environment`, :class:`FunctionSpec`, :class:`Translation`,
+:class:`CodeError`, :class:`ErrorContext` and the dialects ``C_DIALECT``,
+``OPENCL_DIALECT`` and ``CUDA_DIALECT``.
+"""
+from .dialects import C_DIALECT, CUDA_DIALECT, OPENCL_DIALECT, Dialect
+from .environment import Environment, EnvVariable, FunctionSpec
+from .errors import CodeError, ErrorContext
+from .translate import Translation, translate_expression, translate_statements
+
+__all__ = ["CodeError", "ErrorContext", "FunctionSpec", "Environment", "EnvVariable",
+           "Translation", "translate_statements", "translate_expression", "Dialect",
+           "C_DIALECT", "OPENCL_DIALECT", "CUDA_DIALECT"]

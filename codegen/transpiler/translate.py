@@ -1,0 +1,84 @@
+"""Entry points: GeNNCode source -> checked, printed target code."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Set
+
+from pygenn_cl import types
+
+from .dialects import Dialect
+from .environment import Environment
+from .errors import CodeError, ErrorContext, SourceError
+from .parser import parse_expression, parse_statements
+from .printer import Printer
+from .typechecker import TypeChecker
+
+
+@dataclass
+class Translation:
+    """Result of a translation.
+
+    Attributes
+    ----------
+    text : str
+        Generated target code.
+    type : ResolvedType or None
+        Type of a translated expression (None for statements or void).
+    referenced : set of str
+        Environment names (variables and functions) the code uses.
+    assigned : set of str
+        Environment variable names the code writes.
+    """
+
+    text: str
+    type: Optional[types.ResolvedType]
+    referenced: Set[str] = field(default_factory=set)
+    assigned: Set[str] = field(default_factory=set)
+
+
+def _run(code: str, context: ErrorContext, work: Callable[[], Translation]) -> Translation:
+    if not isinstance(code, str):
+        raise TypeError(f"code must be a string, not {type(code).__name__}")
+    try:
+        return work()
+    except SourceError as exc:
+        raise CodeError(context, exc.line, exc.column, exc.message, code) from None
+    except RecursionError:
+        raise CodeError(context, 1, 1, "code is nested too deeply", code) from None
+
+
+def translate_statements(code: str, env: Environment, *, scalar: types.NumericType,
+                         dialect: Dialect, context: ErrorContext) -> Translation:
+    """Translate a block of GeNNCode statements.
+
+    Raises
+    ------
+    CodeError
+        For syntax or type errors in ``code``.
+    """
+    def work() -> Translation:
+        stmts = parse_statements(code)
+        checker = TypeChecker(env, scalar)
+        checker.check_statements(stmts)
+        text = "\n".join(Printer(dialect).statements(stmts))
+        return Translation(text + "\n" if text else "", None,
+                           checker.referenced, checker.assigned)
+    return _run(code, context, work)
+
+
+def translate_expression(code: str, env: Environment, *, scalar: types.NumericType,
+                         dialect: Dialect, context: ErrorContext) -> Translation:
+    """Translate one GeNNCode expression (a trailing ``;`` is tolerated).
+
+    Raises
+    ------
+    CodeError
+        For syntax or type errors in ``code``.
+    """
+    def work() -> Translation:
+        expr = parse_expression(code)
+        checker = TypeChecker(env, scalar)
+        t = checker.expr(expr)
+        return Translation(Printer(dialect).expression(expr), t,
+                           checker.referenced, checker.assigned)
+    return _run(code, context, work)

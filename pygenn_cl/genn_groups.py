@@ -1,0 +1,592 @@
+"""Neuron populations, synapse groups and current sources, and their arrays."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+
+import numpy as np
+
+from . import types
+from .enums import ParallelismHint, SynapseMatrixType, VarLocation
+from .init import SparseConnectivityInit, VarReference, init_sparse_connectivity
+from .model_spec import (CurrentSourceModel, NeuronModel, PostsynapticModel, VarSpec,
+                         WeightUpdateModel)
+from .recording import SpikeRecording
+from .values import VarValue, check_names, resolve_params, resolve_var_value, resolve_vars
+
+if TYPE_CHECKING:
+    from .genn_model import GeNNModel
+
+
+class ArrayBase:
+    """An array that lives in the runtime: a host view plus push/pull."""
+
+    def __init__(self, group: "GroupBase", array_name: str, ctype: types.NumericType):
+        self.group = group
+        self.array_name = array_name
+        self.type = ctype
+        self.location = VarLocation.HOST_DEVICE
+
+    @property
+    def _runtime(self):
+        return self.group._model._require_loaded(f"{self.group.describe()}: '{self.array_name}'")
+
+    @property
+    def view(self) -> np.ndarray:
+        """Zero-copy numpy view of the host copy of the whole array."""
+        return self._runtime.view(self.array_name)
+
+    def pull_from_device(self) -> None:
+        self._runtime.pull(self.array_name)
+
+    def push_to_device(self) -> None:
+        self._runtime.push(self.array_name)
+
+
+class Variable(ArrayBase):
+    """A state variable (PyGeNN's ``pop.vars["V"]``)."""
+
+    def __init__(self, group: "GroupBase", name: str, array_name: str, ctype: types.NumericType,
+                 value: VarValue, size_fn, read_only: bool = False):
+        super().__init__(group, array_name, ctype)
+        self.name = name
+        self.init = value
+        self._size_fn = size_fn
+
+    @property
+    def values(self) -> np.ndarray:
+        """Copy of the values (for SPARSE synapse variables, in connection order)."""
+        return self.group._values_from_view(self, self.view).copy()
+
+    @values.setter
+    def values(self, vals: Any) -> None:
+        if self.group._model._runtime is None:
+            size = self._size_fn()
+            self.init = resolve_var_value(f"{self.group.describe()}: variable '{self.name}'", vals,
+                                          self.type, size, self.group._model.dt,
+                                          self.group._model._scalar)
+        else:
+            self.group._values_to_view(self, self.view, np.asarray(vals, dtype=self.type.dtype))
+
+    @property
+    def current_view(self) -> np.ndarray:
+        return self.view
+
+    @property
+    def current_values(self) -> np.ndarray:
+        return self.values
+
+    @current_values.setter
+    def current_values(self, vals: Any) -> None:
+        self.values = vals
+
+
+class ExtraGlobalParameter(ArrayBase):
+    """An extra global parameter array; set with ``set_init_values`` before ``load()``."""
+
+    def __init__(self, group: "GroupBase", name: str, array_name: str, ctype: types.NumericType):
+        super().__init__(group, array_name, ctype)
+        self.name = name
+        self.init_values: Optional[np.ndarray] = None
+
+    def set_init_values(self, values: Any) -> None:
+        arr = np.atleast_1d(np.asarray(values, dtype=self.type.dtype)).reshape(-1)
+        if self.group._model._runtime is not None:
+            raise RuntimeError(f"{self.group.describe()}: extra global parameter '{self.name}' "
+                               "can only be given initial values before load()")
+        self.init_values = arr
+
+    @property
+    def values(self) -> np.ndarray:
+        return self.view.copy()
+
+    @values.setter
+    def values(self, vals: Any) -> None:
+        self.view[:] = np.asarray(vals, dtype=self.type.dtype).reshape(-1)
+
+
+class GroupBase:
+    """Parts common to all groups: name, model, parameters, variables, EGPs."""
+
+    kind = "group"
+
+    def __init__(self, model: "GeNNModel", name: str):
+        self._model = model
+        self.name = name
+        self.vars: Dict[str, Variable] = {}
+        self.extra_global_params: Dict[str, ExtraGlobalParameter] = {}
+
+    def describe(self) -> str:
+        return f"{self.kind} '{self.name}'"
+
+    def _make_vars(self, specs, values: Dict[str, VarValue], prefix: str, size_fn) -> Dict[str, Variable]:
+        out = {}
+        for spec in specs:
+            ctype = types.parse_numeric_type(spec.type, self._model._scalar)
+            out[spec.name] = Variable(self, spec.name, f"{self.name}.{prefix}{spec.name}", ctype,
+                                      values[spec.name], size_fn, spec.read_only)
+        return out
+
+    def _make_egps(self, model, prefix: str = "") -> Dict[str, ExtraGlobalParameter]:
+        out = {}
+        for spec in model.extra_global_params:
+            ptype = types.parse_type(spec.type, self._model._scalar)
+            if not isinstance(ptype, types.PointerType):
+                raise ValueError(f"{self.describe()}: extra global parameter '{spec.name}' must have a "
+                                 "pointer type such as 'scalar*' (scalar EGPs became dynamic parameters)")
+            out[spec.name] = ExtraGlobalParameter(self, spec.name, f"{self.name}.egp.{prefix}{spec.name}",
+                                                  ptype.value_type)
+        return out
+
+    def _values_from_view(self, var: Variable, view: np.ndarray) -> np.ndarray:
+        return view
+
+    def _values_to_view(self, var: Variable, view: np.ndarray, vals: np.ndarray) -> None:
+        view[:] = vals.reshape(view.shape)
+
+    def set_param_dynamic(self, *args, **kwargs):
+        raise NotImplementedError("dynamic parameters arrive with the plasticity and custom update work")
+
+
+class NeuronGroup(GroupBase):
+    """A population of neurons (``model.add_neuron_population``)."""
+
+    kind = "neuron population"
+
+    def __init__(self, model: "GeNNModel", name: str, num_neurons: int, neuron: NeuronModel,
+                 params: Dict[str, Any], vars: Dict[str, Any]):
+        super().__init__(model, name)
+        if not isinstance(num_neurons, (int, np.integer)) or isinstance(num_neurons, bool) or num_neurons <= 0:
+            raise ValueError(f"{self.describe()}: num_neurons must be a positive integer, not {num_neurons!r}")
+        self.size = int(num_neurons)
+        self.num_neurons = self.size
+        self.model = neuron
+        owner = f"{self.describe()} ({neuron.describe()})"
+        self._param_values = dict(params)
+        self.vars = self._make_vars(neuron.vars, resolve_vars(owner, neuron.vars, vars, self.size,
+                                                              model.dt, model._scalar),
+                                    "", lambda: self.size)
+        self.extra_global_params = self._make_egps(neuron)
+        self.spike_recording_enabled = False
+        self.spike_event_recording_enabled = False
+        self.recording_zero_copy_enabled = False
+        self.in_syn: List[SynapseGroup] = []
+        self.out_syn: List[SynapseGroup] = []
+        self.current_sources: List[CurrentSource] = []
+        self._recording = SpikeRecording(self)
+        resolve_params(owner, neuron, self._param_values, model.dt, model._scalar)
+
+    @property
+    def model_vars(self):
+        return self.model.vars
+
+    @property
+    def params(self) -> Dict[str, Any]:
+        return dict(self._param_values)
+
+    def resolved_params(self) -> Dict[str, Any]:
+        return resolve_params(f"{self.describe()} ({self.model.describe()})", self.model,
+                              self._param_values, self._model.dt, self._model._scalar)
+
+    @property
+    def num_delay_slots(self) -> int:
+        return 1 + max([sg.axonal_delay_steps for sg in self.out_syn], default=0)
+
+    @property
+    def spike_recording_data(self) -> List[Tuple[np.ndarray, np.ndarray]]:
+        """Recorded spikes: a list with one ``(times, ids)`` per batch."""
+        return self._recording.data()
+
+    def _record_array(self) -> str:
+        return f"{self.name}.recordSpk"
+
+
+class CurrentSource(GroupBase):
+    """A current source injecting into a neuron population (``model.add_current_source``)."""
+
+    kind = "current source"
+    is_current_source = True
+
+    def __init__(self, model: "GeNNModel", name: str, cs_model: CurrentSourceModel, pop: NeuronGroup,
+                 params: Dict[str, Any], vars: Dict[str, Any], var_refs: Dict[str, Any]):
+        super().__init__(model, name)
+        if not isinstance(pop, NeuronGroup):
+            raise TypeError(f"{self.describe()}: target must be a neuron population, not {pop!r}")
+        self.model = cs_model
+        self.target = pop
+        self.target_var = "Isyn"
+        owner = f"{self.describe()} ({cs_model.describe()})"
+        self._param_values = dict(params)
+        resolve_params(owner, cs_model, self._param_values, model.dt, model._scalar)
+        self.vars = self._make_vars(cs_model.vars, resolve_vars(owner, cs_model.vars, vars, pop.size,
+                                                                model.dt, model._scalar),
+                                    "", lambda: pop.size)
+        self.extra_global_params = self._make_egps(cs_model)
+        self.var_refs = resolve_neuron_var_refs(owner, cs_model.neuron_var_refs, var_refs, pop)
+        self.size = pop.size
+
+    @property
+    def model_vars(self):
+        return self.model.vars
+
+    def resolved_params(self) -> Dict[str, Any]:
+        return resolve_params(self.describe(), self.model, self._param_values, self._model.dt,
+                              self._model._scalar)
+
+
+def resolve_neuron_var_refs(owner: str, specs, given: Dict[str, Any], pop: NeuronGroup) -> Dict[str, str]:
+    """Map each neuron variable reference of a model to a variable of ``pop``.
+
+    A reference the user did not give is bound to the variable of the same
+    name (or with a ``_pre``/``_post`` suffix removed) if ``pop`` has one.
+    """
+    extra = [n for n in given if n not in [s.name for s in specs]]
+    if extra:
+        raise ValueError(f"{owner}: unknown variable reference(s) {', '.join(extra)}")
+    out = {}
+    pop_vars = {v.name: v for v in pop.model.vars}
+    for spec in specs:
+        ref = given.get(spec.name)
+        if ref is None:
+            for candidate in (spec.name, spec.name.rsplit("_", 1)[0]):
+                if candidate in pop_vars:
+                    out[spec.name] = candidate
+                    break
+            else:
+                raise ValueError(f"{owner}: variable reference '{spec.name}' was not given and "
+                                 f"{pop.describe()} has no variable of that name; pass "
+                                 f"create_var_ref(pop, \"...\")")
+            continue
+        if not isinstance(ref, VarReference) or ref.kind != "neuron":
+            raise ValueError(f"{owner}: variable reference '{spec.name}' must be create_var_ref() "
+                             f"of a variable of {pop.describe()}")
+        if ref.group is not pop:
+            raise ValueError(f"{owner}: variable reference '{spec.name}' points to {ref.group.describe()}, "
+                             f"but must point to {pop.describe()}")
+        out[spec.name] = ref.var_name
+    for spec in specs:
+        want = types.parse_numeric_type(spec.type, pop._model._scalar)
+        have = types.parse_numeric_type(pop_vars[out[spec.name]].type, pop._model._scalar)
+        if want != have:
+            raise ValueError(f"{owner}: variable reference '{spec.name}' has type {want.name} but "
+                             f"{pop.describe()}'s '{out[spec.name]}' is {have.name}")
+    return out
+
+
+class SynapseGroup(GroupBase):
+    """A projection between two populations (``model.add_synapse_population``)."""
+
+    kind = "synapse population"
+
+    def __init__(self, model: "GeNNModel", name: str, matrix_type, source: NeuronGroup,
+                 target: NeuronGroup, wu_init, ps_init, connectivity_init):
+        super().__init__(model, name)
+        self.matrix_type = SynapseMatrixType.resolve(matrix_type)
+        for role, pop in (("source", source), ("target", target)):
+            if not isinstance(pop, NeuronGroup):
+                raise TypeError(f"{self.describe()}: {role} must be a neuron population object, not {pop!r}")
+        self.src = source
+        self.trg = target
+        self.wu_model: WeightUpdateModel = wu_init.snippet
+        self.ps_model: PostsynapticModel = ps_init.snippet
+        owner = self.describe()
+        wu_owner = f"{owner} ({self.wu_model.describe()})"
+        ps_owner = f"{owner} ({self.ps_model.describe()})"
+        self._wu_param_values = dict(wu_init.params)
+        self._ps_param_values = dict(ps_init.params)
+        resolve_params(wu_owner, self.wu_model, self._wu_param_values, model.dt, model._scalar)
+        resolve_params(ps_owner, self.ps_model, self._ps_param_values, model.dt, model._scalar)
+        self._check_supported(wu_init)
+
+        if self.matrix_type == SynapseMatrixType.DENSE:
+            if connectivity_init is not None:
+                raise ValueError(f"{owner}: DENSE connectivity takes no connectivity initialiser")
+            self.connectivity_init: Optional[SparseConnectivityInit] = None
+        else:
+            self.connectivity_init = connectivity_init or init_sparse_connectivity("Uninitialised")
+            if not isinstance(self.connectivity_init, SparseConnectivityInit):
+                raise TypeError(f"{owner}: connectivity_init must come from init_sparse_connectivity()")
+            snippet = self.connectivity_init.snippet
+            resolve_params(f"{owner} ({snippet.describe()})", snippet, self.connectivity_init.params,
+                           model.dt, model._scalar)
+        self._sparse_pre: Optional[np.ndarray] = None
+        self._sparse_post: Optional[np.ndarray] = None
+        self._user_order: Optional[np.ndarray] = None
+
+        syn_size = (lambda: self.src.size * self.trg.size) if self.matrix_type == SynapseMatrixType.DENSE \
+            else (lambda: self._num_user_synapses())
+        self.vars = self._make_vars(self.wu_model.vars,
+                                    resolve_vars(wu_owner, self.wu_model.vars, wu_init.vars,
+                                                 None, model.dt, model._scalar), "", syn_size)
+        for var in self.vars.values():
+            self._check_syn_array_size(var.name, var.init)
+        self.psm_vars = self._make_vars(self.ps_model.vars,
+                                        resolve_vars(ps_owner, self.ps_model.vars, ps_init.vars,
+                                                     target.size, model.dt, model._scalar),
+                                        "psm.", lambda: self.trg.size)
+        self.extra_global_params = self._make_egps(self.wu_model)
+        self.psm_extra_global_params = self._make_egps(self.ps_model, "psm.")
+        self.pre_var_refs = resolve_neuron_var_refs(wu_owner, self.wu_model.pre_neuron_var_refs,
+                                                    wu_init.pre_var_refs, source)
+        self.post_var_refs = resolve_neuron_var_refs(wu_owner, self.wu_model.post_neuron_var_refs,
+                                                     wu_init.post_var_refs, target)
+        self.psm_var_refs = resolve_neuron_var_refs(ps_owner, self.ps_model.neuron_var_refs,
+                                                    ps_init.var_refs, target)
+        self._axonal_delay_steps = 0
+        self._max_dendritic_delay_timesteps = 1
+        self._post_target_var = "Isyn"
+        self._narrow_sparse_ind_enabled = model.default_narrow_sparse_ind_enabled
+        self._max_connections: Optional[int] = None
+        self._max_source_connections: Optional[int] = None
+        self.parallelism_hint = ParallelismHint.POSTSYNAPTIC
+        self.num_threads_per_spike = 1
+        self.output_location = VarLocation.HOST_DEVICE
+        self.sparse_connectivity_location = model.default_sparse_connectivity_location
+        source.out_syn.append(self)
+        target.in_syn.append(self)
+
+    # -- checks --------------------------------------------------------------
+    def _check_supported(self, wu_init) -> None:
+        wu = self.wu_model
+        later = [s for s in ("pre_event_syn_code", "post_event_syn_code", "post_spike_syn_code",
+                             "synapse_dynamics_code", "pre_spike_code", "post_spike_code",
+                             "pre_dynamics_code", "post_dynamics_code") if getattr(wu, s)]
+        if later or wu.pre_vars or wu.post_vars or wu.psm_var_refs:
+            what = ", ".join(later + (["pre/post weight update variables"] if wu.pre_vars or wu.post_vars
+                                      else []) + (["psm_var_refs"] if wu.psm_var_refs else []))
+            raise NotImplementedError(f"{self.describe()} ({wu.describe()}) uses {what}: spike-like "
+                                      "events and learning sections arrive with the plasticity work; "
+                                      "this version runs pre_spike_syn_code only")
+
+    def _check_syn_array_size(self, name: str, value: VarValue) -> None:
+        if value.array is None:
+            return
+        if self.matrix_type == SynapseMatrixType.DENSE:
+            need = self.src.size * self.trg.size
+            if value.array.size != need:
+                raise ValueError(f"{self.describe()}: variable '{name}' has {value.array.size} values "
+                                 f"but DENSE connectivity {self.src.size}x{self.trg.size} needs {need}")
+        elif self.connectivity_init.snippet.class_name != "Uninitialised":
+            raise ValueError(f"{self.describe()}: variable '{name}' was given an array, but connectivity "
+                             "is built by a snippet so the number of synapses is unknown before load(); "
+                             "use init_var(...) or set_sparse_connections()")
+
+    def _num_user_synapses(self) -> Optional[int]:
+        return None if self._sparse_pre is None else int(self._sparse_pre.size)
+
+    # -- properties (settable before build) ----------------------------------
+    def _before_build(self, what: str) -> None:
+        if self._model._built:
+            raise RuntimeError(f"{self.describe()}: {what} must be set before build()")
+
+    @property
+    def axonal_delay_steps(self) -> int:
+        return self._axonal_delay_steps
+
+    @axonal_delay_steps.setter
+    def axonal_delay_steps(self, value: int) -> None:
+        self._before_build("axonal_delay_steps")
+        if int(value) != value or value < 0:
+            raise ValueError(f"{self.describe()}: axonal_delay_steps must be a non-negative integer")
+        if value > 0 and self.pre_var_refs:
+            raise NotImplementedError(f"{self.describe()}: presynaptic variable references with an axonal "
+                                      "delay need delayed neuron variables, which are not supported yet")
+        self._axonal_delay_steps = int(value)
+
+    @property
+    def max_dendritic_delay_timesteps(self) -> int:
+        return self._max_dendritic_delay_timesteps
+
+    @max_dendritic_delay_timesteps.setter
+    def max_dendritic_delay_timesteps(self, value: int) -> None:
+        self._before_build("max_dendritic_delay_timesteps")
+        if int(value) != value or value < 1:
+            raise ValueError(f"{self.describe()}: max_dendritic_delay_timesteps must be a positive integer")
+        self._max_dendritic_delay_timesteps = int(value)
+
+    @property
+    def post_target_var(self) -> str:
+        return self._post_target_var
+
+    @post_target_var.setter
+    def post_target_var(self, name: str) -> None:
+        self._before_build("post_target_var")
+        allowed = ["Isyn"] + [v.name for v in self.trg.model.additional_input_vars]
+        if name not in allowed:
+            raise ValueError(f"{self.describe()}: post_target_var '{name}' is not an input variable of "
+                             f"{self.trg.describe()}; choose one of {', '.join(allowed)}")
+        self._post_target_var = name
+
+    @property
+    def narrow_sparse_ind_enabled(self) -> bool:
+        return self._narrow_sparse_ind_enabled
+
+    @narrow_sparse_ind_enabled.setter
+    def narrow_sparse_ind_enabled(self, value: bool) -> None:
+        self._before_build("narrow_sparse_ind_enabled")
+        self._narrow_sparse_ind_enabled = bool(value)
+
+    @property
+    def uses_dendritic_delay(self) -> bool:
+        return "addToPostDelay" in self.wu_model.pre_spike_syn_code
+
+    @property
+    def sparse_index_type(self) -> types.NumericType:
+        if self._narrow_sparse_ind_enabled and self.trg.size <= 65536:
+            return types.Uint16
+        return types.Uint32
+
+    def _conn_params(self) -> Dict[str, Any]:
+        snippet = self.connectivity_init.snippet
+        return resolve_params(self.describe(), snippet, self.connectivity_init.params,
+                              self._model.dt, self._model._scalar)
+
+    @property
+    def max_connections(self) -> int:
+        """Maximum row length of SPARSE connectivity (computed from the snippet; may be raised)."""
+        if self.matrix_type == SynapseMatrixType.DENSE:
+            return self.trg.size
+        if self._max_connections is not None:
+            return self._max_connections
+        if self._sparse_pre is not None:
+            counts = np.bincount(self._sparse_pre, minlength=self.src.size)
+            return max(int(counts.max(initial=0)), 1)
+        func = self.connectivity_init.snippet.calc_max_row_len_func
+        if func is None:
+            return self.trg.size
+        return max(1, min(int(func(self.src.size, self.trg.size, self._conn_params())), self.trg.size)) \
+            if self.connectivity_init.snippet.row_length_multinomial_param is None \
+            else max(1, int(func(self.src.size, self.trg.size, self._conn_params())))
+
+    @max_connections.setter
+    def max_connections(self, value: int) -> None:
+        self._before_build("max_connections")
+        if int(value) != value or value < 1:
+            raise ValueError(f"{self.describe()}: max_connections must be a positive integer")
+        self._max_connections = int(value)
+
+    @property
+    def max_source_connections(self) -> int:
+        if self._max_source_connections is not None:
+            return self._max_source_connections
+        func = None if self.connectivity_init is None else self.connectivity_init.snippet.calc_max_col_len_func
+        if func is None:
+            return self.src.size
+        return max(1, int(func(self.src.size, self.trg.size, self._conn_params())))
+
+    @max_source_connections.setter
+    def max_source_connections(self, value: int) -> None:
+        self._before_build("max_source_connections")
+        self._max_source_connections = int(value)
+
+    # -- parameters ----------------------------------------------------------
+    def wu_resolved_params(self) -> Dict[str, Any]:
+        return resolve_params(self.describe(), self.wu_model, self._wu_param_values,
+                              self._model.dt, self._model._scalar)
+
+    def ps_resolved_params(self) -> Dict[str, Any]:
+        return resolve_params(self.describe(), self.ps_model, self._ps_param_values,
+                              self._model.dt, self._model._scalar)
+
+    @property
+    def wu_model_vars(self):
+        return self.wu_model.vars
+
+    @property
+    def psm_model_vars(self):
+        return self.ps_model.vars
+
+    @property
+    def wu_pre_model_vars(self):
+        return self.wu_model.pre_vars
+
+    @property
+    def wu_post_model_vars(self):
+        return self.wu_model.post_vars
+
+    # -- sparse connectivity -------------------------------------------------
+    def set_sparse_connections(self, pre_indices, post_indices) -> None:
+        """Give SPARSE connectivity explicitly (before ``load()``), one entry per synapse."""
+        if self.matrix_type != SynapseMatrixType.SPARSE:
+            raise ValueError(f"{self.describe()}: set_sparse_connections needs SPARSE connectivity")
+        pre = np.asarray(pre_indices).reshape(-1)
+        post = np.asarray(post_indices).reshape(-1)
+        if pre.size != post.size:
+            raise ValueError(f"{self.describe()}: {pre.size} presynaptic but {post.size} postsynaptic indices")
+        for what, arr, n in (("presynaptic", pre, self.src.size), ("postsynaptic", post, self.trg.size)):
+            if arr.size and (not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0 or arr.max() >= n):
+                raise ValueError(f"{self.describe()}: {what} indices must be integers in [0, {n})")
+        if self._model._runtime is not None:
+            self._model._runtime.set_connectivity(self, pre, post)
+            return
+        if self.connectivity_init.snippet.class_name != "Uninitialised":
+            raise ValueError(f"{self.describe()}: connectivity is built by "
+                             f"{self.connectivity_init.snippet.describe()}; set_sparse_connections "
+                             "needs init_sparse_connectivity('Uninitialised') or none")
+        counts = np.bincount(pre, minlength=self.src.size) if pre.size else np.zeros(self.src.size, int)
+        if self._max_connections is not None and counts.max(initial=0) > self._max_connections:
+            row = int(np.argmax(counts))
+            raise ValueError(f"{self.describe()}: row {row} has {counts[row]} synapses, more than "
+                             f"max_connections = {self._max_connections}")
+        self._user_order = np.argsort(pre, kind="stable")
+        self._sparse_pre = pre.astype(np.int64)
+        self._sparse_post = post.astype(np.int64)
+
+    def pull_connectivity_from_device(self) -> None:
+        rt = self._model._require_loaded(self.describe())
+        rt.pull(f"{self.name}.rowLength")
+        rt.pull(f"{self.name}.ind")
+
+    def push_connectivity_to_device(self) -> None:
+        rt = self._model._require_loaded(self.describe())
+        rt.push(f"{self.name}.rowLength")
+        rt.push(f"{self.name}.ind")
+
+    def _row_lengths_and_ind(self) -> Tuple[np.ndarray, np.ndarray]:
+        rt = self._model._require_loaded(self.describe())
+        row_length = rt.view(f"{self.name}.rowLength")
+        ind = rt.view(f"{self.name}.ind").reshape(self.src.size, -1)
+        return row_length, ind
+
+    def _synapse_mask(self) -> np.ndarray:
+        row_length, ind = self._row_lengths_and_ind()
+        return np.arange(ind.shape[1])[None, :] < row_length[:, None]
+
+    def get_sparse_pre_inds(self) -> np.ndarray:
+        """Presynaptic index of every synapse, in connection order."""
+        if self.matrix_type == SynapseMatrixType.DENSE:
+            return np.repeat(np.arange(self.src.size), self.trg.size)
+        row_length, _ = self._row_lengths_and_ind()
+        pre = np.repeat(np.arange(self.src.size), row_length)
+        return self._to_user_order(pre)
+
+    def get_sparse_post_inds(self) -> np.ndarray:
+        """Postsynaptic index of every synapse, in connection order."""
+        if self.matrix_type == SynapseMatrixType.DENSE:
+            return np.tile(np.arange(self.trg.size), self.src.size)
+        _, ind = self._row_lengths_and_ind()
+        return self._to_user_order(ind[self._synapse_mask()].astype(np.int64))
+
+    def _to_user_order(self, row_major: np.ndarray) -> np.ndarray:
+        if self._user_order is None or self._user_order.size != row_major.size:
+            return row_major
+        out = np.empty_like(row_major)
+        out[self._user_order] = row_major
+        return out
+
+    def _values_from_view(self, var: Variable, view: np.ndarray) -> np.ndarray:
+        if self.matrix_type == SynapseMatrixType.DENSE or var.name not in self.vars \
+                or self.vars[var.name] is not var:
+            return view
+        return self._to_user_order(view.reshape(self.src.size, -1)[self._synapse_mask()])
+
+    def _values_to_view(self, var: Variable, view: np.ndarray, vals: np.ndarray) -> None:
+        if self.matrix_type == SynapseMatrixType.DENSE or self.vars.get(var.name) is not var:
+            view[:] = vals.reshape(view.shape)
+            return
+        mask = self._synapse_mask()
+        if vals.size != int(mask.sum()):
+            raise ValueError(f"{self.describe()}: variable '{var.name}' needs {int(mask.sum())} values, "
+                             f"got {vals.size}")
+        row_major = vals if self._user_order is None or self._user_order.size != vals.size \
+            else vals[self._user_order]
+        view.reshape(self.src.size, -1)[mask] = row_major

@@ -1,0 +1,309 @@
+"""``GeNNModel``: PyGeNN 5's model object."""
+from __future__ import annotations
+
+import os
+import random
+import re
+from typing import Any, Dict, Optional
+
+from . import types
+from .backends import create_backend
+from .enums import VarLocation
+from .genn_groups import CurrentSource, ExtraGlobalParameter, NeuronGroup, SynapseGroup
+from .init import PostsynapticInit, WeightUpdateInit, resolve_model
+from .model_spec import CurrentSourceModel, NeuronModel
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class GeNNModel:
+    """A spiking network model: add populations, ``build()``, ``load()``, ``step_time()``.
+
+    Parameters
+    ----------
+    precision : str
+        ``"float"`` or ``"double"``: the type of ``scalar``.
+    model_name : str
+        Name of the model (a C identifier); generated code goes into
+        ``<path_to_model>/<model_name>_CODE``.
+    backend : str or None
+        ``"single_threaded_cpu"`` (and, when available, ``"opencl"`` or
+        ``"cuda"``); None picks the best available.
+    time_precision : str or None
+        Type of ``t`` and ``dt``; defaults to ``precision``.
+    **preferences
+        Backend preferences, e.g. ``optimize_code=False``; unknown names raise ValueError.
+    """
+
+    def __init__(self, precision: str = "float", model_name: str = "GeNNModel", backend: Optional[str] = None,
+                 time_precision: Optional[str] = None, genn_log_level=None, code_gen_log_level=None,
+                 transpiler_log_level=None, runtime_log_level=None, backend_log_level=None,
+                 **preferences: Any):
+        if not isinstance(model_name, str) or not _NAME.fullmatch(model_name):
+            raise ValueError(f"model_name must be a C identifier, not {model_name!r}")
+        self.name = model_name
+        self.model_name = model_name
+        self._scalar = types.precision_type(precision)
+        self._time_type = types.precision_type(time_precision or precision)
+        self.precision = self._scalar
+        self.time_precision = self._time_type
+        self._backend = create_backend(backend, preferences)
+        self._dt = 0.1
+        self.seed = 0
+        self._effective_seed = 0
+        self.timing_enabled = False
+        self.default_var_location = VarLocation.HOST_DEVICE
+        self.default_sparse_connectivity_location = VarLocation.HOST_DEVICE
+        self.default_narrow_sparse_ind_enabled = False
+        self.fuse_postsynaptic_models = False
+        self.fuse_pre_post_weight_update_models = False
+        self.neuron_populations: Dict[str, NeuronGroup] = {}
+        self.synapse_populations: Dict[str, SynapseGroup] = {}
+        self.current_sources: Dict[str, CurrentSource] = {}
+        self._built = False
+        self._ir = None
+        self._artifact = None
+        self._runtime = None
+        self._stepper = None
+        self._num_recording_timesteps: Optional[int] = None
+
+    # -- properties ------------------------------------------------------------
+    @property
+    def backend_name(self) -> str:
+        return self._backend.name
+
+    @property
+    def dt(self) -> float:
+        return self._dt
+
+    @dt.setter
+    def dt(self, value: float) -> None:
+        if self._built:
+            raise RuntimeError("dt must be set before build()")
+        if not isinstance(value, (int, float)) or not value > 0:
+            raise ValueError(f"dt must be a positive number of milliseconds, not {value!r}")
+        self._dt = float(value)
+
+    @property
+    def dT(self) -> float:
+        return self.dt
+
+    @dT.setter
+    def dT(self, value: float) -> None:
+        self.dt = value
+
+    @property
+    def batch_size(self) -> int:
+        return 1
+
+    @batch_size.setter
+    def batch_size(self, value: int) -> None:
+        if value != 1:
+            raise NotImplementedError("batch_size other than 1 is not supported yet (batching is planned)")
+
+    @property
+    def timestep(self) -> int:
+        return 0 if self._stepper is None else int(self._stepper.timestep)
+
+    @timestep.setter
+    def timestep(self, value: int) -> None:
+        self._require_loaded("timestep")
+        self._stepper.timestep = int(value)
+
+    @property
+    def t(self) -> float:
+        return self.timestep * self._dt
+
+    @property
+    def num_neurons(self) -> int:
+        return sum(p.size for p in self.neuron_populations.values())
+
+    # -- building the network --------------------------------------------------
+    def _check_new_name(self, name: str) -> None:
+        if self._built:
+            raise RuntimeError("groups must be added before build()")
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            raise ValueError(f"group name must be a C identifier (letters, digits, _), not {name!r}")
+        if name in self.neuron_populations or name in self.synapse_populations or name in self.current_sources:
+            raise ValueError(f"a group called '{name}' already exists")
+
+    def add_neuron_population(self, pop_name: str, num_neurons: int, neuron, params: Optional[Dict] = None,
+                              vars: Optional[Dict] = None) -> NeuronGroup:
+        """Add a population of ``num_neurons`` neurons of a built-in (by name) or custom model."""
+        from . import neuron_models
+        self._check_new_name(pop_name)
+        model = resolve_model(neuron, neuron_models, NeuronModel, "neuron model")
+        pop = NeuronGroup(self, pop_name, num_neurons, model, params or {}, vars or {})
+        self.neuron_populations[pop_name] = pop
+        return pop
+
+    def add_synapse_population(self, pop_name: str, matrix_type, source: NeuronGroup, target: NeuronGroup,
+                               weight_update_init: WeightUpdateInit, postsynaptic_init: PostsynapticInit,
+                               connectivity_init=None) -> SynapseGroup:
+        """Connect ``source`` to ``target`` (PyGeNN 5 signature)."""
+        self._check_new_name(pop_name)
+        if not isinstance(weight_update_init, WeightUpdateInit):
+            raise TypeError(f"synapse population '{pop_name}': weight_update_init must come from "
+                            "init_weight_update(...)")
+        if not isinstance(postsynaptic_init, PostsynapticInit):
+            raise TypeError(f"synapse population '{pop_name}': postsynaptic_init must come from "
+                            "init_postsynaptic(...)")
+        for pop in (source, target):
+            if isinstance(pop, NeuronGroup) and pop._model is not self:
+                raise ValueError(f"synapse population '{pop_name}': {pop.describe()} belongs to another model")
+        sg = SynapseGroup(self, pop_name, matrix_type, source, target, weight_update_init, postsynaptic_init,
+                          connectivity_init)
+        self.synapse_populations[pop_name] = sg
+        return sg
+
+    def add_current_source(self, cs_name: str, current_source_model, pop: NeuronGroup,
+                           params: Optional[Dict] = None, vars: Optional[Dict] = None,
+                           var_refs: Optional[Dict] = None) -> CurrentSource:
+        """Inject current into ``pop`` with a built-in (by name) or custom current source model."""
+        from . import current_source_models
+        self._check_new_name(cs_name)
+        model = resolve_model(current_source_model, current_source_models, CurrentSourceModel,
+                              "current source model")
+        cs = CurrentSource(self, cs_name, model, pop, params or {}, vars or {}, var_refs or {})
+        pop.current_sources.append(cs)
+        self.current_sources[cs_name] = cs
+        return cs
+
+    def _extra_global_params_by_array(self) -> Dict[str, ExtraGlobalParameter]:
+        out = {}
+        groups = list(self.neuron_populations.values()) + list(self.synapse_populations.values()) \
+            + list(self.current_sources.values())
+        for g in groups:
+            for egp in g.extra_global_params.values():
+                out[egp.array_name] = egp
+            for egp in getattr(g, "psm_extra_global_params", {}).values():
+                out[egp.array_name] = egp
+        return out
+
+    # -- lifecycle -------------------------------------------------------------
+    def build(self, path_to_model: str = "./", always_rebuild: bool = False, never_rebuild: bool = False) -> None:
+        """Generate and compile the model (an unchanged model reuses the cached library)."""
+        from pygenn_cl.codegen.generator import generate_model
+        if not self.neuron_populations:
+            raise ValueError("the model has no neuron populations")
+        if self._runtime is not None:
+            self.unload()
+        self._ir = generate_model(self, self._backend.target)
+        sources = self._backend.generate_source(self._ir)
+        build_dir = os.path.join(path_to_model, f"{self.name}_CODE")
+        self._artifact = self._backend.build(sources, build_dir, always_rebuild, never_rebuild)
+        self._built = True
+
+    def load(self, num_recording_timesteps: Optional[int] = None) -> None:
+        """Allocate memory, initialise the model and make it ready to step."""
+        if not self._built:
+            raise RuntimeError("build() the model before load()")
+        recording = [p.name for p in self.neuron_populations.values() if p.spike_recording_enabled]
+        if recording and num_recording_timesteps is None:
+            raise ValueError(f"spike recording is enabled on {', '.join(recording)}: pass "
+                             "num_recording_timesteps to load()")
+        if num_recording_timesteps is not None and (int(num_recording_timesteps) != num_recording_timesteps
+                                                    or num_recording_timesteps < 1):
+            raise ValueError("num_recording_timesteps must be a positive integer")
+        if self._runtime is not None:
+            self.unload()
+        self._num_recording_timesteps = num_recording_timesteps
+        self._effective_seed = int(self.seed) if self.seed else random.SystemRandom().getrandbits(63) + 1
+        runtime, stepper = self._backend.load(self, self._ir, self._artifact, num_recording_timesteps)
+        self._runtime, self._stepper = runtime, stepper
+        try:
+            self._initialise(runtime, stepper)
+        except Exception:
+            self.unload()
+            raise
+        # The hot path: model.step_time() is the runtime's C-level method itself.
+        self.step_time = stepper.step_time
+        for pop in self.neuron_populations.values():
+            pop._recording.last_pull_timestep = 0
+            pop._recording.pulled_at = 0
+
+    def _initialise(self, runtime, stepper) -> None:
+        for sg in self.synapse_populations.values():
+            if sg._sparse_pre is not None:
+                runtime.set_connectivity(sg, sg._sparse_pre, sg._sparse_post)
+        stepper.initialize()
+        runtime.check_errors()
+        groups = list(self.neuron_populations.values()) + list(self.synapse_populations.values()) \
+            + list(self.current_sources.values())
+        for group in groups:
+            for var in list(group.vars.values()) + list(getattr(group, "psm_vars", {}).values()):
+                if var.init.array is not None:
+                    if isinstance(group, SynapseGroup) and var in group.vars.values():
+                        runtime.pull(f"{group.name}.rowLength") if runtime.has_array(f"{group.name}.rowLength") else None
+                    group._values_to_view(var, runtime.view(var.array_name), var.init.array)
+                    runtime.push(var.array_name)
+        stepper.initialize_sparse()
+
+    def unload(self) -> None:
+        """Free the model's memory; ``load()`` may be called again."""
+        if "step_time" in self.__dict__:
+            del self.step_time
+        if self._stepper is not None:
+            self._stepper.close()
+        self._runtime = None
+        self._stepper = None
+
+    def _require_loaded(self, what: str):
+        if self._runtime is None:
+            raise RuntimeError(f"{what}: the model is not loaded; call build() and load() first")
+        return self._runtime
+
+    # -- simulation ------------------------------------------------------------
+    def step_time(self) -> None:
+        """Advance the model by one step of ``dt`` (replaced by the runtime's C method on load)."""
+        self._require_loaded("step_time")
+
+    def run_steps(self, num_steps: int, progress: bool = False) -> None:
+        """Advance ``num_steps`` steps in one call (a pygenn_cl extension).
+
+        The loop runs in C with the GIL released; with ``progress=True`` a
+        tqdm progress bar is shown.
+        """
+        self._require_loaded("run_steps")
+        if num_steps < 0:
+            raise ValueError("num_steps must not be negative")
+        if not progress:
+            self._stepper.run_steps(int(num_steps))
+            return
+        from tqdm.auto import tqdm
+        with tqdm(total=int(num_steps), unit="step", desc=self.name) as bar:
+            self._stepper.run_steps(int(num_steps), bar.update)
+
+    def pull_recording_buffers_from_device(self) -> None:
+        """Download every population's spike recording buffer (one transfer each)."""
+        runtime = self._require_loaded("pull_recording_buffers_from_device")
+        timestep = self.timestep
+        for pop in self.neuron_populations.values():
+            if pop.spike_recording_enabled:
+                runtime.pull(pop._record_array())
+                pop._recording.mark_pulled(timestep)
+
+    def custom_update(self, name: str) -> None:
+        raise NotImplementedError("custom updates arrive with the plasticity and custom update work")
+
+    # -- timing ----------------------------------------------------------------
+    def _timer(self, name: str) -> float:
+        if not self.timing_enabled:
+            raise RuntimeError("set timing_enabled = True before build() to measure kernel times")
+        return self._require_loaded(name).timers()[name]
+
+    @property
+    def neuron_update_time(self) -> float:
+        return self._timer("neuron_update")
+
+    @property
+    def presynaptic_update_time(self) -> float:
+        return self._timer("presynaptic_update")
+
+    @property
+    def init_time(self) -> float:
+        return self._timer("init")
+
+    @property
+    def init_sparse_time(self) -> float:
+        return self._timer("init_sparse")

@@ -1,0 +1,153 @@
+"""Built-in sparse connectivity initialisation snippets
+(PyGeNN 5 ``init_sparse_connectivity_snippets``).
+
+Row build code runs once per presynaptic neuron ``id_pre`` and calls
+``addSynapse(j)`` for each postsynaptic target; column build code runs once
+per postsynaptic neuron ``id_post`` and calls ``addSynapse(i)`` with
+presynaptic sources.  The maximum row and column lengths are chosen, as in
+PyGeNN, so that all rows (columns) fit with probability 0.9999.
+"""
+from __future__ import annotations
+
+from math import log
+import typing
+
+from .model_spec import SparseConnectInitSnippet, create_sparse_connect_init_snippet
+from .stats import binomial_inverse_cdf
+
+_QUANTILE = 0.9999
+
+
+def _max_len(n_trials: int, prob: float, num_rows: int) -> int:
+    """Length that ``num_rows`` independent Binomial(n_trials, prob) lengths all fit in
+    with probability 0.9999."""
+    num_rows = int(num_rows)
+    if num_rows <= 0 or n_trials <= 0:
+        return 0
+    return binomial_inverse_cdf(_QUANTILE ** (1.0 / num_rows), int(n_trials), min(max(float(prob), 0.0), 1.0))
+
+
+def _prob_log_recip(pars: typing.Mapping[str, typing.Any], dt: float) -> float:
+    prob = float(pars["prob"])
+    if prob >= 1.0:
+        return 0.0           # every skip is zero: connect to every target
+    if prob <= 0.0:
+        return -1e30         # every skip is huge: connect to nothing
+    return 1.0 / log(1.0 - prob)
+
+
+# Geometric skipping (Devroye's inversion): the gap to the next connection is
+# floor(log(u) / log(1 - p)).  The skip is compared with the remaining targets
+# while still a real number, so a huge skip never overflows the int.
+_FIXED_PROB_ROW = (
+    "int prevJ = -1;\n"
+    "while (true) {\n"
+    "    const scalar skip = log(gennrand_uniform()) * probLogRecip;\n"
+    "    if (skip >= (scalar)num_post - (scalar)(prevJ + 1)) {\n"
+    "        break;\n"
+    "    }\n"
+    "    prevJ += 1 + (int)skip;\n"
+    "{ADD}"
+    "}\n")
+
+
+def Uninitialised() -> SparseConnectInitSnippet:
+    """No initialisation: connections are set from Python (``set_sparse_connections``)."""
+    return create_sparse_connect_init_snippet("Uninitialised")
+
+
+def OneToOne() -> SparseConnectInitSnippet:
+    """Presynaptic neuron ``i`` connects to postsynaptic neuron ``i``."""
+    return create_sparse_connect_init_snippet(
+        "OneToOne",
+        row_build_code="addSynapse(id_pre + id_post_begin);\n",
+        calc_max_row_len_func=lambda num_pre, num_post, pars: 1,
+        calc_max_col_len_func=lambda num_pre, num_post, pars: 1)
+
+
+def FixedProbability() -> SparseConnectInitSnippet:
+    """Each pair is connected independently with probability ``prob``."""
+    return create_sparse_connect_init_snippet(
+        "FixedProbability",
+        params=["prob"],
+        derived_params=[("probLogRecip", _prob_log_recip)],
+        row_build_code=_FIXED_PROB_ROW.replace(
+            "{ADD}", "    addSynapse(prevJ + id_post_begin);\n"),
+        calc_max_row_len_func=lambda num_pre, num_post, pars: _max_len(num_post, pars["prob"], num_pre),
+        calc_max_col_len_func=lambda num_pre, num_post, pars: _max_len(num_pre, pars["prob"], num_post))
+
+
+def FixedProbabilityNoAutapse() -> SparseConnectInitSnippet:
+    """Like :func:`FixedProbability` but neuron ``i`` never connects to ``i``
+    (for connections from a population to itself)."""
+    return create_sparse_connect_init_snippet(
+        "FixedProbabilityNoAutapse",
+        params=["prob"],
+        derived_params=[("probLogRecip", _prob_log_recip)],
+        row_build_code=_FIXED_PROB_ROW.replace(
+            "{ADD}",
+            "    if (prevJ != (int)id_pre) {\n"
+            "        addSynapse(prevJ + id_post_begin);\n"
+            "    }\n"),
+        calc_max_row_len_func=lambda num_pre, num_post, pars: _max_len(num_post, pars["prob"], num_pre),
+        calc_max_col_len_func=lambda num_pre, num_post, pars: _max_len(num_pre, pars["prob"], num_post))
+
+
+def _sorted_with_replacement_row(count: str) -> str:
+    """Row code adding ``count`` targets drawn uniformly with replacement, in
+    ascending order: successive minima of the remaining uniforms, each the
+    first order statistic Beta(1, c) of ``c`` uniforms on what is left of [0, 1)."""
+    return (
+        "scalar x = 0.0;\n"
+        f"for (unsigned int c = {count}; c != 0; c--) {{\n"
+        "    x += (1.0 - x) * (1.0 - pow(gennrand_uniform(), 1.0 / (scalar)c));\n"
+        "    unsigned int postIdx = (unsigned int)(x * (scalar)num_post);\n"
+        "    postIdx = (postIdx < num_post) ? postIdx : (num_post - 1);\n"
+        "    addSynapse(postIdx + id_post_begin);\n"
+        "}\n")
+
+
+def FixedNumberPostWithReplacement() -> SparseConnectInitSnippet:
+    """Each presynaptic neuron makes ``num`` connections to targets drawn with replacement."""
+    return create_sparse_connect_init_snippet(
+        "FixedNumberPostWithReplacement",
+        params=[("num", "unsigned int")],
+        row_build_code=_sorted_with_replacement_row("num"),
+        calc_max_row_len_func=lambda num_pre, num_post, pars: int(pars["num"]),
+        calc_max_col_len_func=lambda num_pre, num_post, pars: _max_len(
+            int(num_pre) * int(pars["num"]), 1.0 / int(num_post) if num_post else 0.0, num_post))
+
+
+def FixedNumberTotalWithReplacement() -> SparseConnectInitSnippet:
+    """``num`` connections in total, each between a pair drawn uniformly with replacement.
+
+    The row lengths are a multinomial draw made by the generated code before
+    rows are built (``row_length_multinomial_param``); each row then draws
+    ``row_length`` sorted targets.
+    """
+    snippet = create_sparse_connect_init_snippet(
+        "FixedNumberTotalWithReplacement",
+        params=[("num", "unsigned int")],
+        row_build_code=_sorted_with_replacement_row("row_length"),
+        calc_max_row_len_func=lambda num_pre, num_post, pars: _max_len(
+            int(pars["num"]), 1.0 / int(num_pre) if num_pre else 0.0, num_pre),
+        calc_max_col_len_func=lambda num_pre, num_post, pars: _max_len(
+            int(pars["num"]), 1.0 / int(num_post) if num_post else 0.0, num_post))
+    snippet.row_length_multinomial_param = "num"
+    return snippet
+
+
+def FixedNumberPreWithReplacement() -> SparseConnectInitSnippet:
+    """Each postsynaptic neuron receives ``num`` connections from sources drawn with replacement."""
+    return create_sparse_connect_init_snippet(
+        "FixedNumberPreWithReplacement",
+        params=[("num", "unsigned int")],
+        col_build_code=(
+            "for (unsigned int c = 0; c < num; c++) {\n"
+            "    unsigned int preIdx = (unsigned int)(gennrand_uniform() * (scalar)num_pre);\n"
+            "    preIdx = (preIdx < num_pre) ? preIdx : (num_pre - 1);\n"
+            "    addSynapse(preIdx + id_pre_begin);\n"
+            "}\n"),
+        calc_max_row_len_func=lambda num_pre, num_post, pars: _max_len(
+            int(pars["num"]) * int(num_post), 1.0 / int(num_pre) if num_pre else 0.0, num_pre),
+        calc_max_col_len_func=lambda num_pre, num_post, pars: int(pars["num"]))

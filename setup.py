@@ -1,0 +1,30 @@
+"""Build script: the pure-Python package, ``codegen/`` installed as ``pygenn_cl.codegen``,
+the Mako templates as package data, and the Cython runtime extension."""
+import re
+
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+with open("pygenn_cl/__init__.py") as f:
+    version = re.search(r'__version__ = "([^"]+)"', f.read()).group(1)
+
+setup(
+    name="pygenn_cl",
+    version=version,
+    description="PyGeNN-compatible spiking neural network simulator generating OpenCL, CUDA and C code",
+    long_description=open("README.md").read(),
+    long_description_content_type="text/markdown",
+    python_requires=">=3.9",
+    packages=["pygenn_cl", "pygenn_cl.backends", "pygenn_cl.codegen", "pygenn_cl.codegen.transpiler"],
+    package_dir={"pygenn_cl": "pygenn_cl", "pygenn_cl.codegen": "codegen"},
+    package_data={"pygenn_cl.codegen": ["templates/*.mako", "templates/*/*.mako"]},
+    ext_modules=cythonize([Extension("pygenn_cl._runtime", ["pygenn_cl/_runtime.pyx"])],
+                          compiler_directives={"language_level": "3"}),
+    install_requires=["numpy", "mako", "platformdirs", "tqdm"],
+    extras_require={
+        "opencl": ["pyopencl", "pocl-binary-distribution"],
+        "cuda": ["pycuda"],
+        "test": ["pytest", "scipy"],
+        "examples": ["matplotlib"],
+    },
+)
