@@ -93,7 +93,12 @@ class Generator:
     def translate(self, code: str, env: Environment, owner: str, section: str, expression: bool = False):
         context = ErrorContext(owner, section)
         fn = translate_expression if expression else translate_statements
-        return fn(code, env, scalar=self.scalar, dialect=self.target.dialect, context=context)
+        result = fn(code, env, scalar=self.scalar, dialect=self.target.dialect, context=context)
+        if not expression and result.text.strip():
+            # Marks where user code starts, so compiler errors can name its origin.
+            model = owner.split(" of ")[0].replace("*/", "")
+            result.text = f"/* user code: {model}, {section} */\n" + result.text
+        return result
 
     @staticmethod
     def uses_rng(*translations) -> bool:
@@ -166,9 +171,10 @@ class Generator:
         code.sections["store"] = "\n".join(f"{regs[v][0]}[id] = _l{v};" for v in regs if v in written_regs)
         code.meta["auto_refractory"] = bool(ng.model.auto_refractory_required and threshold)
         code.meta["recording"] = bool(ng.spike_recording_enabled)
-        code.value("num_delay_slots", ng.num_delay_slots, types.Uint32)
-        self.add_array(f"{ng.name}.spkCnt", types.Uint32, ng.num_delay_slots)
-        self.add_array(f"{ng.name}.spk", types.Uint32, ng.num_delay_slots * ng.size)
+        slots = self.target.delay_slots(ng.max_axonal_delay)
+        code.value("num_delay_slots", slots, types.Uint32)
+        self.add_array(f"{ng.name}.spkCnt", types.Uint32, slots)
+        self.add_array(f"{ng.name}.spk", types.Uint32, slots * ng.size)
         code.array("spkCnt", f"{ng.name}.spkCnt", types.Uint32)
         code.array("spk", f"{ng.name}.spk", types.Uint32)
         if ng.spike_recording_enabled:
@@ -273,8 +279,16 @@ class Generator:
         self.add_array(f"{sg.name}.outPost", self.scalar, sg.trg.size)
         out = code.array("outPost", f"{sg.name}.outPost", self.scalar)
         scalar = self.scalar
+        strategy = self.strategy(sg)
+        code.meta["strategy"] = strategy
+        # With one thread per postsynaptic neuron, input is summed in a register (no atomics).
+        exclusive = strategy == "dense_post"
+        post_target = "_lacc" if exclusive and self.target.parallel else f"{out}[id_post]"
         env.add_function("addToPost", FunctionSpec(
-            [scalar], None, lambda a: self.target.accumulate(f"{out}[id_post]", a[0][0], scalar).rstrip(";")))
+            [scalar], None,
+            lambda a: self.target.accumulate(post_target, a[0][0], scalar, exclusive).rstrip(";")))
+        if strategy.endswith("_pre"):
+            code.value("threads_per_spike", max(1, int(sg.num_threads_per_spike)), types.Uint32)
         if sg.uses_dendritic_delay:
             max_d = code.value("max_dendritic_delay", sg.max_dendritic_delay_timesteps, types.Uint32)
             self.add_array(f"{sg.name}.denDelay", scalar, sg.max_dendritic_delay_timesteps * sg.trg.size)
@@ -283,19 +297,30 @@ class Generator:
                 [scalar, types.Uint32], None,
                 lambda a: self.target.accumulate(
                     f"{dd}[(uint32_t)((timestep + (uint64_t)({a[1][0]})) % {max_d}) * {num_post} + id_post]",
-                    a[0][0], scalar).rstrip(";")))
+                    a[0][0], scalar, exclusive).rstrip(";")))
         body = self.translate(sg.wu_model.pre_spike_syn_code, env, owner, "pre_spike_syn_code")
         code.sections["body"] = body.text
         code.sections["rng"] = self.rng_init(code.value("stream", stream_id(f"{sg.name}/update"), types.Uint32),
                                              "id_syn", "(uint32_t)timestep") if self.uses_rng(body) else ""
         code.meta["sparse"] = sparse
-        code.value("delay_slots", sg.src.num_delay_slots, types.Uint32)
+        code.value("delay_slots", self.target.delay_slots(sg.src.max_axonal_delay), types.Uint32)
         code.value("axonal_delay", sg.axonal_delay_steps, types.Uint32)
         code.array("srcSpkCnt", f"{sg.src.name}.spkCnt", types.Uint32)
         code.array("srcSpk", f"{sg.src.name}.spk", types.Uint32)
         if sparse:
             self.add_sparse_arrays(code, sg)
         return code
+
+    def strategy(self, sg: "SynapseGroup") -> str:
+        """How spikes of ``sg`` are propagated on SIMT targets.
+
+        ``dense_post``: a thread per postsynaptic neuron loops over spikes;
+        ``sparse_post``: a thread per row position loops over spikes;
+        ``*_pre``: ``num_threads_per_spike`` threads per spike loop over its row.
+        """
+        from pygenn_cl.enums import ParallelismHint
+        kind = "sparse" if sg.matrix_type == SynapseMatrixType.SPARSE else "dense"
+        return f"{kind}_pre" if sg.parallelism_hint == ParallelismHint.PRESYNAPTIC else f"{kind}_post"
 
     def add_sparse_arrays(self, code: GroupCode, sg: "SynapseGroup") -> None:
         self.add_array(f"{sg.name}.rowLength", types.Uint32, sg.src.size)

@@ -26,9 +26,17 @@ class CodeTarget:
     dialect: Any
     parallel: bool
 
-    def accumulate(self, lvalue: str, value: str, ctype: types.NumericType) -> str:
-        """Statement adding ``value`` to ``lvalue``."""
-        if not self.parallel:
+    def delay_slots(self, max_axonal_delay: int) -> int:
+        """Spike queue slots of a population whose outgoing delays are at most ``max_axonal_delay``.
+
+        SIMT kernels zero the next step's spike count during the neuron
+        update, so they need one slot more than the sequential C loops.
+        """
+        return max_axonal_delay + (2 if self.parallel else 1)
+
+    def accumulate(self, lvalue: str, value: str, ctype: types.NumericType, exclusive: bool = False) -> str:
+        """Statement adding ``value`` to ``lvalue``; ``exclusive`` if no other thread can touch it."""
+        if not self.parallel or exclusive:
             return f"{lvalue} += {value};"
         suffix = "f" if ctype == types.Float else "d"
         return f"genn_atomic_add_{suffix}(&{lvalue}, {value});"

@@ -83,11 +83,18 @@ def _explain_compiler_error(stderr: str, source: str, src_path: str) -> str:
         return f"the C compiler failed on the generated code ({src_path}):\n{stderr.strip()[:2000]}"
     line_no, col, message = int(match.group(1)), int(match.group(2)), match.group(3)
     generated = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
-    origin = ""
-    for back in range(line_no - 1, -1, -1):
-        if lines[back].startswith("/* ") and ("Neuron update" in lines[back] or "propagation" in lines[back]):
-            origin = lines[back].strip("/* ")
-            break
+    origin = code_origin(lines, line_no)
     return (f"the generated C code failed to compile (this is a pygenn_cl bug, please report it): "
             f"{message}\n  {src_path}:{line_no}:{col}" + (f" in {origin}" if origin else "") +
             f"\n    {generated.strip()}")
+
+
+def code_origin(lines: List[str], line_no: int) -> str:
+    """The model and code section a generated line came from, if it is user code."""
+    for back in range(min(line_no, len(lines)) - 1, -1, -1):
+        text = lines[back].strip()
+        if text.startswith("/* user code: "):
+            return text[len("/* user code: "):-2].strip()
+        if text == "}" and not lines[back].startswith(" " * 12):
+            break
+    return ""

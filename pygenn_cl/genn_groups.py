@@ -188,8 +188,8 @@ class NeuronGroup(GroupBase):
                               self._param_values, self._model.dt, self._model._scalar)
 
     @property
-    def num_delay_slots(self) -> int:
-        return 1 + max([sg.axonal_delay_steps for sg in self.out_syn], default=0)
+    def max_axonal_delay(self) -> int:
+        return max([sg.axonal_delay_steps for sg in self.out_syn], default=0)
 
     @property
     def spike_recording_data(self) -> List[Tuple[np.ndarray, np.ndarray]]:

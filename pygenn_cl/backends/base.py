@@ -54,5 +54,10 @@ class Backend(abc.ABC):
         ``initialize()``, ``initialize_sparse()`` and a ``timestep`` attribute.
         """
 
+    @classmethod
+    def list_devices(cls) -> list:
+        """Human-readable lines describing the devices this backend can use."""
+        return []
+
     def describe_device(self) -> str:
         return self.name

@@ -82,6 +82,22 @@ class SingleThreadedCPUBackend(Backend):
         stepper = SharedLibraryModel(artifact, memory_holder["m"].address)
         return runtime, stepper
 
+    @classmethod
+    def list_devices(cls) -> list:
+        return [_cpu_name()]
+
     def describe_device(self) -> str:
-        import platform
-        return f"single-threaded C on {platform.processor() or platform.machine()}"
+        return _cpu_name()
+
+
+def _cpu_name() -> str:
+    import platform
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return "one thread of " + line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "one thread of " + (platform.processor() or platform.machine())
+

@@ -1,0 +1,91 @@
+"""The same models on every available backend give the same results."""
+import numpy as np
+import pytest
+
+import helpers as h
+from conftest import _available_backends, build_load
+from pygenn_cl_lazy import pg
+
+BACKENDS = _available_backends()
+pytestmark = pytest.mark.skipif(len(BACKENDS) < 2, reason="needs at least two backends")
+
+
+def _deterministic_network(backend, path):
+    """SSA input -> LIF (user sparse weights, ExpCurr) -> LIF (dense, delayed DeltaCurr); no RNG."""
+    from pygenn_cl import GeNNModel
+    dt, n_steps = 0.1, 500
+    rng = np.random.default_rng(0)
+    model = GeNNModel("double", "xnet", backend=backend)
+    model.dt = dt
+    spikes = [sorted(rng.choice(n_steps, size=20, replace=False).tolist()) for _ in range(40)]
+    src = h.spike_source_array(model, "src", spikes, dt)
+    a = model.add_neuron_population("a", 50, "LIF", dict(h.LIF_PARAMS, Ioffset=0.5),
+                                    {"V": rng.uniform(-70, -56, 50), "RefracTime": 0.0})
+    b = model.add_neuron_population("b", 30, "LIF", dict(h.LIF_PARAMS, Ioffset=0.7),
+                                    {"V": -65.0, "RefracTime": 0.0})
+    mask = rng.random((40, 50)) < 0.3
+    pre, post = np.nonzero(mask)
+    sg = model.add_synapse_population("in", "SPARSE", src, a,
+                                      pg.init_weight_update("StaticPulse", {}, {"g": rng.uniform(0, 3, len(pre))}),
+                                      pg.init_postsynaptic("ExpCurr", {"tau": 5.0}))
+    sg.set_sparse_connections(pre, post)
+    sg2 = model.add_synapse_population("ab", "DENSE", a, b,
+                                       pg.init_weight_update("StaticPulse", {}, {"g": rng.uniform(0, 4, 50 * 30)}),
+                                       pg.init_postsynaptic("DeltaCurr"))
+    sg2.axonal_delay_steps = 2
+    a.spike_recording_enabled = True
+    b.spike_recording_enabled = True
+    build_load(model, path, n_rec=n_steps)
+    va, vb = h.run_and_trace(model, n_steps, [a.vars["V"], b.vars["V"]])
+    model.pull_recording_buffers_from_device()
+    out = (va, vb, h.sorted_spikes(*a.spike_recording_data[0], dt), h.sorted_spikes(*b.spike_recording_data[0], dt))
+    model.unload()
+    return out
+
+
+def test_deterministic_network_agrees(tmp_path):
+    results = {b: _deterministic_network(b, tmp_path / b) for b in BACKENDS}
+    ref_b = BACKENDS[0]
+    ref = results[ref_b]
+    assert len(ref[2]) > 50 and len(ref[3]) > 10
+    for b in BACKENDS[1:]:
+        got = results[b]
+        np.testing.assert_array_equal(got[2], ref[2], err_msg=f"{b} vs {ref_b}: spikes of a")
+        np.testing.assert_array_equal(got[3], ref[3], err_msg=f"{b} vs {ref_b}: spikes of b")
+        np.testing.assert_allclose(got[0], ref[0], atol=1e-6)
+        np.testing.assert_allclose(got[1], ref[1], atol=1e-6)
+
+
+def _random_model(backend, path):
+    from pygenn_cl import GeNNModel
+    model = GeNNModel("float", "xrand", backend=backend)
+    model.seed = 5
+    pop = model.add_neuron_population("pop", 5000, h.recorder_model(), {},
+                                      {"Irec": pg.init_var("Normal", {"mean": 1.0, "sd": 2.0})})
+    poi = model.add_neuron_population("poi", 500, "Poisson", {"rate": 50.0}, {"timeStepToSpike": 0.0})
+    poi.spike_recording_enabled = True
+    sg = model.add_synapse_population("syn", "SPARSE", poi, pop,
+                                      pg.init_weight_update("StaticPulseConstantWeight", {"g": 1.0}),
+                                      pg.init_postsynaptic("DeltaCurr"),
+                                      pg.init_sparse_connectivity("FixedProbability", {"prob": 0.02}))
+    build_load(model, path, n_rec=2000)
+    x = h.pull(pop.vars["Irec"])
+    sg.pull_connectivity_from_device()
+    n_syn = len(sg.get_sparse_pre_inds())
+    model.run_steps(2000)
+    model.pull_recording_buffers_from_device()
+    n_spk = len(poi.spike_recording_data[0][0])
+    model.unload()
+    return x, n_syn, n_spk
+
+
+def test_random_statistics_agree(tmp_path):
+    """RNG streams may differ between backends; the statistics must not."""
+    from scipy import stats
+    res = {b: _random_model(b, tmp_path / b) for b in BACKENDS}
+    ref = res[BACKENDS[0]]
+    for b in BACKENDS[1:]:
+        x, n_syn, n_spk = res[b]
+        assert stats.ks_2samp(x, ref[0]).pvalue > 1e-4
+        assert abs(n_syn - ref[1]) < 6 * np.sqrt(2 * 500 * 5000 * 0.02)
+        assert abs(n_spk - ref[2]) < 6 * np.sqrt(2 * 500 * 50 * 0.2)
