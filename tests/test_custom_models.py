@@ -95,6 +95,7 @@ def test_custom_connectivity_snippet(make_model, tmp_path):
                                       pg.init_weight_update("StaticPulseConstantWeight", {"g": 1.5}),
                                       pg.init_postsynaptic("DeltaCurr"),
                                       pg.init_sparse_connectivity(ring, {"n": 3}))
+    sg.narrow_sparse_ind_enabled = True
     build_load(model, tmp_path)
     sg.pull_connectivity_from_device()
     got = set(zip(np.asarray(sg.get_sparse_pre_inds()).tolist(), np.asarray(sg.get_sparse_post_inds()).tolist()))
@@ -135,3 +136,62 @@ def test_custom_weight_update_with_pre_var_ref_and_custom_psm(make_model, tmp_pa
     ref = np.zeros((n_steps, 2))
     ref[4] = 0.5 * 3.0 * (np.array([1.0, 2.0, 4.0]) @ g)
     np.testing.assert_allclose(tr, ref, atol=1e-5)
+
+
+def test_legacy_dollar_syntax_is_upgraded(make_model, tmp_path):
+    with pytest.warns(FutureWarning):
+        old = pg.create_neuron_model("Old", params=["inc"], vars=[("V", "scalar")], sim_code="$(V) += $(inc);")
+    model = make_model("legacy")
+    pop = model.add_neuron_population("pop", 2, old, {"inc": 0.25}, {"V": np.array([0.0, 1.0])})
+    build_load(model, tmp_path)
+    model.run_steps(4)
+    np.testing.assert_allclose(h.pull(pop.vars["V"]), [1.0, 2.0])
+
+
+def test_unload_reload_and_views(make_model, tmp_path):
+    """load() after unload() starts again from the initial values; view/values/current_values agree."""
+    counter = pg.create_neuron_model("Counter", vars=[("x", "scalar")], sim_code="x += 1.0;")
+    model = make_model("reload")
+    pop = model.add_neuron_population("pop", 3, counter, {}, {"x": np.array([0.0, 10.0, 20.0])})
+    model.build(path_to_model=str(tmp_path), always_rebuild=True)
+    model.load()
+    model.run_steps(5)
+    var = pop.vars["x"]
+    var.pull_from_device()
+    assert isinstance(var.view, np.ndarray)
+    np.testing.assert_allclose(var.view, [5.0, 15.0, 25.0])
+    np.testing.assert_allclose(var.values, [5.0, 15.0, 25.0])
+    np.testing.assert_allclose(var.current_values, [5.0, 15.0, 25.0])
+    copy = var.values
+    copy[0] = -1.0                  # values is a copy
+    var.pull_from_device()
+    assert var.values[0] == 5.0
+    model.unload()
+    model.build(path_to_model=str(tmp_path))   # unchanged model: reuses the build
+    model.load()
+    assert model.timestep == 0
+    np.testing.assert_allclose(h.pull(var), [0.0, 10.0, 20.0])
+    model.step_time()
+    np.testing.assert_allclose(h.pull(var), [1.0, 11.0, 21.0])
+
+
+def test_spike_source_array_exact_times_double(make_model, tmp_path):
+    """With t == timestep * dt, a spike time of exactly k * dt fires in step k."""
+    dt = 0.1
+    model = make_model("ssa_exact", "double")
+    steps = [[1, 3, 7, 10, 29, 30], [0, 13, 49]]
+    start, end, times = [], [], []
+    for s in steps:
+        start.append(len(times))
+        times += [k * dt for k in s]
+        end.append(len(times))
+    pop = model.add_neuron_population("ssa", 2, "SpikeSourceArray", {},
+                                      {"startSpike": np.array(start, np.uint32), "endSpike": np.array(end, np.uint32)})
+    pop.extra_global_params["spikeTimes"].set_init_values(np.array(times))
+    pop.spike_recording_enabled = True
+    build_load(model, tmp_path, n_rec=50)
+    model.run_steps(50)
+    model.pull_recording_buffers_from_device()
+    got = h.sorted_spikes(*pop.spike_recording_data[0], dt)
+    exp = np.array(sorted((k, i) for i, s in enumerate(steps) for k in s))
+    np.testing.assert_array_equal(got, exp)

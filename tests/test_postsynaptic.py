@@ -104,3 +104,27 @@ def test_expcurr_drives_lif(make_model, tmp_path):
     ref_v, _, _ = h.lif_reference(p, -70.0, n_steps, dt, isyn=isyn)
     assert ref_v.max() > -60.0  # the input has a visible effect
     np.testing.assert_allclose(tr[:, 0], ref_v, atol=1e-9)
+
+
+def test_static_graded(make_model, tmp_path):
+    """StaticGraded: while V_pre > Epre, each step delivers max(0, g tanh((V_pre - Epre)/Vslope) dt).
+    An event detected in step k (on V after that step's update) is delivered in step k + 1."""
+    dt, n_steps = 0.1, 6
+    const_v = pg.create_neuron_model("ConstV", vars=[("V", "scalar")])
+    model = make_model("graded", "double")
+    v_pre = np.array([-60.0, -45.0, -35.0, -20.0])
+    pre = model.add_neuron_population("pre", 4, const_v, {}, {"V": v_pre})
+    rec = model.add_neuron_population("rec", 2, h.recorder_model(), {}, {"Irec": 0.0})
+    g = np.array([[1.0, 2.0], [1.0, 2.0], [0.5, 0.0], [3.0, 1.0]])
+    epre, vslope = -50.0, 10.0
+    model.add_synapse_population("syn", "DENSE", pre, rec,
+                                 pg.init_weight_update("StaticGraded", {"Epre": epre, "Vslope": vslope},
+                                                       {"g": g.ravel()},
+                                                       pre_var_refs={"V_pre": pg.create_var_ref(pre, "V")}),
+                                 pg.init_postsynaptic("DeltaCurr"))
+    build_load(model, tmp_path)
+    tr = h.run_and_trace(model, n_steps, [rec.vars["Irec"]])[0]
+    active = v_pre > epre
+    per_step = (np.maximum(0.0, g * np.tanh((v_pre - epre) / vslope)[:, None] * dt) * active[:, None]).sum(0)
+    np.testing.assert_allclose(tr[0], 0.0, atol=1e-12)
+    np.testing.assert_allclose(tr[1:], np.tile(per_step, (n_steps - 1, 1)), rtol=1e-9)
