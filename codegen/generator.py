@@ -227,8 +227,8 @@ class Generator:
             max_d = code.value(prefix + "max_dendritic_delay", sg.max_dendritic_delay_timesteps, types.Uint32)
             self.add_array(f"{sg.name}.denDelay", self.scalar, sg.max_dendritic_delay_timesteps * sg.trg.size)
             dd = code.array(prefix + "denDelay", f"{sg.name}.denDelay", self.scalar)
-            before += (f"\n{self.scalar.name}* _dd = &{dd}[(uint32_t)(timestep % {max_d}) * "
-                       f"@@num_neurons@@ + id];\n_inSyn += *_dd;\n*_dd = {_literal(0, self.scalar)};")
+            before += (f"\nconst uint32_t _dd = (uint32_t)(timestep % {max_d}) * @@num_neurons@@ + id;"
+                       f"\n_inSyn += {dd}[_dd];\n{dd}[_dd] = {_literal(0, self.scalar)};")
         return self._wrap_piece(prefix, regs, t, before, f"{out}[id] = _inSyn;"), t
 
     def current_source_piece(self, code: GroupCode, neuron_env: Environment, cs: "CurrentSource", j: int,

@@ -78,7 +78,7 @@ def compile_shared_library(source: str, flags: List[str], build_dir: str, name: 
 def _explain_compiler_error(stderr: str, source: str, src_path: str) -> str:
     """Summarise a compiler failure: the first error and the generated line it points at."""
     lines = source.splitlines()
-    match = re.search(r":(\d+):(\d+): error: (.*)", stderr)
+    match = re.search(r":(\d+):(\d+):(?: error:)? (.*)", stderr)
     if not match:
         return f"the C compiler failed on the generated code ({src_path}):\n{stderr.strip()[:2000]}"
     line_no, col, message = int(match.group(1)), int(match.group(2)), match.group(3)

@@ -221,6 +221,7 @@ class GeNNModel:
         for pop in self.neuron_populations.values():
             pop._recording.last_pull_timestep = 0
             pop._recording.pulled_at = 0
+            pop._recording._decoded = None
 
     def _initialise(self, runtime, stepper) -> None:
         for sg in self.synapse_populations.values():
@@ -238,6 +239,11 @@ class GeNNModel:
                     group._values_to_view(var, runtime.view(var.array_name), var.init.array)
                     runtime.push(var.array_name)
         stepper.initialize_sparse()
+        # As PyGeNN does: connectivity built on the device is brought to the host, so that
+        # SPARSE variable values can be given in connection order.
+        for sg in self.synapse_populations.values():
+            if runtime.has_array(f"{sg.name}.rowLength"):
+                sg.pull_connectivity_from_device()
 
     def unload(self) -> None:
         """Free the model's memory; ``load()`` may be called again."""
@@ -290,7 +296,9 @@ class GeNNModel:
     def _timer(self, name: str) -> float:
         if not self.timing_enabled:
             raise RuntimeError("set timing_enabled = True before build() to measure kernel times")
-        return self._require_loaded(name).timers()[name]
+        self._require_loaded(name)
+        timers = getattr(self._stepper, "timers", None)
+        return (timers() if timers is not None else self._runtime.timers())[name]
 
     @property
     def neuron_update_time(self) -> float:

@@ -44,13 +44,17 @@ def decode_bitfield(buffer: np.ndarray, num_neurons: int, timestep: int,
     words = words_per_step(num_neurons)
     rows = buffer.reshape(num_recording_timesteps, words)
     num_steps = min(timestep, num_recording_timesteps)
-    first_step = timestep - num_steps
-    steps = np.arange(first_step, timestep)
+    steps = np.arange(timestep - num_steps, timestep)
     ordered = rows[steps % num_recording_timesteps]
-    bits = np.unpackbits(ordered.view(np.uint8), axis=1, bitorder="little")[:, :num_neurons]
-    step_idx, ids = np.nonzero(bits)
-    times = (steps[step_idx] * dt).astype(np.float64)
-    return times, ids.astype(np.int64)
+    # Spikes are sparse: unpack only the non-zero words.
+    step_idx, word_idx = np.nonzero(ordered)
+    values = np.ascontiguousarray(ordered[step_idx, word_idx], dtype="<u4")
+    bits = np.unpackbits(values.view(np.uint8).reshape(-1, 4), axis=1, bitorder="little")
+    spike_idx, bit = np.nonzero(bits)
+    ids = word_idx[spike_idx].astype(np.int64) * 32 + bit
+    times = steps[step_idx[spike_idx]] * dt
+    keep = ids < num_neurons
+    return times[keep].astype(np.float64), ids[keep]
 
 
 class SpikeRecording:
@@ -60,6 +64,7 @@ class SpikeRecording:
         self.pop = pop
         self.pulled_at = 0
         self.last_pull_timestep = 0
+        self._decoded = None
 
     def mark_pulled(self, timestep: int) -> None:
         model = self.pop._model
@@ -71,6 +76,7 @@ class SpikeRecording:
                           stacklevel=3)
         self.last_pull_timestep = timestep
         self.pulled_at = timestep
+        self._decoded = None
 
     def data(self) -> List[Tuple[np.ndarray, np.ndarray]]:
         pop = self.pop
@@ -79,5 +85,8 @@ class SpikeRecording:
             raise RuntimeError(f"{pop.describe()}: spike recording is not enabled; set "
                                "spike_recording_enabled = True before build()")
         runtime = model._require_loaded(pop.describe())
-        buffer = runtime.view(pop._record_array())
-        return [decode_bitfield(buffer, pop.size, self.pulled_at, model._num_recording_timesteps, model.dt)]
+        if self._decoded is None:
+            buffer = runtime.view(pop._record_array())
+            self._decoded = decode_bitfield(buffer, pop.size, self.pulled_at, model._num_recording_timesteps,
+                                            model.dt)
+        return [self._decoded]

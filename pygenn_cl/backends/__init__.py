@@ -13,6 +13,7 @@ from .base import Backend
 
 #: name -> (module, class), in order of preference for ``backend=None``.
 BACKENDS: Dict[str, Tuple[str, str]] = {
+    "opencl": ("opencl", "OpenCLBackend"),
     "single_threaded_cpu": ("single_threaded_cpu", "SingleThreadedCPUBackend"),
 }
 

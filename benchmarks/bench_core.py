@@ -1,0 +1,392 @@
+#!/usr/bin/env python
+"""Core benchmark of pygenn_cl (issue 2): per-step Python overhead and a 10k-neuron LIF network.
+
+This is a benchmark, not a test: it measures and reports, it never asserts on times.
+
+For every backend (default: all of ``pygenn_cl.backends.available_backends()``) it reports
+
+1. the per-call cost of ``model.step_time()`` on a one-neuron LIF model, measured with
+   ``timeit.repeat`` (minimum over repeats), next to the cost of a no-op Python method
+   call measured in the same run, and their ratio; plus the per-step cost of
+   ``model.run_steps(n)`` (one call for many steps);
+2. a 10,000-neuron LIF network (8000 excitatory + 2000 inhibitory, SPARSE
+   FixedProbability(0.1) connectivity, ~10^7 StaticPulse synapses, ExpCurr synapses)
+   simulated for 1 s of biological time at dt = 0.1 ms with spike recording on:
+   load time, simulation wall time, real-time factor, firing rate, number of
+   synapses, synaptic events per second, neuron/presynaptic update kernel times;
+3. cold (fresh ``PYGENN_CL_CACHE_DIR``) and warm (same process, new ``GeNNModel``
+   describing the same network) ``build()`` times of that network.
+
+Usage::
+
+    python benchmarks/bench_core.py                       # every available backend
+    python benchmarks/bench_core.py --backend single_threaded_cpu --out results.json
+    python benchmarks/bench_core.py --quick               # smoke run, small sizes
+
+Results are printed and written as JSON (default ``benchmarks/results/core_<backend>.json``).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import gc
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+
+import numpy as np
+
+import pygenn_cl
+from pygenn_cl import GeNNModel, init_postsynaptic, init_sparse_connectivity, init_var, init_weight_update
+from pygenn_cl.backends import available_backends
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# ---------------------------------------------------------------------------------------------
+# Network parameters (full size).  Current-based LIF network in the style of Vogels & Abbott
+# (2005) / Brunel (2000): every neuron receives a suprathreshold constant drive and recurrent
+# excitation and (stronger) inhibition through exponentially decaying currents.
+# ---------------------------------------------------------------------------------------------
+N_EXC, N_INH = 8000, 2000
+PROB = 0.1
+DT = 0.1                       # ms
+SIM_MS = 1000.0                # 1 s of biological time
+LIF_PARAMS = {"C": 0.2, "TauM": 20.0, "Vrest": -60.0, "Vreset": -60.0, "Vthresh": -50.0,
+              "Ioffset": 0.11, "TauRefrac": 2.0}
+W_EXC = 0.0025                 # nA, StaticPulse weight of excitatory synapses (at N = 10,000)
+W_INH = -0.009                 # nA, inhibitory
+TAU_EXC, TAU_INH = 5.0, 10.0   # ms, ExpCurr time constants
+
+
+def machine_description() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem_gib = None
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal"):
+                    mem_gib = round(int(line.split()[1]) / 2**20, 1)
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": mem_gib, "platform": platform.platform(),
+            "python": sys.version.split()[0], "numpy": np.__version__,
+            "compiler": _compiler_version()}
+
+
+def _compiler_version() -> str:
+    try:
+        from pygenn_cl import c_compiler
+        return c_compiler.compiler_version(" ".join(c_compiler.compiler_command())).splitlines()[0]
+    except Exception as exc:  # noqa: BLE001 - informational only
+        return f"unknown ({exc})"
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Per-step Python overhead
+# ---------------------------------------------------------------------------------------------
+class A:
+    def noop(self):
+        pass
+
+
+def bench_step_overhead(backend: str, workdir: str, quick: bool) -> dict:
+    model = GeNNModel("float", "tiny_lif", backend=backend)
+    model.dt = DT
+    model.add_neuron_population("n", 1, "LIF", LIF_PARAMS, {"V": -60.0, "RefracTime": 0.0})
+    model.build(workdir)
+    model.load()
+
+    fast = backend == "single_threaded_cpu"
+    number = (10**5 if quick else 10**6) if fast else (10**4 if quick else 10**5)
+    repeat = 3 if quick else 5
+    a = A()
+    ns = {"m": model, "a": a}
+    # Warm up both (first calls fault pages in, specialise bytecode).
+    timeit.timeit("m.step_time()", number=1000, globals=ns)
+    timeit.timeit("a.noop()", number=1000, globals=ns)
+    # Interleave the two measurements so that slow drifts of the machine hit both alike.
+    step_times, noop_times = [], []
+    for _ in range(repeat):
+        step_times.append(min(timeit.repeat("m.step_time()", number=number, repeat=1, globals=ns)))
+        noop_times.append(min(timeit.repeat("a.noop()", number=number, repeat=1, globals=ns)))
+    step_us = min(step_times) / number * 1e6
+    noop_us = min(noop_times) / number * 1e6
+
+    n_run = 10**6 if not quick else 10**5
+    if not fast:
+        n_run //= 10
+    model.run_steps(1000)
+    run_times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        model.run_steps(n_run)
+        run_times.append(time.perf_counter() - t0)
+    run_us = min(run_times) / n_run * 1e6
+    model.unload()
+    return {"step_time_us": step_us, "noop_call_us": noop_us, "ratio": step_us / noop_us,
+            "timeit_number": number, "timeit_repeat": repeat,
+            "step_time_all_us": [t / number * 1e6 for t in step_times],
+            "noop_all_us": [t / number * 1e6 for t in noop_times],
+            "run_steps_per_step_us": run_us, "run_steps_n": n_run}
+
+
+# ---------------------------------------------------------------------------------------------
+# 2./3. 10k LIF network
+# ---------------------------------------------------------------------------------------------
+def make_network(backend: str, n_exc: int, n_inh: int, name: str = "lif_net") -> GeNNModel:
+    model = GeNNModel("float", name, backend=backend)
+    model.dt = DT
+    model.seed = 1234
+    model.timing_enabled = True
+    scale = 10000.0 / (n_exc + n_inh)   # keep the mean input per neuron the same at smaller sizes
+    lif_vars = {"V": init_var("Uniform", {"min": LIF_PARAMS["Vreset"], "max": LIF_PARAMS["Vthresh"]}),
+                "RefracTime": 0.0}
+    exc = model.add_neuron_population("E", n_exc, "LIF", LIF_PARAMS, lif_vars)
+    inh = model.add_neuron_population("I", n_inh, "LIF", LIF_PARAMS, lif_vars)
+    exc.spike_recording_enabled = True
+    inh.spike_recording_enabled = True
+    conn = init_sparse_connectivity("FixedProbability", {"prob": PROB})
+    for src_name, src, w, tau in (("E", exc, W_EXC * scale, TAU_EXC), ("I", inh, W_INH * scale, TAU_INH)):
+        for trg_name, trg in (("E", exc), ("I", inh)):
+            model.add_synapse_population(
+                f"{src_name}{trg_name}", "SPARSE", src, trg,
+                init_weight_update("StaticPulse", {}, {"g": w}),
+                init_postsynaptic("ExpCurr", {"tau": tau}),
+                conn)
+    return model
+
+
+def bench_network(backend: str, workdir: str, quick: bool) -> dict:
+    n_exc, n_inh = (1600, 400) if quick else (N_EXC, N_INH)
+    sim_ms = 200.0 if quick else SIM_MS
+    n_steps = int(round(sim_ms / DT))
+    out = {"n_exc": n_exc, "n_inh": n_inh, "prob": PROB, "dt_ms": DT, "sim_ms": sim_ms, "steps": n_steps}
+
+    # -- cold build: every compiler cache fresh, in a child process -------------------------
+    # pygenn_cl's library cache (PYGENN_CL_CACHE_DIR) is not the only one: OpenCL drivers
+    # (PoCL, PyOpenCL) and CUDA keep kernel caches of their own, and a process that has
+    # already created an OpenCL context has paid costs a new user pays once.  So the cold
+    # build runs in a fresh interpreter with all of them pointed at an empty directory.
+    cache = tempfile.mkdtemp(prefix="pygenn_cl_cache_")
+    out["build_cold_s"] = cold_build_in_child(backend, n_exc, n_inh, cache, os.path.join(workdir, "cold"))
+
+    # -- first build in this process, fresh PYGENN_CL_CACHE_DIR (driver caches as they are) --
+    old_cache = os.environ.get("PYGENN_CL_CACHE_DIR")
+    os.environ["PYGENN_CL_CACHE_DIR"] = os.path.join(cache, "in_process")
+    try:
+        model = make_network(backend, n_exc, n_inh)
+        t0 = time.perf_counter()
+        model.build(os.path.join(workdir, "first"))
+        out["build_first_in_process_s"] = time.perf_counter() - t0
+        del model
+        gc.collect()
+
+        # -- warm build: same process, new GeNNModel describing the same network ------------
+        model = make_network(backend, n_exc, n_inh)
+        t0 = time.perf_counter()
+        model.build(os.path.join(workdir, "warm"))
+        out["build_warm_s"] = time.perf_counter() - t0
+    finally:
+        if old_cache is None:
+            os.environ.pop("PYGENN_CL_CACHE_DIR", None)
+        else:
+            os.environ["PYGENN_CL_CACHE_DIR"] = old_cache
+
+    # -- load (allocation, variable and connectivity initialisation) ------------------------
+    t0 = time.perf_counter()
+    model.load(num_recording_timesteps=n_steps)
+    out["load_s"] = time.perf_counter() - t0
+    out["init_kernel_s"] = model.init_time
+    out["init_sparse_kernel_s"] = model.init_sparse_time
+
+    # -- simulate ---------------------------------------------------------------------------
+    t0 = time.perf_counter()
+    model.run_steps(n_steps)
+    out["sim_wall_s"] = time.perf_counter() - t0
+    out["realtime_factor"] = out["sim_wall_s"] / (sim_ms / 1000.0)
+    out["neuron_update_s"] = model.neuron_update_time
+    out["presynaptic_update_s"] = model.presynaptic_update_time
+
+    t0 = time.perf_counter()
+    model.pull_recording_buffers_from_device()
+    out["pull_recording_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    spike_ids = {}
+    for name in ("E", "I"):
+        _, ids = model.neuron_populations[name].spike_recording_data[0]   # decodes the bitfield
+        spike_ids[name] = ids.astype(np.int64)
+    out["decode_recording_s"] = time.perf_counter() - t0
+    spikes = {name: len(ids) for name, ids in spike_ids.items()}
+    out["spikes_exc"], out["spikes_inh"] = spikes["E"], spikes["I"]
+    out["rate_exc_hz"] = spikes["E"] / n_exc / (sim_ms / 1000.0)
+    out["rate_inh_hz"] = spikes["I"] / n_inh / (sim_ms / 1000.0)
+    out["rate_mean_hz"] = (spikes["E"] + spikes["I"]) / (n_exc + n_inh) / (sim_ms / 1000.0)
+
+    # -- synapses and synaptic events -------------------------------------------------------
+    t0 = time.perf_counter()
+    n_syn, syn_events = 0, 0
+    for sg in model.synapse_populations.values():
+        sg.pull_connectivity_from_device()
+        pre = sg.get_sparse_pre_inds()
+        n_syn += len(pre)
+        # events = sum over presynaptic spikes of that neuron's row length
+        row_len = np.bincount(pre, minlength=sg.src.size)
+        syn_events += int(row_len[spike_ids[sg.src.name]].sum())
+    out["connectivity_pull_s"] = time.perf_counter() - t0
+    out["synapses"] = n_syn
+    out["synaptic_events"] = syn_events
+    out["synaptic_events_per_s"] = syn_events / out["sim_wall_s"]
+    model.unload()
+    shutil.rmtree(cache, ignore_errors=True)
+    return out
+
+
+def cold_build_in_child(backend: str, n_exc: int, n_inh: int, cache: str, build_dir: str) -> float:
+    env = dict(os.environ)
+    env.update({"PYGENN_CL_CACHE_DIR": os.path.join(cache, "pygenn_cl"),
+                "XDG_CACHE_HOME": os.path.join(cache, "xdg"),        # PyOpenCL, PoCL default dirs
+                "POCL_CACHE_DIR": os.path.join(cache, "pocl"),
+                "PYOPENCL_CACHE_DIR": os.path.join(cache, "pyopencl"),
+                "CUDA_CACHE_PATH": os.path.join(cache, "cuda")})
+    env.pop("PYGENN_CL_NO_CACHE", None)
+    cmd = [sys.executable, os.path.abspath(__file__), "--_cold-build", backend, str(n_exc), str(n_inh), build_dir]
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"cold build in a child process failed:\n{result.stderr}")
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def _cold_build_child(backend: str, n_exc: str, n_inh: str, build_dir: str) -> int:
+    model = make_network(backend, int(n_exc), int(n_inh))
+    t0 = time.perf_counter()
+    model.build(build_dir)
+    print(time.perf_counter() - t0)
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+def run_backend(backend: str, quick: bool) -> dict:
+    workdir = tempfile.mkdtemp(prefix="bench_core_")
+    try:
+        probe = GeNNModel("float", "probe", backend=backend)
+        device = probe._backend.describe_device()
+        print(f"\n=== backend {backend}: {device}", flush=True)
+        step = bench_step_overhead(backend, workdir, quick)
+        print(f"  step_time(): {step['step_time_us']:.4f} us/call; no-op method call "
+              f"{step['noop_call_us']:.4f} us; ratio {step['ratio']:.2f}x; "
+              f"run_steps: {step['run_steps_per_step_us']:.4f} us/step", flush=True)
+        net = bench_network(backend, workdir, quick)
+        print(f"  network: build cold {net['build_cold_s']:.2f} s, first in process "
+              f"{net['build_first_in_process_s']:.2f} s, warm {net['build_warm_s']:.3f} s, "
+              f"load {net['load_s']:.2f} s, sim {net['sim_wall_s']:.2f} s, "
+              f"rate {net['rate_mean_hz']:.2f} Hz", flush=True)
+        return {"backend": backend, "device": device, "step_overhead": step, "network": net}
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def print_table(results: list, machine: dict) -> None:
+    print("\n" + "=" * 78)
+    print(f"pygenn_cl {pygenn_cl.__version__}; machine: {machine['cpu']}, {machine['cores']} cores, "
+          f"{machine['memory_gib']} GiB; Python {machine['python']}; {machine['compiler']}")
+    for r in results:
+        s, n = r["step_overhead"], r["network"]
+        rows = [
+            ("device", r["device"]),
+            ("step_time() per call", f"{s['step_time_us']:.4f} us  (min of {s['timeit_repeat']} x "
+                                     f"{s['timeit_number']:.0e} calls)"),
+            ("no-op method call", f"{s['noop_call_us']:.4f} us"),
+            ("step_time / no-op", f"{s['ratio']:.2f}x  (target <= 3x)"),
+            ("run_steps per step (1 neuron)", f"{s['run_steps_per_step_us']:.4f} us"),
+            ("network", f"{n['n_exc']}+{n['n_inh']} LIF, p={n['prob']}, {n['sim_ms']:.0f} ms "
+                        f"at dt={n['dt_ms']} ms ({n['steps']} steps)"),
+            ("synapses", f"{n['synapses']:,}"),
+            ("build, cold (new process, caches empty)", f"{n['build_cold_s']:.2f} s"),
+            ("build, first in this process", f"{n['build_first_in_process_s']:.2f} s  (fresh "
+                                             "PYGENN_CL_CACHE_DIR only)"),
+            ("build, warm (cached)", f"{n['build_warm_s']:.3f} s"),
+            ("load (incl. connectivity init)", f"{n['load_s']:.2f} s  (init incl. connectivity "
+                                               f"{n['init_kernel_s']:.2f} s, sparse init "
+                                               f"{n['init_sparse_kernel_s']:.2f} s)"),
+            ("simulation wall time", f"{n['sim_wall_s']:.2f} s"),
+            ("real-time factor (wall/bio)", f"{n['realtime_factor']:.2f}"),
+            ("  neuron update", f"{n['neuron_update_s']:.3f} s"),
+            ("  presynaptic update", f"{n['presynaptic_update_s']:.3f} s"),
+            ("mean rate (E / I)", f"{n['rate_mean_hz']:.2f} Hz ({n['rate_exc_hz']:.2f} / "
+                                  f"{n['rate_inh_hz']:.2f})"),
+            ("pull recording / decode spikes", f"{n['pull_recording_s']:.3f} s / "
+                                               f"{n['decode_recording_s']:.3f} s"),
+            ("pull connectivity + pre inds", f"{n['connectivity_pull_s']:.3f} s"),
+            ("synaptic events", f"{n['synaptic_events']:,}"),
+            ("synaptic events per second", f"{n['synaptic_events_per_s']:.3e}"),
+        ]
+        print(f"\n[{r['backend']}]")
+        for k, v in rows:
+            print(f"  {k:<40} {v}")
+    print("=" * 78)
+
+
+def main(argv=None) -> int:
+    argv_list = sys.argv[1:] if argv is None else argv
+    if argv_list[:1] == ["--_cold-build"]:
+        return _cold_build_child(*argv_list[1:5])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backend", action="append",
+                        help="backend to run (may be repeated); default: every available backend")
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--out", help="JSON output file (one backend) or, with several backends, a "
+                                      "file holding all; default benchmarks/results/core_<backend>.json")
+    args = parser.parse_args(argv)
+
+    backends = args.backend or available_backends()
+    from pygenn_cl.backends import BACKENDS, availability
+    for name in backends:
+        if name not in BACKENDS:
+            parser.error(f"unknown backend '{name}'; known: {', '.join(BACKENDS)}")
+        ok, why = availability(name)
+        if not ok:
+            parser.error(f"backend '{name}' cannot run here: {why}")
+    if not backends:
+        parser.error("no backend can run on this machine (python -m pygenn_cl devices says why)")
+    machine = machine_description()
+    print(f"pygenn_cl {pygenn_cl.__version__} on {machine['cpu']} ({machine['cores']} cores); "
+          f"backends: {', '.join(backends)}" + ("  [--quick]" if args.quick else ""))
+    stamp = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+    command = "python " + " ".join([os.path.relpath(__file__)] + (argv if argv is not None else sys.argv[1:]))
+    results = []
+    for backend in backends:
+        r = run_backend(backend, args.quick)
+        r.update({"date": stamp, "machine": machine, "pygenn_cl_version": pygenn_cl.__version__,
+                  "quick": args.quick, "command": command})
+        results.append(r)
+        if not args.out:
+            os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+            path = os.path.join(HERE, "results", f"core_{backend}{'_quick' if args.quick else ''}.json")
+            with open(path, "w") as f:
+                json.dump(r, f, indent=2)
+            print(f"  wrote {path}")
+    if args.out:
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+        with open(args.out, "w") as f:
+            json.dump(results[0] if len(results) == 1 else results, f, indent=2)
+        print(f"wrote {args.out}")
+    print_table(results, machine)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Thread layout of SIMT kernels (shared by the OpenCL and CUDA backends).
+
+Every kernel launch covers all merged groups of one kind.  Each member group
+gets a contiguous range of threads, padded to the block (work-group) size, so
+a block never spans two groups: barriers and per-block recording words then
+stay within one group.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List
+
+from .ir import MergedGroup, ModelIR
+
+
+@dataclass
+class KernelRange:
+    """Thread ranges of one merged group within a kernel launch."""
+
+    group: MergedGroup
+    starts: List[int]   # first thread of each member, then the end of the last
+
+    @property
+    def begin(self) -> int:
+        return self.starts[0]
+
+    @property
+    def end(self) -> int:
+        return self.starts[-1]
+
+
+def threads_needed(kind: str, mg: MergedGroup, member) -> int:
+    """Number of threads one member group needs in a kernel of ``kind``."""
+    values = {k: v for k, (v, _) in member.values.items()}
+    if kind in ("neuron_update", "neuron_init"):
+        return values["num_neurons"]
+    if kind == "presynaptic_update":
+        strategy = mg.meta["strategy"]
+        if strategy == "dense_post":
+            return values["num_post"]
+        if strategy == "sparse_post":
+            return values["row_stride"]
+        return values["num_pre"] * values["threads_per_spike"]
+    if kind == "dense_init":
+        return values["num_post"]
+    if kind == "connectivity_prelude":
+        return 1
+    if kind == "connectivity_init":
+        return values["num_pre"] if mg.meta["by_row"] else values["num_post"]
+    if kind in ("sparse_init", "connectivity_sort"):
+        return values["num_pre"]
+    raise KeyError(kind)
+
+
+def kernel_ranges(ir: ModelIR, kind: str, block_size: int, groups: List[MergedGroup] = None) -> List[KernelRange]:
+    """Thread ranges of every merged group of ``kind``, padded to ``block_size``."""
+    out = []
+    next_start = 0
+    source = ir.kernels[kind] if groups is None else groups
+    for mg in source:
+        starts = []
+        for member in mg.members:
+            starts.append(next_start)
+            n = threads_needed(kind, mg, member)
+            next_start += max(1, -(-n // block_size)) * block_size
+        starts.append(next_start)
+        out.append(KernelRange(mg, starts))
+    return out
+
+
+def launch_sizes(ir: ModelIR, block_size: int) -> Dict[str, int]:
+    """Global size of each SIMT kernel (0 if the kernel has nothing to do)."""
+    sizes = {}
+    for kind, groups in simt_kernels(ir).items():
+        ranges = kernel_ranges(ir, kind, block_size, groups)
+        sizes[kind] = ranges[-1].end if ranges else 0
+    return sizes
+
+
+def simt_kernels(ir: ModelIR) -> Dict[str, List[MergedGroup]]:
+    """Kernels of a SIMT backend: the IR's kinds plus the helper kernels of sparse connectivity."""
+    kernels = dict(ir.kernels)
+    conn = ir.kernels["connectivity_init"]
+    kernels["connectivity_prelude"] = [mg for mg in conn if mg.meta["multinomial"]]
+    kernels["connectivity_sort"] = [mg for mg in conn if not mg.meta["by_row"]]
+    return kernels

@@ -1,0 +1,278 @@
+<%doc>
+SIMT kernels shared by the OpenCL and CUDA backends.  The API-specific preamble
+defines GENN_KERNEL, GENN_GLOBAL, GENN_LOCAL, GENN_GLOBAL_ID, GENN_LOCAL_ID,
+GENN_BARRIER() and the atomics genn_atomic_add_f/_d, genn_atomic_inc_u32 and
+genn_atomic_or_local_u32.
+Context: ir, ranges (kind -> [KernelRange]), block_size, time_type, dt.
+</%doc>
+<%def name="block(text, indent)">\
+% for line in text.splitlines():
+${" " * indent}${line}
+% endfor
+</%def>
+<%def name="pointers(mg, indent)">\
+% for key, ctype in mg.arrays.items():
+${" " * indent}GENN_GLOBAL ${ctype.name}* const _a_${key} = (GENN_GLOBAL ${ctype.name}*)(genn_arena + grp->${key});
+% endfor
+</%def>
+<%doc> Opens the branch of one merged group: finds the member and the member-local thread id. </%doc>
+<%def name="open_group(r)">\
+    if (_gid >= ${r.begin}u && _gid < ${r.end}u) {
+% if len(r.starts) > 2:
+        const uint32_t _starts[${len(r.starts)}] = {${", ".join(f"{s}u" for s in r.starts)}};
+        uint32_t _g = 0u;
+        while (_gid >= _starts[_g + 1u]) { _g++; }
+        const uint32_t id = _gid - _starts[_g];
+% else:
+        const uint32_t _g = 0u;
+        const uint32_t id = _gid - ${r.begin}u;
+% endif
+        const GENN_GLOBAL struct ${r.group.struct_name}* const grp =
+            ((const GENN_GLOBAL struct ${r.group.struct_name}*)GENN_TABLE(${r.group.table})) + _g;
+${pointers(r.group, 8)}\
+</%def>
+<%def name="kernel_head(name)">\
+GENN_KERNEL ${name}(GENN_GLOBAL char* const genn_arena, const uint64_t timestep) {
+    const uint32_t _gid = GENN_GLOBAL_ID;
+    const ${time_type} t = (${time_type})timestep * (${time_type})${dt};
+    (void)t;
+</%def>
+
+/* Arena header (uint64 words): seed, num_recording_timesteps, 4 timers (double), table offsets. */
+#define GENN_G ((const GENN_GLOBAL uint64_t*)genn_arena)
+#define GENN_SEED_LO ((uint32_t)(GENN_G[0] & 0xFFFFFFFFul))
+#define GENN_SEED_HI ((uint32_t)(GENN_G[0] >> 32))
+#define GENN_NUM_RECORDING_TIMESTEPS (GENN_G[1])
+#define GENN_TABLE(k) (genn_arena + GENN_G[6 + (k)])
+
+% for mg in ir.all_groups():
+struct ${mg.struct_name} {
+%   for f in mg.fields:
+    ${f.struct_type.name} ${f.name};
+%   endfor
+};
+% endfor
+
+% if ranges["neuron_update"]:
+${kernel_head("neuron_update")}\
+<% recording = any(r.group.meta["recording"] for r in ranges["neuron_update"]) %>\
+% if recording:
+    /* Spike recording: each block builds its bitfield words in local memory and writes
+       each word once. Barriers stay at kernel scope, outside the per-group branches. */
+    GENN_LOCAL uint32_t _shRec[${block_size // 32}];
+    GENN_GLOBAL uint32_t* _recRow = 0;
+    uint32_t _recWord = 0u, _recWords = 0u;
+    if (GENN_LOCAL_ID < ${block_size // 32}u) { _shRec[GENN_LOCAL_ID] = 0u; }
+    GENN_BARRIER();
+% endif
+% for r in ranges["neuron_update"]:
+<% mg = r.group %>\
+${open_group(r)}\
+        const uint32_t _slot = (uint32_t)(timestep % ${mg.get("num_delay_slots")});
+        bool _spike = false;
+        if (id < ${mg.get("num_neurons")}) {
+${block(mg.sections["load"], 12)}\
+${block(mg.sections["inputs"], 12)}\
+${block(mg.sections["rng"], 12)}\
+%   if mg.meta["auto_refractory"]:
+            const bool _oldSpike = (${mg.sections["threshold"]});
+%   endif
+${block(mg.sections["pre_sim"], 12)}\
+${block(mg.sections["sim"], 12)}\
+%   if mg.sections["threshold"]:
+            if ((${mg.sections["threshold"]})${" && !_oldSpike" if mg.meta["auto_refractory"] else ""}) {
+${block(mg.sections["reset"], 16)}\
+                _spike = true;
+            }
+%   endif
+${block(mg.sections["store"], 12)}\
+            if (_spike) {
+                const uint32_t _pos = genn_atomic_inc_u32(&_a_spkCnt[_slot]);
+                _a_spk[_slot * ${mg.get("num_neurons")} + _pos] = id;
+            }
+        }
+        if (id == 0u) {
+            /* the slot the next step writes was consumed by this step's synapse update */
+            _a_spkCnt[(uint32_t)((timestep + 1u) % ${mg.get("num_delay_slots")})] = 0u;
+        }
+%   if mg.meta["recording"]:
+        if (_spike) { genn_atomic_or_local_u32(&_shRec[GENN_LOCAL_ID / 32u], 1u << (GENN_LOCAL_ID % 32u)); }
+        _recRow = _a_recordSpk + (timestep % GENN_NUM_RECORDING_TIMESTEPS) * ${mg.get("record_words")};
+        _recWord = (id - GENN_LOCAL_ID) / 32u + GENN_LOCAL_ID;
+        _recWords = ${mg.get("record_words")};
+%   endif
+    }
+% endfor
+% if recording:
+    GENN_BARRIER();
+    if (_recRow != 0 && GENN_LOCAL_ID < ${block_size // 32}u && _recWord < _recWords) {
+        _recRow[_recWord] = _shRec[GENN_LOCAL_ID];
+    }
+% endif
+}
+
+% endif
+% if ranges["presynaptic_update"]:
+${kernel_head("presynaptic_update")}\
+% for r in ranges["presynaptic_update"]:
+<% mg = r.group; strategy = mg.meta["strategy"] %>\
+${open_group(r)}\
+        const uint32_t _slots = ${mg.get("delay_slots")};
+        const uint32_t _slot = (uint32_t)((timestep + _slots - ((1u + ${mg.get("axonal_delay")}) % _slots)) % _slots);
+        const uint32_t _numSpikes = _a_srcSpkCnt[_slot];
+        const GENN_GLOBAL uint32_t* const _spikes = _a_srcSpk + _slot * ${mg.get("num_pre")};
+%   if strategy == "dense_post":
+        if (id < ${mg.get("num_post")}) {
+            const uint32_t id_post = id;
+            ${ir.scalar.name} _lacc = 0;
+            for (uint32_t _i = 0u; _i < _numSpikes; _i++) {
+                const uint32_t id_pre = _spikes[_i];
+                const uint32_t id_syn = id_pre * ${mg.get("num_post")} + id_post;
+${block(mg.sections["rng"], 16)}\
+${block(mg.sections["body"], 16)}\
+            }
+            _a_outPost[id_post] += _lacc;
+        }
+%   elif strategy == "sparse_post":
+        if (id < ${mg.get("row_stride")}) {
+            for (uint32_t _i = 0u; _i < _numSpikes; _i++) {
+                const uint32_t id_pre = _spikes[_i];
+                if (id < _a_rowLength[id_pre]) {
+                    const uint32_t id_syn = id_pre * ${mg.get("row_stride")} + id;
+                    const uint32_t id_post = _a_ind[id_syn];
+${block(mg.sections["rng"], 20)}\
+${block(mg.sections["body"], 20)}\
+                }
+            }
+        }
+%   else:
+        const uint32_t _spikeIdx = id / ${mg.get("threads_per_spike")};
+        if (_spikeIdx < _numSpikes) {
+            const uint32_t id_pre = _spikes[_spikeIdx];
+%     if strategy == "sparse_pre":
+            const uint32_t _rowLength = _a_rowLength[id_pre];
+            for (uint32_t _j = id % ${mg.get("threads_per_spike")}; _j < _rowLength; _j += ${mg.get("threads_per_spike")}) {
+                const uint32_t id_syn = id_pre * ${mg.get("row_stride")} + _j;
+                const uint32_t id_post = _a_ind[id_syn];
+%     else:
+            for (uint32_t id_post = id % ${mg.get("threads_per_spike")}; id_post < ${mg.get("num_post")}; id_post += ${mg.get("threads_per_spike")}) {
+                const uint32_t id_syn = id_pre * ${mg.get("num_post")} + id_post;
+%     endif
+${block(mg.sections["rng"], 16)}\
+${block(mg.sections["body"], 16)}\
+            }
+        }
+%   endif
+    }
+% endfor
+}
+
+% endif
+% if ranges["neuron_init"]:
+${kernel_head("neuron_init")}\
+% for r in ranges["neuron_init"]:
+${open_group(r)}\
+        if (id < ${r.group.get("num_neurons")}) {
+${block(r.group.sections["body"], 12)}\
+        }
+    }
+% endfor
+}
+
+% endif
+% if ranges["dense_init"]:
+${kernel_head("dense_init")}\
+% for r in ranges["dense_init"]:
+${open_group(r)}\
+        if (id < ${r.group.get("num_post")}) {
+            const uint32_t id_post = id;
+            for (uint32_t id_pre = 0u; id_pre < ${r.group.get("num_pre")}; id_pre++) {
+                const uint32_t id_syn = id_pre * ${r.group.get("num_post")} + id_post;
+${block(r.group.sections["body"], 16)}\
+            }
+        }
+    }
+% endfor
+}
+
+% endif
+% if ranges["connectivity_prelude"]:
+${kernel_head("connectivity_prelude")}\
+% for r in ranges["connectivity_prelude"]:
+${open_group(r)}\
+        if (id == 0u) {
+${block(r.group.sections["prelude"], 12)}\
+        }
+    }
+% endfor
+}
+
+% endif
+% if ranges["connectivity_init"]:
+${kernel_head("connectivity_init")}\
+% for r in ranges["connectivity_init"]:
+<% mg = r.group %>\
+${open_group(r)}\
+        uint32_t _overflow = 0u;
+%   if mg.meta["by_row"]:
+        if (id < ${mg.get("num_pre")}) {
+            const uint32_t id_pre = id;
+            uint32_t _rl = 0u;
+${block(mg.sections["rng"], 12)}\
+${block(mg.sections["body"], 12)}\
+            _a_rowLength[id_pre] = _rl;
+        }
+%   else:
+        if (id < ${mg.get("num_post")}) {
+            const uint32_t id_post = id;
+            uint32_t _pre, _r;
+${block(mg.sections["rng"], 12)}\
+${block(mg.sections["body"], 12)}\
+        }
+%   endif
+        if (_overflow) { _a_errors[${mg.get("error_slot")}] = 1u; }
+    }
+% endfor
+}
+
+% endif
+% if ranges["connectivity_sort"]:
+${kernel_head("connectivity_sort")}\
+% for r in ranges["connectivity_sort"]:
+<% mg = r.group %>\
+${open_group(r)}\
+        /* column-wise building appends to rows in any order: sort each row (insertion sort) */
+        if (id < ${mg.get("num_pre")}) {
+            const uint32_t _n = min(_a_rowLength[id], ${mg.get("row_stride")});
+            _a_rowLength[id] = _n;
+            GENN_GLOBAL ${mg.meta["index_type"]}* const _row = _a_ind + id * ${mg.get("row_stride")};
+            for (uint32_t _i = 1u; _i < _n; _i++) {
+                const ${mg.meta["index_type"]} _v = _row[_i];
+                uint32_t _j = _i;
+                while (_j > 0u && _row[_j - 1u] > _v) { _row[_j] = _row[_j - 1u]; _j--; }
+                _row[_j] = _v;
+            }
+        }
+    }
+% endfor
+}
+
+% endif
+% if ranges["sparse_init"]:
+${kernel_head("sparse_init")}\
+% for r in ranges["sparse_init"]:
+${open_group(r)}\
+        if (id < ${r.group.get("num_pre")}) {
+            const uint32_t id_pre = id;
+            const uint32_t _rowLength = _a_rowLength[id_pre];
+            for (uint32_t _j = 0u; _j < _rowLength; _j++) {
+                const uint32_t id_syn = id_pre * ${r.group.get("row_stride")} + _j;
+                const uint32_t id_post = _a_ind[id_syn];
+                (void)id_post;
+${block(r.group.sections["body"], 16)}\
+            }
+        }
+    }
+% endfor
+}
+% endif

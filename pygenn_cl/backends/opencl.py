@@ -1,0 +1,305 @@
+"""The OpenCL backend (PyOpenCL): any OpenCL 1.2+ GPU or CPU, including PoCL.
+
+Kernels come from the shared SIMT templates; the Cython runtime enqueues the
+step's kernels through the OpenCL C API with PyOpenCL's handles.
+"""
+from __future__ import annotations
+
+import os
+import re
+import time
+from typing import Any, Dict, List, Optional, Tuple
+
+import numpy as np
+from mako.lookup import TemplateLookup
+
+from pygenn_cl import types
+from pygenn_cl.codegen import templates_dir
+from pygenn_cl.codegen.ir import ModelIR, format_literal
+from pygenn_cl.codegen.rng import rng_source
+from pygenn_cl.codegen.simt import kernel_ranges, simt_kernels
+from pygenn_cl.codegen.targets import CodeTarget
+from pygenn_cl.codegen.transpiler import OPENCL_DIALECT
+
+from ..c_compiler import code_origin
+from ..errors import BackendUnavailableError, BuildError
+from ..runtime import Memory, ModelRuntime
+from .base import Backend
+
+DEVICE_ENV = "PYGENN_CL_DEVICE"
+STEP_KERNELS = ("presynaptic_update", "neuron_update")
+INIT_KERNELS = ("neuron_init", "dense_init", "connectivity_prelude", "connectivity_init", "connectivity_sort")
+SPARSE_INIT_KERNELS = ("sparse_init",)
+
+
+def _cl():
+    import pyopencl
+    return pyopencl
+
+
+def all_devices() -> List[Tuple[int, int, Any]]:
+    """(platform index, device index, device) for every OpenCL device."""
+    cl = _cl()
+    out = []
+    for pi, platform in enumerate(cl.get_platforms()):
+        try:
+            devices = platform.get_devices()
+        except cl.Error:
+            continue
+        for di, device in enumerate(devices):
+            out.append((pi, di, device))
+    return out
+
+
+def select_device(choice: Any = None):
+    """Pick a device: ``"P:D"`` indices, a device index, a name substring, or the best one.
+
+    Without a choice (or ``PYGENN_CL_DEVICE``), a GPU is preferred to a CPU.
+    """
+    cl = _cl()
+    devices = all_devices()
+    if not devices:
+        raise BackendUnavailableError("no OpenCL platform or device found; install a driver or "
+                                      "'pip install pocl-binary-distribution' for CPUs")
+    choice = choice if choice is not None else os.environ.get(DEVICE_ENV)
+    if choice is None or choice == "":
+        gpus = [d for d in devices if d[2].type & cl.device_type.GPU]
+        return (gpus or devices)[0][2]
+    if isinstance(choice, int) or (isinstance(choice, str) and choice.isdigit()):
+        index = int(choice)
+        if not 0 <= index < len(devices):
+            raise ValueError(f"OpenCL device index {index} is out of range: {len(devices)} device(s) found "
+                             "(see 'python -m pygenn_cl devices')")
+        return devices[index][2]
+    match = re.fullmatch(r"(\d+):(\d+)", str(choice))
+    if match:
+        for pi, di, device in devices:
+            if (pi, di) == (int(match.group(1)), int(match.group(2))):
+                return device
+        raise ValueError(f"no OpenCL device {choice} (platform:device); see 'python -m pygenn_cl devices'")
+    named = [d for d in devices if str(choice).lower() in d[2].name.lower()]
+    if not named:
+        raise ValueError(f"no OpenCL device whose name contains '{choice}'; see 'python -m pygenn_cl devices'")
+    return named[0][2]
+
+
+def opencl_library_path() -> str:
+    """Path of the OpenCL ICD loader PyOpenCL has loaded (handles are valid through it)."""
+    _cl()
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            path = line.split()[-1] if len(line.split()) >= 6 else ""
+            if "libOpenCL" in os.path.basename(path):
+                return path
+    import ctypes.util
+    found = ctypes.util.find_library("OpenCL")
+    if not found:
+        raise BackendUnavailableError("cannot find the OpenCL library PyOpenCL uses")
+    return found
+
+
+class OpenCLMemory(Memory):
+    """One device buffer holding the arena, with a host copy."""
+
+    def __init__(self, context, queue, device, nbytes: int):
+        cl = _cl()
+        if nbytes > device.max_mem_alloc_size:
+            raise MemoryError(f"the model needs {nbytes / 2**20:.1f} MiB in one buffer but OpenCL device "
+                              f"'{device.name}' allows at most {device.max_mem_alloc_size / 2**20:.1f} MiB")
+        self.queue = queue
+        self.host = np.zeros(nbytes, dtype=np.uint8)
+        try:
+            self.buffer = cl.Buffer(context, cl.mem_flags.READ_WRITE, nbytes)
+            cl.enqueue_copy(queue, self.buffer, self.host)
+        except cl.Error as exc:
+            raise MemoryError(f"could not allocate {nbytes / 2**20:.1f} MiB on OpenCL device "
+                              f"'{device.name}': {exc}") from exc
+
+    def push(self, offset: int, nbytes: int) -> None:
+        if nbytes:
+            _cl().enqueue_copy(self.queue, self.buffer, self.host[offset:offset + nbytes], dst_offset=offset)
+
+    def pull(self, offset: int, nbytes: int) -> None:
+        if nbytes:
+            _cl().enqueue_copy(self.queue, self.host[offset:offset + nbytes], self.buffer, src_offset=offset)
+
+
+class OpenCLBackend(Backend):
+    """Runs models on an OpenCL device."""
+
+    name = "opencl"
+    default_preferences = {
+        "device": None,
+        "block_size": 64,
+        "fast_math": False,
+        "optimize_code": True,
+        "debug_code": False,
+        "build_options": "",
+    }
+
+    def __init__(self, preferences: Dict[str, Any]):
+        super().__init__(preferences)
+        block = self.preferences["block_size"]
+        if not isinstance(block, int) or block < 32 or block % 32:
+            raise ValueError(f"block_size must be a multiple of 32, not {block!r}")
+        self.device = select_device(self.preferences["device"])
+        self.context = None
+        self.queue = None
+
+    @classmethod
+    def availability(cls) -> Tuple[bool, str]:
+        try:
+            _cl()
+        except ImportError:
+            return False, "PyOpenCL is not installed (pip install 'pygenn_cl[opencl]')"
+        try:
+            if not all_devices():
+                return False, "no OpenCL device found"
+        except Exception as exc:  # a broken ICD setup: report, don't crash
+            return False, f"OpenCL platforms could not be listed ({exc})"
+        return True, ""
+
+    @classmethod
+    def list_devices(cls) -> List[str]:
+        cl = _cl()
+        lines = []
+        for pi, di, d in all_devices():
+            kind = "GPU" if d.type & cl.device_type.GPU else "CPU" if d.type & cl.device_type.CPU else "other"
+            lines.append(f"{pi}:{di}  {d.name.strip()} [{kind}, {d.platform.name.strip()}, "
+                         f"{d.max_compute_units} compute units, {d.global_mem_size / 2**30:.1f} GiB, "
+                         f"{'double' if d.double_fp_config else 'no double'}]")
+        return lines
+
+    def describe_device(self) -> str:
+        return f"OpenCL: {self.device.name.strip()} ({self.device.platform.name.strip()})"
+
+    @property
+    def target(self) -> CodeTarget:
+        return CodeTarget("opencl", OPENCL_DIALECT, parallel=True)
+
+    # -- generation ------------------------------------------------------------------
+    def _needs_double(self, ir: ModelIR) -> bool:
+        return types.Double in (ir.scalar, ir.time_type)
+
+    def generate_source(self, ir: ModelIR) -> Dict[str, str]:
+        block = self.preferences["block_size"]
+        double = self._needs_double(ir)
+        lookup = TemplateLookup(directories=[templates_dir()], strict_undefined=True)
+        ranges = {kind: kernel_ranges(ir, kind, block, groups) for kind, groups in simt_kernels(ir).items()}
+        preamble = lookup.get_template("simt/opencl_preamble.mako").render(
+            double_support=double, double_atomics=ir.scalar == types.Double)
+        kernels = lookup.get_template("simt/kernels.mako").render(
+            ir=ir, ranges=ranges, block_size=block, time_type=ir.time_type.name,
+            dt=format_literal(ir.dt, ir.time_type))
+        source = "\n".join([f"/* Generated by pygenn_cl for model '{ir.name}'. Do not edit. */", preamble,
+                            OPENCL_DIALECT.preamble(), rng_source("opencl", double_support=double), kernels])
+        return {f"{ir.name}.cl": source}
+
+    # -- build -----------------------------------------------------------------------
+    def build(self, sources: Dict[str, str], build_dir: str, always_rebuild: bool, never_rebuild: bool):
+        cl = _cl()
+        (file_name, source), = sources.items()
+        os.makedirs(build_dir, exist_ok=True)
+        with open(os.path.join(build_dir, file_name), "w") as f:
+            f.write(source)
+        if "cl_khr_fp64" in source.split("\n#define", 1)[0] and not self.device.double_fp_config:
+            raise BuildError(f"the model uses double precision but OpenCL device '{self.device.name.strip()}' "
+                             "does not support it; use precision='float'")
+        if self.context is None:
+            self.context = cl.Context([self.device])
+            self.queue = cl.CommandQueue(self.context, self.device)
+        options = ["-cl-std=CL1.2"] + (["-cl-fast-relaxed-math"] if self.preferences["fast_math"] else []) \
+            + ([] if self.preferences["optimize_code"] else ["-cl-opt-disable"]) \
+            + self.preferences["build_options"].split()
+        try:
+            program = cl.Program(self.context, source).build(options=options)
+        except (cl.RuntimeError, cl.LogicError, cl.Error) as exc:
+            raise BuildError(_explain_build_log(str(exc), source, os.path.join(build_dir, file_name),
+                                                self.device.name.strip())) from None
+        return program
+
+    # -- load ------------------------------------------------------------------------
+    def load(self, model, ir: ModelIR, program, num_recording_timesteps: Optional[int]):
+        from .._runtime import OpenCLStepper
+        cl = _cl()
+        block = self.preferences["block_size"]
+        holder = {}
+
+        def make_memory(nbytes):
+            holder["m"] = OpenCLMemory(self.context, self.queue, self.device, nbytes)
+            return holder["m"]
+
+        runtime = ModelRuntime(model, ir, make_memory, num_recording_timesteps)
+        buffer = holder["m"].buffer
+        sizes = {kind: (kernel_ranges(ir, kind, block, groups)[-1].end if groups else 0)
+                 for kind, groups in simt_kernels(ir).items()}
+        kernels = {}
+        for kind, size in sizes.items():
+            if size:
+                kernel = getattr(program, kind)
+                kernel.set_arg(0, buffer)
+                kernel.set_arg(1, np.uint64(0))
+                kernels[kind] = kernel
+        step = [k for k in STEP_KERNELS if k in kernels]
+        stepper = OpenCLStepper(opencl_library_path(), self.queue.int_ptr, [kernels[k].int_ptr for k in step],
+                                [sizes[k] for k in step], block, (program, kernels, buffer, self.queue),
+                                bool(ir.timing_enabled))
+        launcher = _InitLauncher(self.queue, kernels, sizes, block, stepper, step)
+        return runtime, launcher
+
+
+class _InitLauncher:
+    """Runs initialisation kernels from Python and forwards stepping to the Cython stepper."""
+
+    def __init__(self, queue, kernels, sizes, block, stepper, step_kinds):
+        self.queue, self.kernels, self.sizes, self.block, self.stepper = queue, kernels, sizes, block, stepper
+        self.step_kinds = step_kinds
+        self.step_time = stepper.step_time
+        self.run_steps = stepper.run_steps
+        self.init_seconds = {"init": 0.0, "init_sparse": 0.0}
+
+    def timers(self) -> Dict[str, float]:
+        """Kernel times: per step kernel (host-measured with a finish each, when timing is on)."""
+        seconds = dict(zip(self.step_kinds, self.stepper.kernel_seconds()))
+        return {"neuron_update": seconds.get("neuron_update", 0.0),
+                "presynaptic_update": seconds.get("presynaptic_update", 0.0), **self.init_seconds}
+
+    @property
+    def timestep(self) -> int:
+        return self.stepper.timestep
+
+    @timestep.setter
+    def timestep(self, value: int) -> None:
+        self.stepper.timestep = value
+
+    def _run(self, kinds) -> None:
+        cl = _cl()
+        for kind in kinds:
+            if kind in self.kernels:
+                cl.enqueue_nd_range_kernel(self.queue, self.kernels[kind], (self.sizes[kind],), (self.block,))
+        self.queue.finish()
+
+    def initialize(self) -> None:
+        start = time.perf_counter()
+        self._run(INIT_KERNELS)
+        self.init_seconds["init"] = time.perf_counter() - start
+
+    def initialize_sparse(self) -> None:
+        start = time.perf_counter()
+        self._run(SPARSE_INIT_KERNELS)
+        self.init_seconds["init_sparse"] = time.perf_counter() - start
+
+    def close(self) -> None:
+        self.stepper.close()
+
+
+def _explain_build_log(log: str, source: str, path: str, device: str) -> str:
+    lines = source.splitlines()
+    match = re.search(r":(\d+):(\d+):(?: error:)? (.*)", log)
+    if not match:
+        return f"OpenCL program build failed on '{device}' ({path}):\n{log.strip()[:2000]}"
+    line_no, col, message = int(match.group(1)), int(match.group(2)), match.group(3)
+    origin = code_origin(lines, line_no)
+    generated = lines[line_no - 1].strip() if 0 < line_no <= len(lines) else ""
+    return (f"the generated OpenCL code failed to build on '{device}': {message}\n  {path}:{line_no}:{col}"
+            + (f" (user code: {origin})" if origin else "") + f"\n    {generated}")
