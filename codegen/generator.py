@@ -156,6 +156,17 @@ class Generator:
         for t in [sim, reset] + ([threshold] if threshold else []):
             used_regs |= {name for name in t.referenced if name in regs}
             written_regs |= {name for name in t.assigned if name in regs}
+        slots = self.target.delay_slots(ng.max_axonal_delay)
+        events, event_counts = [], []
+        for k, sg in enumerate(s for s in ng.out_syn if s.wu_model.pre_event_threshold_condition_code):
+            condition = self.event_condition(code, env, sg, k, regs, slots)
+            translations.append(condition)
+            used_regs |= {sg.pre_var_refs[n] for n in condition.referenced if n in sg.pre_var_refs}
+            events.append(f"if ({condition.text}) {{ GENN_APPEND_EVENT(_a_ev{k}Cnt, _a_ev{k}Spk, "
+                          f"@@num_neurons@@, id); }}")
+            event_counts.append(f"ev{k}Cnt")
+        code.sections["events"] = "\n".join(events)
+        code.meta["event_counts"] = tuple(event_counts)
 
         code.sections["load"] = "\n".join(
             f"{regs[v][1].name} _l{v} = {regs[v][0]}[id];" for v in regs if v in used_regs)
@@ -171,7 +182,6 @@ class Generator:
         code.sections["store"] = "\n".join(f"{regs[v][0]}[id] = _l{v};" for v in regs if v in written_regs)
         code.meta["auto_refractory"] = bool(ng.model.auto_refractory_required and threshold)
         code.meta["recording"] = bool(ng.spike_recording_enabled)
-        slots = self.target.delay_slots(ng.max_axonal_delay)
         code.value("num_delay_slots", slots, types.Uint32)
         self.add_array(f"{ng.name}.spkCnt", types.Uint32, slots)
         self.add_array(f"{ng.name}.spk", types.Uint32, slots * ng.size)
@@ -183,6 +193,22 @@ class Generator:
             code.array("recordSpk", ng._record_array(), types.Uint32)
             code.value("record_words", words, types.Uint32)
         return code
+
+    def event_condition(self, code: GroupCode, neuron_env: Environment, sg: "SynapseGroup", k: int,
+                        neuron_regs, slots: int):
+        """Translate a spike-like event condition of an outgoing synapse group (evaluated
+        after the neuron's sim code) and declare the group's event queue."""
+        env = Environment(neuron_env)
+        self.add_params(env, code, f"ev{k}_p_", sg.wu_model, sg.wu_resolved_params())
+        self._neuron_ref_env(env, sg.pre_var_refs, sg.wu_model.pre_neuron_var_refs, neuron_regs)
+        env.add_variable("id_pre", types.Uint32, printed="id")
+        self.add_array(f"{sg.name}.spkCntEvnt", types.Uint32, slots)
+        self.add_array(f"{sg.name}.spkEvnt", types.Uint32, slots * sg.src.size)
+        code.array(f"ev{k}Cnt", f"{sg.name}.spkCntEvnt", types.Uint32)
+        code.array(f"ev{k}Spk", f"{sg.name}.spkEvnt", types.Uint32)
+        return self.translate(sg.wu_model.pre_event_threshold_condition_code, env,
+                              f"{sg.wu_model.describe()} of {sg.describe()}",
+                              "pre_event_threshold_condition_code", expression=True)
 
     def _model_var_block(self, code: GroupCode, env: Environment, prefix: str, array_prefix: str,
                          specs, size: int) -> Dict[str, Tuple[str, types.NumericType]]:
@@ -300,8 +326,14 @@ class Generator:
                     a[0][0], scalar, exclusive).rstrip(";")))
         body = self.translate(sg.wu_model.pre_spike_syn_code, env, owner, "pre_spike_syn_code")
         code.sections["body"] = body.text
+        event_body = self.translate(sg.wu_model.pre_event_syn_code, env, owner, "pre_event_syn_code")
+        code.sections["event_body"] = event_body.text
+        if sg.wu_model.pre_event_syn_code:
+            code.array("srcEvCnt", f"{sg.name}.spkCntEvnt", types.Uint32)
+            code.array("srcEvSpk", f"{sg.name}.spkEvnt", types.Uint32)
         code.sections["rng"] = self.rng_init(code.value("stream", stream_id(f"{sg.name}/update"), types.Uint32),
-                                             "id_syn", "(uint32_t)timestep") if self.uses_rng(body) else ""
+                                             "id_syn", "(uint32_t)timestep") \
+            if self.uses_rng(body, event_body) else ""
         code.meta["sparse"] = sparse
         code.value("delay_slots", self.target.delay_slots(sg.src.max_axonal_delay), types.Uint32)
         code.value("axonal_delay", sg.axonal_delay_steps, types.Uint32)

@@ -347,15 +347,19 @@ class SynapseGroup(GroupBase):
     # -- checks --------------------------------------------------------------
     def _check_supported(self, wu_init) -> None:
         wu = self.wu_model
-        later = [s for s in ("pre_event_syn_code", "post_event_syn_code", "post_spike_syn_code",
+        if bool(wu.pre_event_syn_code) != bool(wu.pre_event_threshold_condition_code):
+            raise ValueError(f"{self.describe()} ({wu.describe()}): pre_event_syn_code and "
+                             "pre_event_threshold_condition_code must be given together")
+        later = [s for s in ("post_event_syn_code", "post_spike_syn_code",
                              "synapse_dynamics_code", "pre_spike_code", "post_spike_code",
                              "pre_dynamics_code", "post_dynamics_code") if getattr(wu, s)]
         if later or wu.pre_vars or wu.post_vars or wu.psm_var_refs:
             what = ", ".join(later + (["pre/post weight update variables"] if wu.pre_vars or wu.post_vars
                                       else []) + (["psm_var_refs"] if wu.psm_var_refs else []))
-            raise NotImplementedError(f"{self.describe()} ({wu.describe()}) uses {what}: spike-like "
+            raise NotImplementedError(f"{self.describe()} ({wu.describe()}) uses {what}: postsynaptic "
                                       "events and learning sections arrive with the plasticity work; "
-                                      "this version runs pre_spike_syn_code only")
+                                      "this version runs pre_spike_syn_code and presynaptic spike-like "
+                                      "events only")
 
     def _check_syn_array_size(self, name: str, value: VarValue) -> None:
         if value.array is None:

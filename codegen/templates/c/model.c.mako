@@ -37,6 +37,7 @@ ${rng}
 #define GENN_NUM_RECORDING_TIMESTEPS (GENN_G[1])
 #define GENN_TIMERS ((double*)(genn_arena + 2 * sizeof(uint64_t)))
 #define GENN_TABLE(k) (genn_arena + GENN_G[6 + (k)])
+#define GENN_APPEND_EVENT(cnt, spk, n, value) ((spk)[(uint64_t)_slot * (n) + (cnt)[_slot]++] = (value))
 
 % for mg in ir.all_groups():
 struct ${mg.struct_name} {
@@ -53,6 +54,9 @@ ${group_loop(mg)}\
         const uint32_t _slot = (uint32_t)(timestep % ${mg.get("num_delay_slots")});
         uint32_t* const _spk = _a_spk + (uint64_t)_slot * ${mg.get("num_neurons")};
         uint32_t _spkCnt = 0;
+%   for key in mg.meta["event_counts"]:
+        _a_${key}[_slot] = 0u;
+%   endfor
 %   if mg.meta["recording"]:
         uint32_t* const _rec = _a_recordSpk + (timestep % GENN_NUM_RECORDING_TIMESTEPS) * ${mg.get("record_words")};
         memset(_rec, 0, ${mg.get("record_words")} * sizeof(uint32_t));
@@ -66,6 +70,7 @@ ${block(mg.sections["rng"], 12)}\
 %   endif
 ${block(mg.sections["pre_sim"], 12)}\
 ${block(mg.sections["sim"], 12)}\
+${block(mg.sections["events"], 12)}\
 %   if mg.sections["threshold"]:
             if ((${mg.sections["threshold"]})${" && !_oldSpike" if mg.meta["auto_refractory"] else ""}) {
 ${block(mg.sections["reset"], 16)}\
@@ -88,23 +93,29 @@ static void presynaptic_update_${mg.index}(char* const genn_arena, uint64_t time
 ${group_loop(mg)}\
         const uint32_t _slots = ${mg.get("delay_slots")};
         const uint32_t _slot = (uint32_t)((timestep + _slots - ((1u + ${mg.get("axonal_delay")}) % _slots)) % _slots);
-        const uint32_t _numSpikes = _a_srcSpkCnt[_slot];
-        const uint32_t* const _spikes = _a_srcSpk + (uint64_t)_slot * ${mg.get("num_pre")};
-        for (uint32_t _i = 0; _i < _numSpikes; _i++) {
-            const uint32_t id_pre = _spikes[_i];
-%   if mg.meta["sparse"]:
-            const uint32_t _rowLength = _a_rowLength[id_pre];
-            for (uint32_t _j = 0; _j < _rowLength; _j++) {
-                const uint32_t id_syn = id_pre * ${mg.get("row_stride")} + _j;
-                const uint32_t id_post = _a_ind[id_syn];
-%   else:
-            for (uint32_t id_post = 0; id_post < ${mg.get("num_post")}; id_post++) {
-                const uint32_t id_syn = id_pre * ${mg.get("num_post")} + id_post;
-%   endif
-${block(mg.sections["rng"], 16)}\
-${block(mg.sections["body"], 16)}\
+%   for cnt, spk, body in (("srcSpkCnt", "srcSpk", "body"), ("srcEvCnt", "srcEvSpk", "event_body")):
+%     if mg.sections[body]:
+        {
+            const uint32_t _numSpikes = _a_${cnt}[_slot];
+            const uint32_t* const _spikes = _a_${spk} + (uint64_t)_slot * ${mg.get("num_pre")};
+            for (uint32_t _i = 0; _i < _numSpikes; _i++) {
+                const uint32_t id_pre = _spikes[_i];
+%       if mg.meta["sparse"]:
+                const uint32_t _rowLength = _a_rowLength[id_pre];
+                for (uint32_t _j = 0; _j < _rowLength; _j++) {
+                    const uint32_t id_syn = id_pre * ${mg.get("row_stride")} + _j;
+                    const uint32_t id_post = _a_ind[id_syn];
+%       else:
+                for (uint32_t id_post = 0; id_post < ${mg.get("num_post")}; id_post++) {
+                    const uint32_t id_syn = id_pre * ${mg.get("num_post")} + id_post;
+%       endif
+${block(mg.sections["rng"], 20)}\
+${block(mg.sections[body], 20)}\
+                }
             }
         }
+%     endif
+%   endfor
     }
 }
 

@@ -31,6 +31,55 @@ ${" " * indent}GENN_GLOBAL ${ctype.name}* const _a_${key} = (GENN_GLOBAL ${ctype
             ((const GENN_GLOBAL struct ${r.group.struct_name}*)GENN_TABLE(${r.group.table})) + _g;
 ${pointers(r.group, 8)}\
 </%def>
+<%doc> Propagation of one queue (spikes or spike-like events) of a synapse group. </%doc>
+<%def name="propagate(mg, strategy, cnt, spk, body)">\
+        {
+        const uint32_t _numSpikes = _a_${cnt}[_slot];
+        const GENN_GLOBAL uint32_t* const _spikes = _a_${spk} + _slot * ${mg.get("num_pre")};
+%   if strategy == "dense_post":
+        if (id < ${mg.get("num_post")}) {
+            const uint32_t id_post = id;
+            ${ir.scalar.name} _lacc = 0;
+            for (uint32_t _i = 0u; _i < _numSpikes; _i++) {
+                const uint32_t id_pre = _spikes[_i];
+                const uint32_t id_syn = id_pre * ${mg.get("num_post")} + id_post;
+${block(mg.sections["rng"], 16)}\
+${block(body, 16)}\
+            }
+            _a_outPost[id_post] += _lacc;
+        }
+%   elif strategy == "sparse_post":
+        if (id < ${mg.get("row_stride")}) {
+            for (uint32_t _i = 0u; _i < _numSpikes; _i++) {
+                const uint32_t id_pre = _spikes[_i];
+                if (id < _a_rowLength[id_pre]) {
+                    const uint32_t id_syn = id_pre * ${mg.get("row_stride")} + id;
+                    const uint32_t id_post = _a_ind[id_syn];
+${block(mg.sections["rng"], 20)}\
+${block(body, 20)}\
+                }
+            }
+        }
+%   else:
+        const uint32_t _spikeIdx = id / ${mg.get("threads_per_spike")};
+        if (_spikeIdx < _numSpikes) {
+            const uint32_t id_pre = _spikes[_spikeIdx];
+%     if strategy == "sparse_pre":
+            const uint32_t _rowLength = _a_rowLength[id_pre];
+            for (uint32_t _j = id % ${mg.get("threads_per_spike")}; _j < _rowLength; _j += ${mg.get("threads_per_spike")}) {
+                const uint32_t id_syn = id_pre * ${mg.get("row_stride")} + _j;
+                const uint32_t id_post = _a_ind[id_syn];
+%     else:
+            for (uint32_t id_post = id % ${mg.get("threads_per_spike")}; id_post < ${mg.get("num_post")}; id_post += ${mg.get("threads_per_spike")}) {
+                const uint32_t id_syn = id_pre * ${mg.get("num_post")} + id_post;
+%     endif
+${block(mg.sections["rng"], 16)}\
+${block(body, 16)}\
+            }
+        }
+%   endif
+        }
+</%def>
 <%def name="kernel_head(name)">\
 GENN_KERNEL ${name}(GENN_GLOBAL char* const genn_arena, const uint64_t timestep) {
     const uint32_t _gid = GENN_GLOBAL_ID;
@@ -44,6 +93,7 @@ GENN_KERNEL ${name}(GENN_GLOBAL char* const genn_arena, const uint64_t timestep)
 #define GENN_SEED_HI ((uint32_t)(GENN_G[0] >> 32))
 #define GENN_NUM_RECORDING_TIMESTEPS (GENN_G[1])
 #define GENN_TABLE(k) (genn_arena + GENN_G[6 + (k)])
+#define GENN_APPEND_EVENT(cnt, spk, n, value) ((spk)[_slot * (n) + genn_atomic_inc_u32(&(cnt)[_slot])] = (value))
 
 % for mg in ir.all_groups():
 struct ${mg.struct_name} {
@@ -79,6 +129,7 @@ ${block(mg.sections["rng"], 12)}\
 %   endif
 ${block(mg.sections["pre_sim"], 12)}\
 ${block(mg.sections["sim"], 12)}\
+${block(mg.sections["events"], 12)}\
 %   if mg.sections["threshold"]:
             if ((${mg.sections["threshold"]})${" && !_oldSpike" if mg.meta["auto_refractory"] else ""}) {
 ${block(mg.sections["reset"], 16)}\
@@ -93,7 +144,11 @@ ${block(mg.sections["store"], 12)}\
         }
         if (id == 0u) {
             /* the slot the next step writes was consumed by this step's synapse update */
-            _a_spkCnt[(uint32_t)((timestep + 1u) % ${mg.get("num_delay_slots")})] = 0u;
+            const uint32_t _nextSlot = (uint32_t)((timestep + 1u) % ${mg.get("num_delay_slots")});
+            _a_spkCnt[_nextSlot] = 0u;
+%   for key in mg.meta["event_counts"]:
+            _a_${key}[_nextSlot] = 0u;
+%   endfor
         }
 %   if mg.meta["recording"]:
         if (_spike) { genn_atomic_or_local_u32(&_shRec[GENN_LOCAL_ID / 32u], 1u << (GENN_LOCAL_ID % 32u)); }
@@ -119,50 +174,11 @@ ${kernel_head("presynaptic_update")}\
 ${open_group(r)}\
         const uint32_t _slots = ${mg.get("delay_slots")};
         const uint32_t _slot = (uint32_t)((timestep + _slots - ((1u + ${mg.get("axonal_delay")}) % _slots)) % _slots);
-        const uint32_t _numSpikes = _a_srcSpkCnt[_slot];
-        const GENN_GLOBAL uint32_t* const _spikes = _a_srcSpk + _slot * ${mg.get("num_pre")};
-%   if strategy == "dense_post":
-        if (id < ${mg.get("num_post")}) {
-            const uint32_t id_post = id;
-            ${ir.scalar.name} _lacc = 0;
-            for (uint32_t _i = 0u; _i < _numSpikes; _i++) {
-                const uint32_t id_pre = _spikes[_i];
-                const uint32_t id_syn = id_pre * ${mg.get("num_post")} + id_post;
-${block(mg.sections["rng"], 16)}\
-${block(mg.sections["body"], 16)}\
-            }
-            _a_outPost[id_post] += _lacc;
-        }
-%   elif strategy == "sparse_post":
-        if (id < ${mg.get("row_stride")}) {
-            for (uint32_t _i = 0u; _i < _numSpikes; _i++) {
-                const uint32_t id_pre = _spikes[_i];
-                if (id < _a_rowLength[id_pre]) {
-                    const uint32_t id_syn = id_pre * ${mg.get("row_stride")} + id;
-                    const uint32_t id_post = _a_ind[id_syn];
-${block(mg.sections["rng"], 20)}\
-${block(mg.sections["body"], 20)}\
-                }
-            }
-        }
-%   else:
-        const uint32_t _spikeIdx = id / ${mg.get("threads_per_spike")};
-        if (_spikeIdx < _numSpikes) {
-            const uint32_t id_pre = _spikes[_spikeIdx];
-%     if strategy == "sparse_pre":
-            const uint32_t _rowLength = _a_rowLength[id_pre];
-            for (uint32_t _j = id % ${mg.get("threads_per_spike")}; _j < _rowLength; _j += ${mg.get("threads_per_spike")}) {
-                const uint32_t id_syn = id_pre * ${mg.get("row_stride")} + _j;
-                const uint32_t id_post = _a_ind[id_syn];
-%     else:
-            for (uint32_t id_post = id % ${mg.get("threads_per_spike")}; id_post < ${mg.get("num_post")}; id_post += ${mg.get("threads_per_spike")}) {
-                const uint32_t id_syn = id_pre * ${mg.get("num_post")} + id_post;
+%   for cnt, spk, body in (("srcSpkCnt", "srcSpk", "body"), ("srcEvCnt", "srcEvSpk", "event_body")):
+%     if mg.sections[body]:
+${propagate(mg, strategy, cnt, spk, mg.sections[body])}\
 %     endif
-${block(mg.sections["rng"], 16)}\
-${block(mg.sections["body"], 16)}\
-            }
-        }
-%   endif
+%   endfor
     }
 % endfor
 }
