@@ -232,20 +232,31 @@ class Generator:
             var = refs[spec.name]
             env.add_variable(spec.name, regs[var][1], read_only=spec.read_only, printed=f"_l{var}")
 
+    def _injecting_env(self, code: GroupCode, neuron_env: Environment, prefix: str, group, model,
+                       params: Dict[str, Any], egps, var_array_prefix: str, refs: Dict[str, str], ref_specs,
+                       neuron_regs, target_var: str):
+        """Environment of a model that injects current into a neuron (postsynaptic model or
+        current source): its variables in registers, parameters, EGPs, neuron variable
+        references and ``injectCurrent``."""
+        env = Environment(neuron_env)
+        regs = self._model_var_block(code, env, prefix, var_array_prefix, model.vars, neuron_env_size(code))
+        self.add_params(env, code, prefix + "p_", model, params)
+        self.add_egps(env, code, prefix, group, egps)
+        self._neuron_ref_env(env, refs, ref_specs, neuron_regs)
+        target = f"_in_{target_var}"
+        env.add_function("injectCurrent", FunctionSpec([self.scalar], None,
+                                                       lambda a: f"{target} += {a[0][0]}"))
+        return env, regs
+
     def postsynaptic_piece(self, code: GroupCode, neuron_env: Environment, sg: "SynapseGroup", i: int,
                            neuron_regs) -> Tuple[str, Any]:
         prefix = f"ps{i}_"
-        owner = f"{sg.ps_model.describe()} of {sg.describe()}"
-        env = Environment(neuron_env)
-        regs = self._model_var_block(code, env, prefix, f"{sg.name}.psm.", sg.ps_model.vars, sg.trg.size)
-        self.add_params(env, code, prefix + "p_", sg.ps_model, sg.ps_resolved_params())
-        self.add_egps(env, code, prefix, sg, sg.psm_extra_global_params)
-        self._neuron_ref_env(env, sg.psm_var_refs, sg.ps_model.neuron_var_refs, neuron_regs)
+        env, regs = self._injecting_env(code, neuron_env, prefix, sg, sg.ps_model, sg.ps_resolved_params(),
+                                        sg.psm_extra_global_params, f"{sg.name}.psm.", sg.psm_var_refs,
+                                        sg.ps_model.neuron_var_refs, neuron_regs, sg.post_target_var)
         env.add_variable("inSyn", self.scalar, read_only=False, printed="_inSyn")
-        target = f"_in_{sg.post_target_var}"
-        env.add_function("injectCurrent", FunctionSpec([self.scalar], None,
-                                                       lambda a: f"{target} += {a[0][0]}"))
-        t = self.translate(sg.ps_model.sim_code, env, owner, "sim_code")
+        t = self.translate(sg.ps_model.sim_code, env, f"{sg.ps_model.describe()} of {sg.describe()}",
+                           "sim_code")
         self.add_array(f"{sg.name}.outPost", self.scalar, sg.trg.size)
         out = code.array(prefix + "outPost", f"{sg.name}.outPost", self.scalar)
         before = f"{self.scalar.name} _inSyn = {out}[id];"
@@ -260,16 +271,11 @@ class Generator:
     def current_source_piece(self, code: GroupCode, neuron_env: Environment, cs: "CurrentSource", j: int,
                              neuron_regs) -> Tuple[str, Any]:
         prefix = f"cs{j}_"
-        owner = f"{cs.model.describe()} of {cs.describe()}"
-        env = Environment(neuron_env)
-        regs = self._model_var_block(code, env, prefix, f"{cs.name}.", cs.model.vars, cs.target.size)
-        self.add_params(env, code, prefix + "p_", cs.model, cs.resolved_params())
-        self.add_egps(env, code, prefix, cs, cs.extra_global_params)
-        self._neuron_ref_env(env, cs.var_refs, cs.model.neuron_var_refs, neuron_regs)
-        target = f"_in_{cs.target_var}"
-        env.add_function("injectCurrent", FunctionSpec([self.scalar], None,
-                                                       lambda a: f"{target} += {a[0][0]}"))
-        t = self.translate(cs.model.injection_code, env, owner, "injection_code")
+        env, regs = self._injecting_env(code, neuron_env, prefix, cs, cs.model, cs.resolved_params(),
+                                        cs.extra_global_params, f"{cs.name}.", cs.var_refs,
+                                        cs.model.neuron_var_refs, neuron_regs, cs.target_var)
+        t = self.translate(cs.model.injection_code, env, f"{cs.model.describe()} of {cs.describe()}",
+                           "injection_code")
         return self._wrap_piece(prefix, regs, t), t
 
     # -- synapse update ------------------------------------------------------------
@@ -525,6 +531,11 @@ class Generator:
         clash = names & set(ng.extra_global_params)
         if clash:
             raise ValueError(f"{ng.describe()}: names used twice in {ng.model.describe()}: {', '.join(clash)}")
+
+
+def neuron_env_size(code: GroupCode) -> int:
+    """Number of neurons of the neuron group a piece of code belongs to."""
+    return code.values["num_neurons"][0]
 
 
 def _key(text: str) -> str:
