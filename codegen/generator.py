@@ -126,6 +126,9 @@ class Generator:
             env.add_variable(spec.name, ctype, read_only=spec.read_only, printed=f"_l{spec.name}")
         self.add_params(env, code, "p_", ng.model, ng.resolved_params())
         self.add_egps(env, code, "", ng, ng.extra_global_params)
+        if self.needs_spike_times(ng):
+            for name in ("st", "prev_st"):
+                env.add_variable(name, self.time_type, printed=f"_a_{name}[id]")
         inputs = [("Isyn", self.scalar, 0.0)] + [(v.name, self.ctype(v.type), v.init_value)
                                                 for v in ng.model.additional_input_vars]
         for name, ctype, _ in inputs:
@@ -156,6 +159,33 @@ class Generator:
         for t in [sim, reset] + ([threshold] if threshold else []):
             used_regs |= {name for name in t.referenced if name in regs}
             written_regs |= {name for name in t.assigned if name in regs}
+        on_spike, dynamics = [], []
+        spike_times = self.needs_spike_times(ng)
+        if spike_times:
+            for name in ("st", "prev_st"):
+                self.add_array(f"{ng.name}.{name}", self.time_type, ng.size)
+                code.array(name, f"{ng.name}.{name}", self.time_type)
+            # The time of a spike is the end of the step that emits it, which is the
+            # time ``t`` of the step in which synapses process it.
+            on_spike.append(f"_a_prev_st[id] = _a_st[id];\n_a_st[id] = t + {_literal(self.model.dt, self.time_type)};")
+        for role, groups in (("pre", ng.out_syn), ("post", ng.in_syn)):
+            for k, sg in enumerate(groups):
+                pieces_k = self.wu_neuron_pieces(code, env, sg, role, k, regs)
+                if pieces_k is None:
+                    continue
+                dyn, spike, t_list = pieces_k
+                translations += t_list
+                refs = sg.pre_var_refs if role == "pre" else sg.post_var_refs
+                for t in t_list:
+                    used_regs |= {refs[n] for n in t.referenced if n in refs}
+                dynamics += [dyn] if dyn else []
+                on_spike += [spike] if spike else []
+        for k, sg in enumerate(ng.out_syn):
+            if sg.uses_add_to_pre:
+                self.add_array(f"{sg.name}.outPre", self.scalar, ng.size)
+                out_pre = code.array(f"outPre{k}", f"{sg.name}.outPre", self.scalar)
+                pieces.insert(0, f"_in_{sg.pre_target_var} += {out_pre}[id];\n"
+                                 f"{out_pre}[id] = {_literal(0, self.scalar)};")
         slots = self.target.delay_slots(ng.max_axonal_delay)
         events, event_counts = [], []
         for k, sg in enumerate(s for s in ng.out_syn if s.wu_model.pre_event_threshold_condition_code):
@@ -176,7 +206,8 @@ class Generator:
                                                         types.Uint32), "id", "(uint32_t)timestep") \
             if self.uses_rng(*translations) else ""
         code.sections["pre_sim"] = "\n".join(pieces)
-        code.sections["sim"] = sim.text
+        code.sections["sim"] = sim.text + "\n".join(dynamics)
+        code.sections["on_spike"] = "\n".join(on_spike)
         code.sections["threshold"] = threshold.text if threshold else ""
         code.sections["reset"] = reset.text
         code.sections["store"] = "\n".join(f"{regs[v][0]}[id] = _l{v};" for v in regs if v in written_regs)
@@ -193,6 +224,37 @@ class Generator:
             code.array("recordSpk", ng._record_array(), types.Uint32)
             code.value("record_words", words, types.Uint32)
         return code
+
+    def wu_neuron_pieces(self, code: GroupCode, neuron_env: Environment, sg: "SynapseGroup", role: str,
+                         k: int, neuron_regs):
+        """Weight update code that runs per pre- or postsynaptic neuron, in that neuron's update:
+        ``<role>_dynamics_code`` every step and ``<role>_spike_code`` when it spikes.
+
+        Returns (dynamics text, spike text, translations), or None if there is none.
+        """
+        wu = sg.wu_model
+        specs = wu.pre_vars if role == "pre" else wu.post_vars
+        dyn_code = getattr(wu, f"{role}_dynamics_code")
+        spike_code = getattr(wu, f"{role}_spike_code")
+        if not (dyn_code or spike_code):
+            return None
+        prefix = f"w{role}{k}_"
+        env = Environment(neuron_env)
+        regs = self._model_var_block(code, env, prefix, f"{sg.name}.{role}.", specs,
+                                     sg.src.size if role == "pre" else sg.trg.size)
+        self.add_params(env, code, prefix + "p_", wu, sg.wu_resolved_params())
+        refs = sg.pre_var_refs if role == "pre" else sg.post_var_refs
+        self._neuron_ref_env(env, refs, wu.pre_neuron_var_refs if role == "pre" else wu.post_neuron_var_refs,
+                             neuron_regs)
+        owner = f"{wu.describe()} of {sg.describe()}"
+        out = [None, None, []]
+        for i, (section, text) in enumerate(((f"{role}_dynamics_code", dyn_code),
+                                             (f"{role}_spike_code", spike_code))):
+            if text:
+                t = self.translate(text, env, owner, section)
+                out[i] = self._wrap_piece(prefix, regs, t)
+                out[2].append(t)
+        return tuple(out)
 
     def event_condition(self, code: GroupCode, neuron_env: Environment, sg: "SynapseGroup", k: int,
                         neuron_regs, slots: int):
@@ -279,14 +341,17 @@ class Generator:
         return self._wrap_piece(prefix, regs, t), t
 
     # -- synapse update ------------------------------------------------------------
-    def presynaptic_update(self, sg: "SynapseGroup") -> GroupCode:
-        code = GroupCode(sg)
-        owner = f"{sg.wu_model.describe()} of {sg.describe()}"
+    def weight_update_env(self, code: GroupCode, sg: "SynapseGroup", exclusive: bool) -> Environment:
+        """Environment of per-synapse weight update code (spikes, events, learning, dynamics).
+
+        ``exclusive``: each thread owns one postsynaptic neuron, so ``addToPost``
+        sums into a register (``_lacc``) instead of using atomics.
+        """
         env = Environment(self.base_env())
         sparse = sg.matrix_type == SynapseMatrixType.SPARSE
         num_pre = code.value("num_pre", sg.src.size, types.Uint32)
         num_post = code.value("num_post", sg.trg.size, types.Uint32)
-        stride = code.value("row_stride", sg.max_connections, types.Uint32)
+        code.value("row_stride", sg.max_connections, types.Uint32)
         for name, printed in (("id_pre", "id_pre"), ("id_post", "id_post"), ("id_syn", "id_syn"),
                               ("num_pre", num_pre), ("num_post", num_post)):
             env.add_variable(name, types.Uint32, printed=printed)
@@ -304,23 +369,34 @@ class Generator:
                                              (sg.post_var_refs, sg.wu_model.post_neuron_var_refs, sg.trg,
                                               "id_post", "post")):
             for spec in specs:
-                var = refs[spec.name]
                 ctype = self.ctype(spec.type)
-                arr = code.array(f"{key}ref_{spec.name}", f"{pop.name}.{var}", ctype)
+                arr = code.array(f"{key}ref_{spec.name}", f"{pop.name}.{refs[spec.name]}", ctype)
                 env.add_variable(spec.name, ctype, read_only=spec.read_only, printed=f"{arr}[{index}]")
-        self.add_array(f"{sg.name}.outPost", self.scalar, sg.trg.size)
-        out = code.array("outPost", f"{sg.name}.outPost", self.scalar)
+        # Pre/postsynaptic weight update variables are written by their neurons' code only.
+        for specs, prefix, index, size in ((sg.wu_model.pre_vars, "pre", "id_pre", sg.src.size),
+                                           (sg.wu_model.post_vars, "post", "id_post", sg.trg.size)):
+            for spec in specs:
+                ctype = self.ctype(spec.type)
+                self.add_array(f"{sg.name}.{prefix}.{spec.name}", ctype, size)
+                arr = code.array(f"w{prefix}_{spec.name}", f"{sg.name}.{prefix}.{spec.name}", ctype)
+                env.add_variable(spec.name, ctype, read_only=True, printed=f"{arr}[{index}]")
+        for pop, suffix, index in ((sg.src, "pre", "id_pre"), (sg.trg, "post", "id_post")):
+            if self.needs_spike_times(pop):
+                for name in ("st", "prev_st"):
+                    arr = code.array(f"{name}_{suffix}", f"{pop.name}.{name}", self.time_type)
+                    env.add_variable(f"{name}_{suffix}", self.time_type, printed=f"{arr}[{index}]")
         scalar = self.scalar
-        strategy = self.strategy(sg)
-        code.meta["strategy"] = strategy
-        # With one thread per postsynaptic neuron, input is summed in a register (no atomics).
-        exclusive = strategy == "dense_post"
+        self.add_array(f"{sg.name}.outPost", scalar, sg.trg.size)
+        out = code.array("outPost", f"{sg.name}.outPost", scalar)
         post_target = "_lacc" if exclusive and self.target.parallel else f"{out}[id_post]"
         env.add_function("addToPost", FunctionSpec(
             [scalar], None,
             lambda a: self.target.accumulate(post_target, a[0][0], scalar, exclusive).rstrip(";")))
-        if strategy.endswith("_pre"):
-            code.value("threads_per_spike", max(1, int(sg.num_threads_per_spike)), types.Uint32)
+        if sg.uses_add_to_pre:
+            self.add_array(f"{sg.name}.outPre", scalar, sg.src.size)
+            out_pre = code.array("outPre", f"{sg.name}.outPre", scalar)
+            env.add_function("addToPre", FunctionSpec(
+                [scalar], None, lambda a: self.target.accumulate(f"{out_pre}[id_pre]", a[0][0], scalar).rstrip(";")))
         if sg.uses_dendritic_delay:
             max_d = code.value("max_dendritic_delay", sg.max_dendritic_delay_timesteps, types.Uint32)
             self.add_array(f"{sg.name}.denDelay", scalar, sg.max_dendritic_delay_timesteps * sg.trg.size)
@@ -330,24 +406,106 @@ class Generator:
                 lambda a: self.target.accumulate(
                     f"{dd}[(uint32_t)((timestep + (uint64_t)({a[1][0]})) % {max_d}) * {num_post} + id_post]",
                     a[0][0], scalar, exclusive).rstrip(";")))
-        body = self.translate(sg.wu_model.pre_spike_syn_code, env, owner, "pre_spike_syn_code")
+        if sparse:
+            self.add_sparse_arrays(code, sg)
+        code.meta["sparse"] = sparse
+        return env
+
+    def synapse_rng(self, code: GroupCode, sg: "SynapseGroup", purpose: str, *translations) -> str:
+        return self.rng_init(code.value("stream", stream_id(f"{sg.name}/{purpose}"), types.Uint32),
+                             "id_syn", "(uint32_t)timestep") if self.uses_rng(*translations) else ""
+
+    def presynaptic_update(self, sg: "SynapseGroup") -> Optional[GroupCode]:
+        wu = sg.wu_model
+        if not (wu.pre_spike_syn_code or wu.pre_event_syn_code):
+            return None
+        code = GroupCode(sg)
+        owner = f"{wu.describe()} of {sg.describe()}"
+        strategy = self.strategy(sg)
+        code.meta["strategy"] = strategy
+        env = self.weight_update_env(code, sg, exclusive=strategy == "dense_post")
+        if strategy.endswith("_pre"):
+            code.value("threads_per_spike", max(1, int(sg.num_threads_per_spike)), types.Uint32)
+        body = self.translate(wu.pre_spike_syn_code, env, owner, "pre_spike_syn_code")
+        event_body = self.translate(wu.pre_event_syn_code, env, owner, "pre_event_syn_code")
         code.sections["body"] = body.text
-        event_body = self.translate(sg.wu_model.pre_event_syn_code, env, owner, "pre_event_syn_code")
         code.sections["event_body"] = event_body.text
-        if sg.wu_model.pre_event_syn_code:
+        if wu.pre_event_syn_code:
             code.array("srcEvCnt", f"{sg.name}.spkCntEvnt", types.Uint32)
             code.array("srcEvSpk", f"{sg.name}.spkEvnt", types.Uint32)
-        code.sections["rng"] = self.rng_init(code.value("stream", stream_id(f"{sg.name}/update"), types.Uint32),
-                                             "id_syn", "(uint32_t)timestep") \
-            if self.uses_rng(body, event_body) else ""
-        code.meta["sparse"] = sparse
+        code.sections["rng"] = self.synapse_rng(code, sg, "update", body, event_body)
         code.value("delay_slots", self.target.delay_slots(sg.src.max_axonal_delay), types.Uint32)
         code.value("axonal_delay", sg.axonal_delay_steps, types.Uint32)
         code.array("srcSpkCnt", f"{sg.src.name}.spkCnt", types.Uint32)
         code.array("srcSpk", f"{sg.src.name}.spk", types.Uint32)
-        if sparse:
-            self.add_sparse_arrays(code, sg)
         return code
+
+    def postsynaptic_update(self, sg: "SynapseGroup") -> Optional[GroupCode]:
+        """Learning on postsynaptic spikes (``post_spike_syn_code``), by column."""
+        if not sg.has_post_learning:
+            return None
+        code = GroupCode(sg)
+        env = self.weight_update_env(code, sg, exclusive=False)
+        body = self.translate(sg.wu_model.post_spike_syn_code, env, f"{sg.wu_model.describe()} of "
+                              f"{sg.describe()}", "post_spike_syn_code")
+        code.sections["body"] = body.text
+        code.sections["rng"] = self.synapse_rng(code, sg, "learn_post", body)
+        code.value("delay_slots", self.target.delay_slots(sg.trg.max_axonal_delay), types.Uint32)
+        code.value("back_prop_delay", sg.back_prop_delay_steps, types.Uint32)
+        code.array("trgSpkCnt", f"{sg.trg.name}.spkCnt", types.Uint32)
+        code.array("trgSpk", f"{sg.trg.name}.spk", types.Uint32)
+        if code.meta["sparse"]:
+            self.add_column_arrays(code, sg)
+        return code
+
+    def synapse_dynamics(self, sg: "SynapseGroup") -> Optional[GroupCode]:
+        """Time-driven update of every synapse (``synapse_dynamics_code``)."""
+        if not sg.wu_model.synapse_dynamics_code:
+            return None
+        code = GroupCode(sg)
+        env = self.weight_update_env(code, sg, exclusive=False)
+        body = self.translate(sg.wu_model.synapse_dynamics_code, env, f"{sg.wu_model.describe()} of "
+                              f"{sg.describe()}", "synapse_dynamics_code")
+        code.sections["body"] = body.text
+        code.sections["rng"] = self.synapse_rng(code, sg, "dynamics", body)
+        return code
+
+    def add_column_arrays(self, code: GroupCode, sg: "SynapseGroup") -> None:
+        """Column structure of SPARSE connectivity: per postsynaptic neuron, its synapses' indices."""
+        col_stride = sg.max_source_connections
+        self.add_array(f"{sg.name}.colLength", types.Uint32, sg.trg.size)
+        self.add_array(f"{sg.name}.remap", types.Uint32, sg.trg.size * col_stride)
+        code.array("colLength", f"{sg.name}.colLength", types.Uint32)
+        code.array("remap", f"{sg.name}.remap", types.Uint32)
+        code.value("col_stride", col_stride, types.Uint32)
+
+    def connectivity_remap(self, sg: "SynapseGroup") -> Optional[GroupCode]:
+        """Builds the column structure after connectivity initialisation."""
+        if sg.matrix_type != SynapseMatrixType.SPARSE or not sg.has_post_learning:
+            return None
+        code = GroupCode(sg)
+        code.value("num_pre", sg.src.size, types.Uint32)
+        code.value("num_post", sg.trg.size, types.Uint32)
+        code.value("row_stride", sg.max_connections, types.Uint32)
+        self.add_sparse_arrays(code, sg)
+        self.add_column_arrays(code, sg)
+        self.error_slots.append(sg.name + "/columns")
+        self.add_array("errors", types.Uint32, 0)
+        code.array("errors", "errors", types.Uint32)
+        code.value("error_slot", len(self.error_slots) - 1, types.Uint32)
+        code.sections["body"] = ""
+        return code
+
+    def needs_spike_times(self, pop: "NeuronGroup") -> bool:
+        """Whether any code reads the spike times of ``pop``."""
+        import re
+        own = re.compile(r"\b(st|prev_st)\b")
+        if any(own.search(c) for c in pop.model.code_sections().values()):
+            return True
+        pre = re.compile(r"\b(st_pre|prev_st_pre)\b")
+        post = re.compile(r"\b(st_post|prev_st_post)\b")
+        return any(pre.search(c) for sg in pop.out_syn for c in sg.wu_model.code_sections().values()) or \
+            any(post.search(c) for sg in pop.in_syn for c in sg.wu_model.code_sections().values())
 
     def strategy(self, sg: "SynapseGroup") -> str:
         """How spikes of ``sg`` are propagated on SIMT targets.
@@ -403,8 +561,17 @@ class Generator:
             entries += [(f"{sg.name}_psm_{n}", v.array_name, v.init, v.type) for n, v in sg.psm_vars.items()]
         for cs in ng.current_sources:
             entries += [(f"{cs.name}_cs_{n}", v.array_name, v.init, v.type) for n, v in cs.vars.items()]
+        for sg in ng.out_syn:
+            entries += [(f"{sg.name}_wpre_{n}", v.array_name, v.init, v.type) for n, v in sg.pre_vars.items()]
+        for sg in ng.in_syn:
+            entries += [(f"{sg.name}_wpost_{n}", v.array_name, v.init, v.type) for n, v in sg.post_vars.items()]
         blocks = self.var_init_blocks(code, env, ng.describe(), [(_key(k), a, v, t) for k, a, v, t in entries],
                                       "id", "id")
+        if self.needs_spike_times(ng):
+            lowest = _literal(-self.time_type.max, self.time_type)
+            for name in ("st", "prev_st"):
+                arr = code.array(name, f"{ng.name}.{name}", self.time_type)
+                blocks.append(f"{arr}[id] = {lowest};")
         if not blocks:
             return None
         code.sections["body"] = "\n".join(blocks)
@@ -505,22 +672,27 @@ class Generator:
         for ng in model.neuron_populations.values():
             self._check_no_egp_conflicts(ng)
         neuron_update = [self.neuron_update(ng) for ng in model.neuron_populations.values()]
-        presynaptic = [self.presynaptic_update(sg) for sg in model.synapse_populations.values()]
-        neuron_init = [c for c in (self.neuron_init(ng) for ng in model.neuron_populations.values()) if c]
         sgs = list(model.synapse_populations.values())
+        presynaptic = [c for c in map(self.presynaptic_update, sgs) if c]
+        postsynaptic = [c for c in map(self.postsynaptic_update, sgs) if c]
+        dynamics = [c for c in map(self.synapse_dynamics, sgs) if c]
+        neuron_init = [c for c in (self.neuron_init(ng) for ng in model.neuron_populations.values()) if c]
         dense_init = [c for c in (self.synapse_var_init(sg, "dense") for sg in sgs
                                   if sg.matrix_type == SynapseMatrixType.DENSE) if c]
         conn_init = [c for c in (self.connectivity_init(sg) for sg in sgs
                                  if sg.matrix_type == SynapseMatrixType.SPARSE) if c]
         sparse_init = [c for c in (self.synapse_var_init(sg, "sparse") for sg in sgs
                                    if sg.matrix_type == SynapseMatrixType.SPARSE) if c]
+        remap = [c for c in map(self.connectivity_remap, sgs) if c]
         if "errors" in self.arrays:
             self.arrays["errors"] = ArraySpec("errors", types.Uint32, len(self.error_slots))
         kernels = {}
         table = 0
-        for kind, codes in (("neuron_update", neuron_update), ("presynaptic_update", presynaptic),
+        for kind, codes in (("neuron_update", neuron_update), ("synapse_dynamics", dynamics),
+                            ("presynaptic_update", presynaptic), ("postsynaptic_update", postsynaptic),
                             ("neuron_init", neuron_init), ("dense_init", dense_init),
-                            ("connectivity_init", conn_init), ("sparse_init", sparse_init)):
+                            ("connectivity_init", conn_init), ("connectivity_remap", remap),
+                            ("sparse_init", sparse_init)):
             kernels[kind] = merge(kind, codes, table)
             table += len(kernels[kind])
         return ModelIR(model.name, self.scalar, self.time_type, model.dt, self.arrays, kernels, table,

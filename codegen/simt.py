@@ -41,6 +41,14 @@ def threads_needed(kind: str, mg: MergedGroup, member) -> int:
         if strategy == "sparse_post":
             return values["row_stride"]
         return values["num_pre"] * values["threads_per_spike"]
+    if kind == "synapse_dynamics":
+        return values["num_pre"] * (values["row_stride"] if mg.meta["sparse"] else values["num_post"])
+    if kind == "postsynaptic_update":
+        return values["col_stride"] if mg.meta["sparse"] else values["num_pre"]
+    if kind == "connectivity_remap":
+        return values["num_pre"]
+    if kind == "connectivity_remap_sort":
+        return values["num_post"]
     if kind == "dense_init":
         return values["num_post"]
     if kind == "connectivity_prelude":
@@ -83,4 +91,5 @@ def simt_kernels(ir: ModelIR) -> Dict[str, List[MergedGroup]]:
     conn = ir.kernels["connectivity_init"]
     kernels["connectivity_prelude"] = [mg for mg in conn if mg.meta["multinomial"]]
     kernels["connectivity_sort"] = [mg for mg in conn if not mg.meta["by_row"]]
+    kernels["connectivity_remap_sort"] = list(ir.kernels["connectivity_remap"])
     return kernels

@@ -189,7 +189,9 @@ class NeuronGroup(GroupBase):
 
     @property
     def max_axonal_delay(self) -> int:
-        return max([sg.axonal_delay_steps for sg in self.out_syn], default=0)
+        """Largest delay with which this population's spikes are read (axonal or back-propagation)."""
+        return max([sg.axonal_delay_steps for sg in self.out_syn]
+                   + [sg.back_prop_delay_steps for sg in self.in_syn if sg.has_post_learning], default=0)
 
     @property
     def spike_recording_data(self) -> List[Tuple[np.ndarray, np.ndarray]]:
@@ -319,6 +321,15 @@ class SynapseGroup(GroupBase):
                                                  None, model.dt, model._scalar), "", syn_size)
         for var in self.vars.values():
             self._check_syn_array_size(var.name, var.init)
+        self.pre_vars = self._make_vars(self.wu_model.pre_vars,
+                                        resolve_vars(wu_owner, self.wu_model.pre_vars, wu_init.pre_vars,
+                                                     source.size, model.dt, model._scalar, "presynaptic variables"),
+                                        "pre.", lambda: self.src.size)
+        self.post_vars = self._make_vars(self.wu_model.post_vars,
+                                         resolve_vars(wu_owner, self.wu_model.post_vars, wu_init.post_vars,
+                                                      target.size, model.dt, model._scalar,
+                                                      "postsynaptic variables"),
+                                         "post.", lambda: self.trg.size)
         self.psm_vars = self._make_vars(self.ps_model.vars,
                                         resolve_vars(ps_owner, self.ps_model.vars, ps_init.vars,
                                                      target.size, model.dt, model._scalar),
@@ -332,6 +343,8 @@ class SynapseGroup(GroupBase):
         self.psm_var_refs = resolve_neuron_var_refs(ps_owner, self.ps_model.neuron_var_refs,
                                                     ps_init.var_refs, target)
         self._axonal_delay_steps = 0
+        self._back_prop_delay_steps = 0
+        self._pre_target_var = "Isyn"
         self._max_dendritic_delay_timesteps = 1
         self._post_target_var = "Isyn"
         self._narrow_sparse_ind_enabled = model.default_narrow_sparse_ind_enabled
@@ -350,16 +363,11 @@ class SynapseGroup(GroupBase):
         if bool(wu.pre_event_syn_code) != bool(wu.pre_event_threshold_condition_code):
             raise ValueError(f"{self.describe()} ({wu.describe()}): pre_event_syn_code and "
                              "pre_event_threshold_condition_code must be given together")
-        later = [s for s in ("post_event_syn_code", "post_spike_syn_code",
-                             "synapse_dynamics_code", "pre_spike_code", "post_spike_code",
-                             "pre_dynamics_code", "post_dynamics_code") if getattr(wu, s)]
-        if later or wu.pre_vars or wu.post_vars or wu.psm_var_refs:
-            what = ", ".join(later + (["pre/post weight update variables"] if wu.pre_vars or wu.post_vars
-                                      else []) + (["psm_var_refs"] if wu.psm_var_refs else []))
+        later = [s for s in ("post_event_syn_code", "post_event_threshold_condition_code") if getattr(wu, s)]
+        if later or wu.psm_var_refs:
+            what = ", ".join(later + (["psm_var_refs"] if wu.psm_var_refs else []))
             raise NotImplementedError(f"{self.describe()} ({wu.describe()}) uses {what}: postsynaptic "
-                                      "events and learning sections arrive with the plasticity work; "
-                                      "this version runs pre_spike_syn_code and presynaptic spike-like "
-                                      "events only")
+                                      "spike-like events and PSM variable references are not supported yet")
 
     def _check_syn_array_size(self, name: str, value: VarValue) -> None:
         if value.array is None:
@@ -391,9 +399,9 @@ class SynapseGroup(GroupBase):
         self._before_build("axonal_delay_steps")
         if int(value) != value or value < 0:
             raise ValueError(f"{self.describe()}: axonal_delay_steps must be a non-negative integer")
-        if value > 0 and self.pre_var_refs:
-            raise NotImplementedError(f"{self.describe()}: presynaptic variable references with an axonal "
-                                      "delay need delayed neuron variables, which are not supported yet")
+        if value > 0 and (self.pre_var_refs or self.wu_model.pre_vars):
+            raise NotImplementedError(f"{self.describe()}: presynaptic variable references or variables with "
+                                      "an axonal delay need delayed variables, which are not supported yet")
         self._axonal_delay_steps = int(value)
 
     @property
@@ -430,8 +438,44 @@ class SynapseGroup(GroupBase):
         self._narrow_sparse_ind_enabled = bool(value)
 
     @property
+    def back_prop_delay_steps(self) -> int:
+        """Steps by which postsynaptic spikes reach ``post_spike_syn_code`` late."""
+        return self._back_prop_delay_steps
+
+    @back_prop_delay_steps.setter
+    def back_prop_delay_steps(self, value: int) -> None:
+        self._before_build("back_prop_delay_steps")
+        if int(value) != value or value < 0:
+            raise ValueError(f"{self.describe()}: back_prop_delay_steps must be a non-negative integer")
+        if value > 0 and (self.post_var_refs or self.wu_model.post_vars):
+            raise NotImplementedError(f"{self.describe()}: postsynaptic variable references or variables "
+                                      "with a back-propagation delay are not supported yet")
+        self._back_prop_delay_steps = int(value)
+
+    @property
+    def pre_target_var(self) -> str:
+        return self._pre_target_var
+
+    @pre_target_var.setter
+    def pre_target_var(self, name: str) -> None:
+        self._before_build("pre_target_var")
+        allowed = ["Isyn"] + [v.name for v in self.src.model.additional_input_vars]
+        if name not in allowed:
+            raise ValueError(f"{self.describe()}: pre_target_var '{name}' is not an input variable of "
+                             f"{self.src.describe()}; choose one of {', '.join(allowed)}")
+        self._pre_target_var = name
+
+    @property
+    def uses_add_to_pre(self) -> bool:
+        return any("addToPre" in code for code in self.wu_model.code_sections().values())
+
+    @property
+    def has_post_learning(self) -> bool:
+        return bool(self.wu_model.post_spike_syn_code)
+
+    @property
     def uses_dendritic_delay(self) -> bool:
-        return "addToPostDelay" in self.wu_model.pre_spike_syn_code
+        return any("addToPostDelay" in code for code in self.wu_model.code_sections().values())
 
     @property
     def sparse_index_type(self) -> types.NumericType:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, ClassVar, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .enums import CustomUpdateVarAccess, VarAccess, VarAccessMode
 
@@ -87,14 +87,14 @@ class ModelBase:
     derived_params: List[DerivedParamSpec] = field(default_factory=list)
     extra_global_params: List[EGPSpec] = field(default_factory=list)
 
-    family = "model"
+    family: ClassVar[str] = "model"
 
     def code_sections(self) -> Dict[str, str]:
         """Name -> GeNNCode text of every non-empty code section."""
         return {name: getattr(self, name) for name in self._code_section_names
                 if getattr(self, name)}
 
-    _code_section_names: Tuple[str, ...] = ()
+    _code_section_names: ClassVar[Tuple[str, ...]] = ()
 
     def describe(self) -> str:
         return f"{self.family} '{self.class_name}'"

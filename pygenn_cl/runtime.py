@@ -197,6 +197,11 @@ class ModelRuntime:
         self.pull("errors")
         errors = self.view("errors")
         for slot, sg_name in enumerate(self.ir.error_slots):
+            if errors[slot] and sg_name.endswith("/columns"):
+                sg = self.model.synapse_populations[sg_name.rsplit("/", 1)[0]]
+                raise ValueError(f"{sg.describe()}: a postsynaptic neuron has more synapses than "
+                                 f"max_source_connections = {sg.max_source_connections}; set "
+                                 "max_source_connections higher before build()")
             if errors[slot]:
                 sg = self.model.synapse_populations[sg_name]
                 raise ValueError(f"{sg.describe()}: {sg.connectivity_init.snippet.describe()} made more "

@@ -42,6 +42,8 @@ WEIGHT_UPDATE = {
     "StaticPulseConstantWeight": ([("g", S)], [], []),
     "StaticPulseDendriticDelay": ([], [("g", S, RO), ("d", "uint8_t", RO)], []),
     "StaticGraded": ([("Epre", S), ("Vslope", S)], [("g", S, RO)], []),
+    "STDP": ([("tauPlus", S), ("tauMinus", S), ("Aplus", S), ("Aminus", S), ("Wmin", S), ("Wmax", S)],
+             [("g", S, RW)], []),
 }
 CURRENT_SOURCE = {
     "DC": ([("amp", S)], [], []),

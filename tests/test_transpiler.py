@@ -332,7 +332,7 @@ def test_type_errors():
     assert "did you mean 'exp'" in error_of("V = expp(V);").message
     assert "unknown function 'foo'" in error_of("foo(1);").message
     assert "is a function" in error_of("V = exp;").message
-    assert "shadows" in error_of("scalar V = 1.0;").message
+    assert "shadows the function" in error_of("scalar addToPost = 1.0;").message
     assert "already declared" in error_of("int x = 1; int x = 2;").message
     assert "built-in" in error_of("scalar exp = 1.0;").message
     assert "printf" in error_of('V = "hello";').message
@@ -622,3 +622,15 @@ int main(void) {{ originals(); translated(); return 0; }}
     n = len(originals)
     for code, text, want, got in zip(originals, translated, out[:n], out[n:]):
         assert want == got, (code, text)
+
+
+def test_local_may_shadow_model_variable():
+    """PyGeNN models declare e.g. ``const scalar dt = t - st_post;``: the local wins in its scope."""
+    env = Environment()
+    env.add_variable("dt", types.Float, printed="0.1f")
+    env.add_variable("t", types.Float, printed="t")
+    env.add_variable("V", types.Float, read_only=False, printed="_lV")
+    result = translate_statements("{ const scalar dt = t - 1.0; V = dt; }\nV += dt;", env,
+                                  scalar=types.Float, dialect=C_DIALECT, context=ErrorContext("m", "s"))
+    assert "u_dt = t - 1.0f" in result.text and "_lV = u_dt" in result.text
+    assert "_lV += (0.1f)" in result.text

@@ -195,8 +195,10 @@ class TypeChecker:
                 self.value(decl.init)
             elif stmt.type_spec.const:
                 raise self._error(decl, f"const variable '{decl.name}' needs an initial value")
-            if decl.name in self.env:
-                raise self._error(decl, f"declaration of '{decl.name}' shadows a name "
+            # As in C, a local may shadow a model variable (PyGeNN models often declare
+            # ``const scalar dt = ...``); it may not hide a function.
+            if isinstance(self.env.lookup(decl.name), FunctionSpec):
+                raise self._error(decl, f"declaration of '{decl.name}' shadows the function "
                                         "provided by the model; choose another name")
             if decl.name in BUILTINS:
                 raise self._error(decl, f"'{decl.name}' is a built-in function; "

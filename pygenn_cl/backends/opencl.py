@@ -27,8 +27,9 @@ from ..runtime import Memory, ModelRuntime
 from .base import Backend
 
 DEVICE_ENV = "PYGENN_CL_DEVICE"
-STEP_KERNELS = ("presynaptic_update", "neuron_update")
-INIT_KERNELS = ("neuron_init", "dense_init", "connectivity_prelude", "connectivity_init", "connectivity_sort")
+STEP_KERNELS = ("synapse_dynamics", "presynaptic_update", "postsynaptic_update", "neuron_update")
+INIT_KERNELS = ("neuron_init", "dense_init", "connectivity_prelude", "connectivity_init", "connectivity_sort",
+                "connectivity_remap", "connectivity_remap_sort")
 SPARSE_INIT_KERNELS = ("sparse_init",)
 
 
@@ -261,8 +262,10 @@ class _InitLauncher:
     def timers(self) -> Dict[str, float]:
         """Kernel times: per step kernel (host-measured with a finish each, when timing is on)."""
         seconds = dict(zip(self.step_kinds, self.stepper.kernel_seconds()))
-        return {"neuron_update": seconds.get("neuron_update", 0.0),
-                "presynaptic_update": seconds.get("presynaptic_update", 0.0), **self.init_seconds}
+        synapse = sum(seconds.get(k, 0.0) for k in ("synapse_dynamics", "presynaptic_update",
+                                                    "postsynaptic_update"))
+        return {"neuron_update": seconds.get("neuron_update", 0.0), "presynaptic_update": synapse,
+                **self.init_seconds}
 
     @property
     def timestep(self) -> int:

@@ -74,6 +74,7 @@ ${block(mg.sections["events"], 12)}\
 %   if mg.sections["threshold"]:
             if ((${mg.sections["threshold"]})${" && !_oldSpike" if mg.meta["auto_refractory"] else ""}) {
 ${block(mg.sections["reset"], 16)}\
+${block(mg.sections["on_spike"], 16)}\
                 _spk[_spkCnt++] = id;
 %     if mg.meta["recording"]:
                 _rec[id / 32u] |= (1u << (id % 32u));
@@ -116,6 +117,79 @@ ${block(mg.sections[body], 20)}\
         }
 %     endif
 %   endfor
+    }
+}
+
+% endfor
+% for mg in ir.kernels["postsynaptic_update"]:
+/* Learning on postsynaptic spikes of ${", ".join(g.name for g in mg.groups)} */
+static void postsynaptic_update_${mg.index}(char* const genn_arena, uint64_t timestep, ${time_type} t) {
+${group_loop(mg)}\
+        const uint32_t _slots = ${mg.get("delay_slots")};
+        const uint32_t _slot = (uint32_t)((timestep + _slots - ((1u + ${mg.get("back_prop_delay")}) % _slots)) % _slots);
+        const uint32_t _numSpikes = _a_trgSpkCnt[_slot];
+        const uint32_t* const _spikes = _a_trgSpk + (uint64_t)_slot * ${mg.get("num_post")};
+        for (uint32_t _i = 0; _i < _numSpikes; _i++) {
+            const uint32_t id_post = _spikes[_i];
+%   if mg.meta["sparse"]:
+            const uint32_t _colLength = _a_colLength[id_post];
+            for (uint32_t _j = 0; _j < _colLength; _j++) {
+                const uint32_t id_syn = _a_remap[id_post * ${mg.get("col_stride")} + _j];
+                const uint32_t id_pre = id_syn / ${mg.get("row_stride")};
+%   else:
+            for (uint32_t id_pre = 0; id_pre < ${mg.get("num_pre")}; id_pre++) {
+                const uint32_t id_syn = id_pre * ${mg.get("num_post")} + id_post;
+%   endif
+${block(mg.sections["rng"], 16)}\
+${block(mg.sections["body"], 16)}\
+            }
+        }
+    }
+}
+
+% endfor
+% for mg in ir.kernels["synapse_dynamics"]:
+/* Synapse dynamics of ${", ".join(g.name for g in mg.groups)} */
+static void synapse_dynamics_${mg.index}(char* const genn_arena, uint64_t timestep, ${time_type} t) {
+${group_loop(mg)}\
+        for (uint32_t id_pre = 0; id_pre < ${mg.get("num_pre")}; id_pre++) {
+%   if mg.meta["sparse"]:
+            const uint32_t _rowLength = _a_rowLength[id_pre];
+            for (uint32_t _j = 0; _j < _rowLength; _j++) {
+                const uint32_t id_syn = id_pre * ${mg.get("row_stride")} + _j;
+                const uint32_t id_post = _a_ind[id_syn];
+%   else:
+            for (uint32_t id_post = 0; id_post < ${mg.get("num_post")}; id_post++) {
+                const uint32_t id_syn = id_pre * ${mg.get("num_post")} + id_post;
+%   endif
+${block(mg.sections["rng"], 16)}\
+${block(mg.sections["body"], 16)}\
+            }
+        }
+    }
+}
+
+% endfor
+% for mg in ir.kernels["connectivity_remap"]:
+/* Column structure of ${", ".join(g.name for g in mg.groups)} (for postsynaptic learning) */
+static void connectivity_remap_${mg.index}(char* const genn_arena) {
+${group_loop(mg)}\
+        uint32_t _overflow = 0u;
+        memset(_a_colLength, 0, sizeof(uint32_t) * ${mg.get("num_post")});
+        for (uint32_t id_pre = 0; id_pre < ${mg.get("num_pre")}; id_pre++) {
+            for (uint32_t _j = 0; _j < _a_rowLength[id_pre]; _j++) {
+                const uint32_t id_syn = id_pre * ${mg.get("row_stride")} + _j;
+                const uint32_t id_post = _a_ind[id_syn];
+                const uint32_t _c = _a_colLength[id_post];
+                if (_c < ${mg.get("col_stride")}) {
+                    _a_remap[id_post * ${mg.get("col_stride")} + _c] = id_syn;
+                    _a_colLength[id_post] = _c + 1u;
+                } else {
+                    _overflow = 1u;
+                }
+            }
+        }
+        if (_overflow) { _a_errors[${mg.get("error_slot")}] = 1u; }
     }
 }
 
@@ -209,7 +283,7 @@ ${body}\
 
 void genn_initialize(char* const genn_arena) {
     (void)genn_now;
-${timed(2, "".join(f"    {k}_{mg.index}(genn_arena);\n" for k in ("neuron_init", "dense_init", "connectivity_init") for mg in ir.kernels[k]))}\
+${timed(2, "".join(f"    {k}_{mg.index}(genn_arena);\n" for k in ("neuron_init", "dense_init", "connectivity_init", "connectivity_remap") for mg in ir.kernels[k]))}\
 }
 
 void genn_initialize_sparse(char* const genn_arena) {
@@ -219,7 +293,7 @@ ${timed(3, "".join(f"    sparse_init_{mg.index}(genn_arena);\n" for mg in ir.ker
 void genn_step_time(char* const genn_arena, uint64_t timestep) {
     const ${time_type} t = (${time_type})timestep * (${time_type})${dt};
     (void)t;
-${timed(1, "".join(f"    presynaptic_update_{mg.index}(genn_arena, timestep, t);\n" for mg in ir.kernels["presynaptic_update"]))}\
+${timed(1, "".join(f"    {k}_{mg.index}(genn_arena, timestep, t);\n" for k in ("synapse_dynamics", "presynaptic_update", "postsynaptic_update") for mg in ir.kernels[k]))}\
 ${timed(0, "".join(f"    neuron_update_{mg.index}(genn_arena, timestep, t);\n" for mg in ir.kernels["neuron_update"]))}\
 }
 

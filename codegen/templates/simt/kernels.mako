@@ -133,6 +133,7 @@ ${block(mg.sections["events"], 12)}\
 %   if mg.sections["threshold"]:
             if ((${mg.sections["threshold"]})${" && !_oldSpike" if mg.meta["auto_refractory"] else ""}) {
 ${block(mg.sections["reset"], 16)}\
+${block(mg.sections["on_spike"], 16)}\
                 _spike = true;
             }
 %   endif
@@ -179,6 +180,67 @@ ${open_group(r)}\
 ${propagate(mg, strategy, cnt, spk, mg.sections[body])}\
 %     endif
 %   endfor
+    }
+% endfor
+}
+
+% endif
+% if ranges["synapse_dynamics"]:
+${kernel_head("synapse_dynamics")}\
+% for r in ranges["synapse_dynamics"]:
+<% mg = r.group; row = mg.get("row_stride") if mg.meta["sparse"] else mg.get("num_post") %>\
+${open_group(r)}\
+        const uint32_t id_pre = id / ${row};
+        if (id_pre < ${mg.get("num_pre")}) {
+%   if mg.meta["sparse"]:
+            if (id % ${row} < _a_rowLength[id_pre]) {
+                const uint32_t id_syn = id;
+                const uint32_t id_post = _a_ind[id_syn];
+%   else:
+            {
+                const uint32_t id_syn = id;
+                const uint32_t id_post = id % ${row};
+%   endif
+${block(mg.sections["rng"], 16)}\
+${block(mg.sections["body"], 16)}\
+            }
+        }
+    }
+% endfor
+}
+
+% endif
+% if ranges["postsynaptic_update"]:
+${kernel_head("postsynaptic_update")}\
+% for r in ranges["postsynaptic_update"]:
+<% mg = r.group %>\
+${open_group(r)}\
+        const uint32_t _slots = ${mg.get("delay_slots")};
+        const uint32_t _slot = (uint32_t)((timestep + _slots - ((1u + ${mg.get("back_prop_delay")}) % _slots)) % _slots);
+        const uint32_t _numSpikes = _a_trgSpkCnt[_slot];
+        const GENN_GLOBAL uint32_t* const _spikes = _a_trgSpk + _slot * ${mg.get("num_post")};
+%   if mg.meta["sparse"]:
+        /* a thread per column position: each synapse is updated by one thread */
+        if (id < ${mg.get("col_stride")}) {
+            for (uint32_t _i = 0u; _i < _numSpikes; _i++) {
+                const uint32_t id_post = _spikes[_i];
+                if (id < _a_colLength[id_post]) {
+                    const uint32_t id_syn = _a_remap[id_post * ${mg.get("col_stride")} + id];
+                    const uint32_t id_pre = id_syn / ${mg.get("row_stride")};
+%   else:
+        /* a thread per presynaptic neuron */
+        if (id < ${mg.get("num_pre")}) {
+            const uint32_t id_pre = id;
+            for (uint32_t _i = 0u; _i < _numSpikes; _i++) {
+                const uint32_t id_post = _spikes[_i];
+                {
+                    const uint32_t id_syn = id_pre * ${mg.get("num_post")} + id_post;
+%   endif
+${block(mg.sections["rng"], 20)}\
+${block(mg.sections["body"], 20)}\
+                }
+            }
+        }
     }
 % endfor
 }
@@ -267,6 +329,48 @@ ${open_group(r)}\
                 uint32_t _j = _i;
                 while (_j > 0u && _row[_j - 1u] > _v) { _row[_j] = _row[_j - 1u]; _j--; }
                 _row[_j] = _v;
+            }
+        }
+    }
+% endfor
+}
+
+% endif
+% if ranges["connectivity_remap"]:
+${kernel_head("connectivity_remap")}\
+% for r in ranges["connectivity_remap"]:
+<% mg = r.group %>\
+${open_group(r)}\
+        uint32_t _overflow = 0u;
+        if (id < ${mg.get("num_pre")}) {
+            const uint32_t id_pre = id;
+            for (uint32_t _j = 0u; _j < _a_rowLength[id_pre]; _j++) {
+                const uint32_t id_syn = id_pre * ${mg.get("row_stride")} + _j;
+                const uint32_t id_post = _a_ind[id_syn];
+                const uint32_t _c = genn_atomic_inc_u32(&_a_colLength[id_post]);
+                if (_c < ${mg.get("col_stride")}) { _a_remap[id_post * ${mg.get("col_stride")} + _c] = id_syn; }
+                else { _overflow = 1u; }
+            }
+        }
+        if (_overflow) { _a_errors[${mg.get("error_slot")}] = 1u; }
+    }
+% endfor
+}
+
+${kernel_head("connectivity_remap_sort")}\
+% for r in ranges["connectivity_remap_sort"]:
+<% mg = r.group %>\
+${open_group(r)}\
+        /* columns fill in any order: sort each by synapse index, as the C backend builds them */
+        if (id < ${mg.get("num_post")}) {
+            const uint32_t _n = min(_a_colLength[id], ${mg.get("col_stride")});
+            _a_colLength[id] = _n;
+            GENN_GLOBAL uint32_t* const _col = _a_remap + id * ${mg.get("col_stride")};
+            for (uint32_t _i = 1u; _i < _n; _i++) {
+                const uint32_t _v = _col[_i];
+                uint32_t _j = _i;
+                while (_j > 0u && _col[_j - 1u] > _v) { _col[_j] = _col[_j - 1u]; _j--; }
+                _col[_j] = _v;
             }
         }
     }
