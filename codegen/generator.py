@@ -79,10 +79,15 @@ class Generator:
         return env
 
     def add_params(self, env: Environment, code: GroupCode, prefix: str, model: ModelBase,
-                   values: Dict[str, Any]) -> None:
+                   values: Dict[str, Any], owner: Optional[Tuple[Any, str]] = None) -> None:
+        """Parameters and derived parameters as placeholders; ``owner`` = (group, role)
+        whose dynamic parameters must stay struct fields so they can change after load."""
+        dynamic = owner[0].dynamic_params(owner[1]) if owner else set()
         for name, ctype in param_types(model, self.scalar).items():
             env.add_variable(name, ctype, read_only=True,
                              printed=code.value(prefix + name, values[name], ctype))
+            if name in dynamic:
+                code.dynamic[prefix + name] = (f"{owner[0].name}/{owner[1]}", name)
 
     def add_egps(self, env: Environment, code: GroupCode, prefix: str, group, egps) -> None:
         for name, egp in egps.items():
@@ -124,7 +129,7 @@ class Generator:
             self.add_array(f"{ng.name}.{spec.name}", ctype, ng.size)
             regs[spec.name] = (code.array(f"v_{spec.name}", f"{ng.name}.{spec.name}", ctype), ctype)
             env.add_variable(spec.name, ctype, read_only=spec.read_only, printed=f"_l{spec.name}")
-        self.add_params(env, code, "p_", ng.model, ng.resolved_params())
+        self.add_params(env, code, "p_", ng.model, ng.resolved_params(), (ng, "neuron"))
         self.add_egps(env, code, "", ng, ng.extra_global_params)
         if self.needs_spike_times(ng):
             for name in ("st", "prev_st"):
@@ -242,7 +247,7 @@ class Generator:
         env = Environment(neuron_env)
         regs = self._model_var_block(code, env, prefix, f"{sg.name}.{role}.", specs,
                                      sg.src.size if role == "pre" else sg.trg.size)
-        self.add_params(env, code, prefix + "p_", wu, sg.wu_resolved_params())
+        self.add_params(env, code, prefix + "p_", wu, sg.wu_resolved_params(), (sg, "wu"))
         refs = sg.pre_var_refs if role == "pre" else sg.post_var_refs
         self._neuron_ref_env(env, refs, wu.pre_neuron_var_refs if role == "pre" else wu.post_neuron_var_refs,
                              neuron_regs)
@@ -261,7 +266,7 @@ class Generator:
         """Translate a spike-like event condition of an outgoing synapse group (evaluated
         after the neuron's sim code) and declare the group's event queue."""
         env = Environment(neuron_env)
-        self.add_params(env, code, f"ev{k}_p_", sg.wu_model, sg.wu_resolved_params())
+        self.add_params(env, code, f"ev{k}_p_", sg.wu_model, sg.wu_resolved_params(), (sg, "wu"))
         self._neuron_ref_env(env, sg.pre_var_refs, sg.wu_model.pre_neuron_var_refs, neuron_regs)
         env.add_variable("id_pre", types.Uint32, printed="id")
         self.add_array(f"{sg.name}.spkCntEvnt", types.Uint32, slots)
@@ -294,7 +299,7 @@ class Generator:
             var = refs[spec.name]
             env.add_variable(spec.name, regs[var][1], read_only=spec.read_only, printed=f"_l{var}")
 
-    def _injecting_env(self, code: GroupCode, neuron_env: Environment, prefix: str, group, model,
+    def _injecting_env(self, code: GroupCode, neuron_env: Environment, prefix: str, group, role: str, model,
                        params: Dict[str, Any], egps, var_array_prefix: str, refs: Dict[str, str], ref_specs,
                        neuron_regs, target_var: str):
         """Environment of a model that injects current into a neuron (postsynaptic model or
@@ -302,7 +307,7 @@ class Generator:
         references and ``injectCurrent``."""
         env = Environment(neuron_env)
         regs = self._model_var_block(code, env, prefix, var_array_prefix, model.vars, neuron_env_size(code))
-        self.add_params(env, code, prefix + "p_", model, params)
+        self.add_params(env, code, prefix + "p_", model, params, (group, role))
         self.add_egps(env, code, prefix, group, egps)
         self._neuron_ref_env(env, refs, ref_specs, neuron_regs)
         target = f"_in_{target_var}"
@@ -313,7 +318,7 @@ class Generator:
     def postsynaptic_piece(self, code: GroupCode, neuron_env: Environment, sg: "SynapseGroup", i: int,
                            neuron_regs) -> Tuple[str, Any]:
         prefix = f"ps{i}_"
-        env, regs = self._injecting_env(code, neuron_env, prefix, sg, sg.ps_model, sg.ps_resolved_params(),
+        env, regs = self._injecting_env(code, neuron_env, prefix, sg, "ps", sg.ps_model, sg.ps_resolved_params(),
                                         sg.psm_extra_global_params, f"{sg.name}.psm.", sg.psm_var_refs,
                                         sg.ps_model.neuron_var_refs, neuron_regs, sg.post_target_var)
         env.add_variable("inSyn", self.scalar, read_only=False, printed="_inSyn")
@@ -333,7 +338,7 @@ class Generator:
     def current_source_piece(self, code: GroupCode, neuron_env: Environment, cs: "CurrentSource", j: int,
                              neuron_regs) -> Tuple[str, Any]:
         prefix = f"cs{j}_"
-        env, regs = self._injecting_env(code, neuron_env, prefix, cs, cs.model, cs.resolved_params(),
+        env, regs = self._injecting_env(code, neuron_env, prefix, cs, "cs", cs.model, cs.resolved_params(),
                                         cs.extra_global_params, f"{cs.name}.", cs.var_refs,
                                         cs.model.neuron_var_refs, neuron_regs, cs.target_var)
         t = self.translate(cs.model.injection_code, env, f"{cs.model.describe()} of {cs.describe()}",
@@ -362,7 +367,7 @@ class Generator:
             self.add_array(f"{sg.name}.{spec.name}", ctype, syn_size)
             arr = code.array(f"v_{spec.name}", f"{sg.name}.{spec.name}", ctype)
             env.add_variable(spec.name, ctype, read_only=spec.read_only, printed=f"{arr}[id_syn]")
-        self.add_params(env, code, "p_", sg.wu_model, sg.wu_resolved_params())
+        self.add_params(env, code, "p_", sg.wu_model, sg.wu_resolved_params(), (sg, "wu"))
         self.add_egps(env, code, "", sg, sg.extra_global_params)
         for refs, specs, pop, index, key in ((sg.pre_var_refs, sg.wu_model.pre_neuron_var_refs, sg.src,
                                               "id_pre", "pre"),

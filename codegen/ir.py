@@ -93,6 +93,8 @@ class GroupCode:
         self.meta: Dict[str, Any] = {}
         self.arrays: Dict[str, Tuple[str, types.NumericType]] = {}
         self.values: Dict[str, Tuple[Any, types.NumericType]] = {}
+        # value key -> (owner, parameter name) of parameters that may change after load
+        self.dynamic: Dict[str, Tuple[str, str]] = {}
 
     def array(self, key: str, array_name: str, ctype: types.NumericType) -> str:
         """Use array ``array_name`` in the code; returns the local pointer's name."""
@@ -107,7 +109,7 @@ class GroupCode:
     def merge_key(self) -> Tuple:
         return (tuple(sorted(self.sections.items())), tuple(sorted(self.meta.items())),
                 tuple(sorted((k, t.name) for k, (_, t) in self.arrays.items())),
-                tuple(sorted((k, t.name) for k, (_, t) in self.values.items())))
+                tuple(sorted((k, t.name) for k, (_, t) in self.values.items())), tuple(sorted(self.dynamic)))
 
 
 @dataclass
@@ -162,7 +164,7 @@ def merge(kind: str, codes: List[GroupCode], first_table: int) -> List[MergedGro
         first = members[0]
         value_fields = []
         for key, (value, ctype) in first.values.items():
-            if all(_same(m.values[key][0], value) for m in members):
+            if key not in first.dynamic and all(_same(m.values[key][0], value) for m in members):
                 mg.inlined[key] = format_literal(value, ctype)
             else:
                 value_fields.append(Field(key, ctype, False))

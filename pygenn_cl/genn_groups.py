@@ -143,8 +143,29 @@ class GroupBase:
     def _values_to_view(self, var: Variable, view: np.ndarray, vals: np.ndarray) -> None:
         view[:] = vals.reshape(view.shape)
 
-    def set_param_dynamic(self, *args, **kwargs):
-        raise NotImplementedError("dynamic parameters arrive with the plasticity and custom update work")
+    # -- dynamic parameters ---------------------------------------------------------
+    def dynamic_params(self, role: str) -> set:
+        """Names of the parameters of ``role`` ("neuron", "cs", "wu", "ps") that may change after load."""
+        return self.__dict__.setdefault("_dynamic", {}).setdefault(role, set())
+
+    def _make_dynamic(self, role: str, model, name: str, dynamic: bool) -> None:
+        if self._model._built:
+            raise RuntimeError(f"{self.describe()}: parameters must be made dynamic before build()")
+        names = [p.name for p in model.params]
+        if name not in names:
+            derived = [p.name for p in model.derived_params]
+            why = " (derived parameters cannot be dynamic)" if name in derived else ""
+            raise ValueError(f"{self.describe()}: {model.describe()} has no parameter '{name}'{why}; "
+                             f"parameters: {', '.join(names) or 'none'}")
+        (self.dynamic_params(role).add if dynamic else self.dynamic_params(role).discard)(name)
+
+    def _set_dynamic(self, role: str, model, values: Dict[str, Any], name: str, value: Any) -> None:
+        if name not in self.dynamic_params(role):
+            raise ValueError(f"{self.describe()}: parameter '{name}' of {model.describe()} is not dynamic; "
+                             "call set_param_dynamic() before build()")
+        runtime = self._model._require_loaded(f"{self.describe()}: set_dynamic_param_value")
+        values[name] = value
+        runtime.set_dynamic_param(f"{self.name}/{role}", name, value)
 
 
 class NeuronGroup(GroupBase):
@@ -186,6 +207,13 @@ class NeuronGroup(GroupBase):
     def resolved_params(self) -> Dict[str, Any]:
         return resolve_params(f"{self.describe()} ({self.model.describe()})", self.model,
                               self._param_values, self._model.dt, self._model._scalar)
+
+    def set_param_dynamic(self, name: str, dynamic: bool = True) -> None:
+        """Let parameter ``name`` change after ``load()`` (derived parameters do not follow it)."""
+        self._make_dynamic("neuron", self.model, name, dynamic)
+
+    def set_dynamic_param_value(self, name: str, value: Any) -> None:
+        self._set_dynamic("neuron", self.model, self._param_values, name, value)
 
     @property
     def max_axonal_delay(self) -> int:
@@ -229,6 +257,13 @@ class CurrentSource(GroupBase):
     @property
     def model_vars(self):
         return self.model.vars
+
+    def set_param_dynamic(self, name: str, dynamic: bool = True) -> None:
+        """Let parameter ``name`` change after ``load()``."""
+        self._make_dynamic("cs", self.model, name, dynamic)
+
+    def set_dynamic_param_value(self, name: str, value: Any) -> None:
+        self._set_dynamic("cs", self.model, self._param_values, name, value)
 
     def resolved_params(self) -> Dict[str, Any]:
         return resolve_params(self.describe(), self.model, self._param_values, self._model.dt,
@@ -527,6 +562,20 @@ class SynapseGroup(GroupBase):
         self._max_source_connections = int(value)
 
     # -- parameters ----------------------------------------------------------
+    def set_wu_param_dynamic(self, name: str, dynamic: bool = True) -> None:
+        """Let weight update parameter ``name`` change after ``load()``."""
+        self._make_dynamic("wu", self.wu_model, name, dynamic)
+
+    def set_ps_param_dynamic(self, name: str, dynamic: bool = True) -> None:
+        """Let postsynaptic model parameter ``name`` change after ``load()``."""
+        self._make_dynamic("ps", self.ps_model, name, dynamic)
+
+    def set_wu_dynamic_param_value(self, name: str, value: Any) -> None:
+        self._set_dynamic("wu", self.wu_model, self._wu_param_values, name, value)
+
+    def set_ps_dynamic_param_value(self, name: str, value: Any) -> None:
+        self._set_dynamic("ps", self.ps_model, self._ps_param_values, name, value)
+
     def wu_resolved_params(self) -> Dict[str, Any]:
         return resolve_params(self.describe(), self.wu_model, self._wu_param_values,
                               self._model.dt, self._model._scalar)

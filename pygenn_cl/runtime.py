@@ -172,6 +172,18 @@ class ModelRuntime:
         values = self.memory.host[16:48].view(np.float64)
         return dict(zip(TIMER_NAMES, (float(v) for v in values)))
 
+    # -- dynamic parameters ----------------------------------------------------------
+    def set_dynamic_param(self, owner: str, name: str, value) -> None:
+        """Write a dynamic parameter into every merged-group table entry that holds it."""
+        for mg in self.ir.all_groups():
+            for i, member in enumerate(mg.members):
+                for key, (member_owner, param) in member.dynamic.items():
+                    if member_owner == owner and param == name:
+                        offset, dtype = self.layout.tables[mg.table]
+                        table = self.memory.host[offset:offset + dtype.itemsize * len(mg.members)].view(dtype)
+                        table[i][key] = value
+                        self.memory.push(offset + i * dtype.itemsize, dtype.itemsize)
+
     # -- connectivity --------------------------------------------------------------
     def set_connectivity(self, sg, pre: np.ndarray, post: np.ndarray) -> None:
         """Write user-given SPARSE connectivity (sorted by presynaptic index, stable)."""

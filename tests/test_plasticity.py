@@ -202,3 +202,37 @@ def test_presynaptic_variables_are_read_only_in_synapse_code(make_model, tmp_pat
                                  init_postsynaptic("DeltaCurr"))
     with pytest.raises(CodeError, match=r"pre_spike_syn_code.*'x' is read-only"):
         model.build(path_to_model=str(tmp_path))
+
+
+def test_dynamic_parameters(make_model, build_load, tmp_path):
+    """set_param_dynamic keeps a parameter changeable after load; others stay inlined."""
+    model = make_model("dynamic_params", "double")
+    model.dt = DT
+    lif = {"C": 1.0, "TauM": 10.0, "Vrest": 0.0, "Vreset": 0.0, "Vthresh": 1e9, "Ioffset": 1.0, "TauRefrac": 0.0}
+    a = model.add_neuron_population("a", 2, "LIF", lif, {"V": 0.0, "RefracTime": 0.0})
+    b = model.add_neuron_population("b", 2, "LIF", lif, {"V": 0.0, "RefracTime": 0.0})
+    a.set_param_dynamic("Ioffset")
+    cs = model.add_current_source("dc", "DC", b, {"amp": 0.0})
+    cs.set_param_dynamic("amp")
+    with pytest.raises(ValueError, match="derived"):
+        a.set_param_dynamic("ExpTC")
+    build_load(model, tmp_path)
+    alpha = np.exp(-DT / 10.0)
+    model.run_steps(5)
+    a.set_dynamic_param_value("Ioffset", 3.0)
+    cs.set_dynamic_param_value("amp", 2.0)
+    model.run_steps(5)
+    for pop in (a, b):
+        pop.vars["V"].pull_from_device()
+    # V(n+1) = I*R + (V(n) - I*R)*alpha with R = TauM/C = 10
+    v = 0.0
+    for i in range(10):
+        v = (1.0 if i < 5 else 3.0) * 10 + (v - (1.0 if i < 5 else 3.0) * 10) * alpha
+    np.testing.assert_allclose(a.vars["V"].values, v, rtol=1e-12)
+    v = 0.0
+    for i in range(10):
+        current = 1.0 + (2.0 if i >= 5 else 0.0)
+        v = current * 10 + (v - current * 10) * alpha
+    np.testing.assert_allclose(b.vars["V"].values, v, rtol=1e-12)
+    with pytest.raises(ValueError, match="not dynamic"):
+        b.set_dynamic_param_value("Ioffset", 2.0)
