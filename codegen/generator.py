@@ -501,6 +501,79 @@ class Generator:
         code.sections["body"] = ""
         return code
 
+    def custom_update(self, cu) -> GroupCode:
+        """An on-demand update over the elements its variable references point at.
+
+        Reduction variables (REDUCE_NEURON_SUM/MAX) are accumulated over the
+        elements in order, by one thread per group on SIMT targets, so every
+        backend sums in the same order.
+        """
+        code = GroupCode(cu)
+        owner = f"{cu.model.describe()} of {cu.describe()}"
+        env = Environment(self.base_env())
+        env.add_variable("t", self.time_type, printed="t")
+        neuron_shaped = cu.shape[0] == "neuron"
+        if neuron_shaped:
+            index = "id"
+            env.add_variable("id", types.Uint32, printed="id")
+            env.add_variable("num_neurons", types.Uint32,
+                             printed=code.value("num_neurons", cu.shape[1], types.Uint32))
+        else:
+            index = "id_syn"
+            sg = cu.shape[1]
+            for name in ("id_pre", "id_post", "id_syn"):
+                env.add_variable(name, types.Uint32, printed=name)
+            env.add_variable("num_pre", types.Uint32, printed=code.value("num_pre", sg.src.size, types.Uint32))
+            env.add_variable("num_post", types.Uint32, printed=code.value("num_post", sg.trg.size, types.Uint32))
+            code.value("row_stride", sg.max_connections, types.Uint32)
+            if sg.matrix_type == SynapseMatrixType.SPARSE:
+                self.add_sparse_arrays(code, sg)
+        code.meta["shape"] = "neuron" if neuron_shaped else (
+            "sparse" if cu.shape[1].matrix_type == SynapseMatrixType.SPARSE else "dense")
+        self.add_params(env, code, "p_", cu.model, cu.resolved_params(), (cu, "cu"))
+        self.add_egps(env, code, "", cu, cu.extra_global_params)
+        loads, stores, reductions = [], [], []
+        for spec in cu.model.vars:
+            ctype = self.ctype(spec.type)
+            self.add_array(f"{cu.name}.{spec.name}", ctype, 1 if spec.shared else cu.size)
+            arr = code.array(f"v_{spec.name}", f"{cu.name}.{spec.name}", ctype)
+            if spec.reduction:
+                env.add_variable(spec.name, ctype, read_only=False, printed=f"_lred_{spec.name}")
+                loads.append(f"{ctype.name} _lred_{spec.name} = {_literal(0, ctype)};")
+                reductions.append((spec.name, spec.reduction, ctype, arr))
+            elif spec.shared:
+                env.add_variable(spec.name, ctype, read_only=True, printed=f"{arr}[0]")
+            else:
+                env.add_variable(spec.name, ctype, read_only=spec.read_only, printed=f"_l{spec.name}")
+                loads.append(f"{ctype.name} _l{spec.name} = {arr}[{index}];")
+                if not spec.read_only:
+                    stores.append(f"{arr}[{index}] = _l{spec.name};")
+        transposes = []
+        for spec in cu.model.var_refs:
+            ref = cu.var_refs[spec.name]
+            ctype = self.ctype(spec.type)
+            arr = code.array(f"ref_{spec.name}", ref.array_name(), ctype)
+            # The reference's access mode decides: a model's READ_ONLY variables are read-only to
+            # that model's own code, but custom updates (e.g. weight clipping) may write them.
+            env.add_variable(spec.name, ctype, read_only=spec.read_only, printed=f"{arr}[{index}]")
+            if ref.transpose_group is not None:
+                target = code.array(f"tp_{spec.name}", f"{ref.transpose_group.name}.{ref.transpose_var}", ctype)
+                transposes.append(f"{target}[id_post * @@num_pre@@ + id_pre] = {arr}[id_syn];")
+        body = self.translate(cu.model.update_code, env, owner, "update_code")
+        code.sections["body"] = "\n".join(loads + [body.text] + stores + transposes)
+        code.sections["rng"] = self.rng_init(code.value("stream", stream_id(f"{cu.name}/update"), types.Uint32),
+                                             index, "(uint32_t)timestep") if self.uses_rng(body) else ""
+        code.sections["reduce_init"] = "\n".join(
+            f"{ctype.name} _racc_{name} = {_literal(float('-inf') if op == 'max' else 0, ctype)};"
+            for name, op, ctype, _ in reductions)
+        code.sections["reduce"] = "\n".join(
+            f"_racc_{name} += _lred_{name};" if op == "sum" else
+            f"_racc_{name} = (_lred_{name} > _racc_{name}) ? _lred_{name} : _racc_{name};"
+            for name, op, _, _ in reductions)
+        code.sections["reduce_write"] = "\n".join(f"{arr}[0] = _racc_{name};" for name, _, _, arr in reductions)
+        code.meta["reduction"] = bool(reductions)
+        return code
+
     def needs_spike_times(self, pop: "NeuronGroup") -> bool:
         """Whether any code reads the spike times of ``pop``."""
         import re
@@ -689,6 +762,9 @@ class Generator:
         sparse_init = [c for c in (self.synapse_var_init(sg, "sparse") for sg in sgs
                                    if sg.matrix_type == SynapseMatrixType.SPARSE) if c]
         remap = [c for c in map(self.connectivity_remap, sgs) if c]
+        update_groups: Dict[str, List[GroupCode]] = {}
+        for cu in model.custom_updates.values():
+            update_groups.setdefault(cu.group_name, []).append(self.custom_update(cu))
         if "errors" in self.arrays:
             self.arrays["errors"] = ArraySpec("errors", types.Uint32, len(self.error_slots))
         kernels = {}
@@ -700,8 +776,14 @@ class Generator:
                             ("sparse_init", sparse_init)):
             kernels[kind] = merge(kind, codes, table)
             table += len(kernels[kind])
+        custom_update_groups = {}
+        for index, (name, codes) in enumerate(update_groups.items()):
+            kind = f"custom_update{index}_"
+            kernels[kind] = merge(kind, codes, table)
+            table += len(kernels[kind])
+            custom_update_groups[name] = index
         return ModelIR(model.name, self.scalar, self.time_type, model.dt, self.arrays, kernels, table,
-                       list(self.error_slots), model.timing_enabled)
+                       list(self.error_slots), model.timing_enabled, custom_update_groups)
 
     def _check_no_egp_conflicts(self, ng: "NeuronGroup") -> None:
         names = {v.name for v in ng.model.vars} | {p.name for p in ng.model.params}

@@ -200,6 +200,11 @@ class ModelIR:
     num_tables: int
     error_slots: List[str]
     timing_enabled: bool
+    #: custom update group name -> index; its merged groups are ``kernels[f"custom_update{index}_"]``
+    custom_update_groups: Dict[str, int] = field(default_factory=dict)
+
+    def custom_update_kind(self, index: int) -> str:
+        return f"custom_update{index}_"
 
     def all_groups(self) -> List[MergedGroup]:
         return [mg for groups in self.kernels.values() for mg in groups]

@@ -49,6 +49,11 @@ def threads_needed(kind: str, mg: MergedGroup, member) -> int:
         return values["num_pre"]
     if kind == "connectivity_remap_sort":
         return values["num_post"]
+    if kind.startswith("custom_update"):
+        shape = mg.meta["shape"]
+        if shape == "neuron":
+            return 1 if mg.meta["reduction"] else values["num_neurons"]
+        return values["num_pre"] * (values["num_post"] if shape == "dense" else values["row_stride"])
     if kind == "dense_init":
         return values["num_post"]
     if kind == "connectivity_prelude":

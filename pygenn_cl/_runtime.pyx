@@ -13,6 +13,7 @@ from posix.dlfcn cimport dlopen, dlsym, dlclose, dlerror, RTLD_NOW, RTLD_LOCAL
 ctypedef void (*step_fn)(char*, uint64_t) noexcept nogil
 ctypedef void (*run_fn)(char*, uint64_t, uint64_t) noexcept nogil
 ctypedef void (*void_fn)(char*) noexcept nogil
+ctypedef void (*custom_update_fn)(char*, unsigned int, uint64_t) noexcept nogil
 
 
 cdef void* _symbol(void* handle, str name) except NULL:
@@ -38,6 +39,7 @@ cdef class SharedLibraryModel:
     cdef run_fn _run
     cdef void_fn _initialize
     cdef void_fn _initialize_sparse
+    cdef custom_update_fn _custom_update
     cdef char* _arena
     cdef public uint64_t timestep
 
@@ -49,6 +51,7 @@ cdef class SharedLibraryModel:
         self._run = <run_fn>_symbol(self._handle, "genn_run_steps")
         self._initialize = <void_fn>_symbol(self._handle, "genn_initialize")
         self._initialize_sparse = <void_fn>_symbol(self._handle, "genn_initialize_sparse")
+        self._custom_update = <custom_update_fn>_symbol(self._handle, "genn_custom_update")
         self._arena = <char*>arena_address
         self.timestep = 0
 
@@ -79,6 +82,11 @@ cdef class SharedLibraryModel:
     def initialize_sparse(self):
         with nogil:
             self._initialize_sparse(self._arena)
+
+    def custom_update(self, unsigned int group):
+        """Run custom update group ``group`` at the current timestep."""
+        with nogil:
+            self._custom_update(self._arena, group, self.timestep)
 
     def close(self):
         if self._handle != NULL:

@@ -687,3 +687,106 @@ class SynapseGroup(GroupBase):
         row_major = vals if self._user_order is None or self._user_order.size != vals.size \
             else vals[self._user_order]
         view.reshape(self.src.size, -1)[mask] = row_major
+
+
+class CustomUpdate(GroupBase):
+    """An update run on demand by ``model.custom_update(group_name)`` (``model.add_custom_update``).
+
+    It runs over the elements of what its variable references point at: the
+    neurons of a population (or neuron-sized variables), or the synapses of one
+    synapse group.
+    """
+
+    kind = "custom update"
+    is_custom_update = True
+
+    def __init__(self, model: "GeNNModel", name: str, group_name: str, cu_model, params: Dict[str, Any],
+                 vars: Dict[str, Any], var_refs: Dict[str, Any], egp_refs: Dict[str, Any]):
+        super().__init__(model, name)
+        from .init import VarReference
+        self.group_name = group_name
+        self.model = cu_model
+        owner = f"{self.describe()} ({cu_model.describe()})"
+        if egp_refs or cu_model.extra_global_param_refs:
+            raise NotImplementedError(f"{owner}: extra global parameter references are not supported yet")
+        self._param_values = dict(params)
+        resolve_params(owner, cu_model, self._param_values, model.dt, model._scalar)
+        check_names(owner, "variable references", var_refs, [r.name for r in cu_model.var_refs])
+        self.var_refs: Dict[str, VarReference] = {}
+        shapes = {}
+        for spec in cu_model.var_refs:
+            ref = var_refs[spec.name]
+            if not isinstance(ref, VarReference):
+                raise ValueError(f"{owner}: variable reference '{spec.name}' must come from create_var_ref(), "
+                                 f"create_wu_var_ref() or a similar function, not {ref!r}")
+            want = types.parse_numeric_type(spec.type, model._scalar)
+            have = types.parse_numeric_type(ref.spec().type, model._scalar)
+            if want != have:
+                raise ValueError(f"{owner}: variable reference '{spec.name}' has type {want.name} but "
+                                 f"{ref.group.describe()}'s '{ref.var_name}' is {have.name}")
+            shapes[spec.name] = self._shape_of(ref)
+            self.var_refs[spec.name] = ref
+        if not shapes:
+            raise ValueError(f"{owner}: a custom update needs at least one variable reference")
+        if len(set(shapes.values())) > 1:
+            raise ValueError(f"{owner}: variable references have mismatched sizes: " + ", ".join(
+                f"'{n}' -> {self._describe_shape(s)}" for n, s in shapes.items()))
+        self.shape = next(iter(shapes.values()))
+        transposes = [r for r in self.var_refs.values() if r.transpose_group is not None]
+        if transposes:
+            sg = self.shape[1]
+            if self.shape[0] != "synapse" or sg.matrix_type != SynapseMatrixType.DENSE:
+                raise ValueError(f"{owner}: transposing needs a DENSE weight update variable")
+            for r in transposes:
+                tsg = r.transpose_group
+                if tsg.matrix_type != SynapseMatrixType.DENSE or (tsg.src.size, tsg.trg.size) != \
+                        (sg.trg.size, sg.src.size):
+                    raise ValueError(f"{owner}: {tsg.describe()} must be DENSE with {sg.trg.size} presynaptic "
+                                     f"and {sg.src.size} postsynaptic neurons to receive the transpose")
+        size = self.size
+        for spec in cu_model.vars:
+            if spec.reduction and self.shape[0] != "neuron":
+                raise NotImplementedError(f"{owner}: variable '{spec.name}' reduces over neurons but the update "
+                                          "runs over synapses")
+        check_names(owner, "variables", vars, [v.name for v in cu_model.vars])
+        values = {spec.name: resolve_var_value(f"{owner}: variable '{spec.name}'", vars[spec.name],
+                                               types.parse_numeric_type(spec.type, model._scalar),
+                                               1 if spec.shared else size, model.dt, model._scalar)
+                  for spec in cu_model.vars}
+        self.vars = self._make_vars(cu_model.vars, values, "", lambda: size)
+        self.extra_global_params = self._make_egps(cu_model)
+
+    @staticmethod
+    def _shape_of(ref):
+        if ref.kind == "wu":
+            return ("synapse", ref.group)
+        if ref.kind == "custom_update":
+            return ref.group.shape
+        size = ref.group.src.size if ref.kind == "wu_pre" else \
+            ref.group.trg.size if ref.kind in ("wu_post", "psm") else ref.group.size
+        return ("neuron", size)
+
+    @staticmethod
+    def _describe_shape(shape) -> str:
+        return f"{shape[1]} neurons" if shape[0] == "neuron" else f"the synapses of {shape[1].describe()}"
+
+    @property
+    def size(self) -> int:
+        if self.shape[0] == "neuron":
+            return self.shape[1]
+        sg = self.shape[1]
+        return sg.src.size * (sg.trg.size if sg.matrix_type == SynapseMatrixType.DENSE else sg.max_connections)
+
+    @property
+    def model_vars(self):
+        return self.model.vars
+
+    def resolved_params(self) -> Dict[str, Any]:
+        return resolve_params(self.describe(), self.model, self._param_values, self._model.dt,
+                              self._model._scalar)
+
+    def set_param_dynamic(self, name: str, dynamic: bool = True) -> None:
+        self._make_dynamic("cu", self.model, name, dynamic)
+
+    def set_dynamic_param_value(self, name: str, value: Any) -> None:
+        self._set_dynamic("cu", self.model, self._param_values, name, value)

@@ -9,9 +9,9 @@ from typing import Any, Dict, Optional
 from . import types
 from .backends import create_backend
 from .enums import VarLocation
-from .genn_groups import CurrentSource, ExtraGlobalParameter, NeuronGroup, SynapseGroup
+from .genn_groups import CurrentSource, CustomUpdate, ExtraGlobalParameter, NeuronGroup, SynapseGroup
 from .init import PostsynapticInit, WeightUpdateInit, resolve_model
-from .model_spec import CurrentSourceModel, NeuronModel
+from .model_spec import CurrentSourceModel, CustomUpdateModel, NeuronModel
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -60,6 +60,7 @@ class GeNNModel:
         self.neuron_populations: Dict[str, NeuronGroup] = {}
         self.synapse_populations: Dict[str, SynapseGroup] = {}
         self.current_sources: Dict[str, CurrentSource] = {}
+        self.custom_updates: Dict[str, CustomUpdate] = {}
         self._built = False
         self._ir = None
         self._artifact = None
@@ -124,7 +125,8 @@ class GeNNModel:
             raise RuntimeError("groups must be added before build()")
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise ValueError(f"group name must be a C identifier (letters, digits, _), not {name!r}")
-        if name in self.neuron_populations or name in self.synapse_populations or name in self.current_sources:
+        if name in self.neuron_populations or name in self.synapse_populations or name in self.current_sources \
+                or name in self.custom_updates:
             raise ValueError(f"a group called '{name}' already exists")
 
     def add_neuron_population(self, pop_name: str, num_neurons: int, neuron, params: Optional[Dict] = None,
@@ -169,10 +171,24 @@ class GeNNModel:
         self.current_sources[cs_name] = cs
         return cs
 
+    def add_custom_update(self, cu_name: str, group_name: str, custom_update_model, params: Optional[Dict] = None,
+                          vars: Optional[Dict] = None, var_refs: Optional[Dict] = None,
+                          egp_refs: Optional[Dict] = None) -> CustomUpdate:
+        """Add an update that ``custom_update(group_name)`` runs, with all others of that group."""
+        from . import custom_update_models
+        self._check_new_name(cu_name)
+        if not isinstance(group_name, str) or not _NAME.fullmatch(group_name):
+            raise ValueError(f"custom update '{cu_name}': group name must be an identifier, not {group_name!r}")
+        model = resolve_model(custom_update_model, custom_update_models, CustomUpdateModel, "custom update model")
+        cu = CustomUpdate(self, cu_name, group_name, model, params or {}, vars or {}, var_refs or {},
+                          egp_refs or {})
+        self.custom_updates[cu_name] = cu
+        return cu
+
     def _extra_global_params_by_array(self) -> Dict[str, ExtraGlobalParameter]:
         out = {}
         groups = list(self.neuron_populations.values()) + list(self.synapse_populations.values()) \
-            + list(self.current_sources.values())
+            + list(self.current_sources.values()) + list(self.custom_updates.values())
         for g in groups:
             for egp in g.extra_global_params.values():
                 out[egp.array_name] = egp
@@ -230,7 +246,7 @@ class GeNNModel:
         stepper.initialize()
         runtime.check_errors()
         groups = list(self.neuron_populations.values()) + list(self.synapse_populations.values()) \
-            + list(self.current_sources.values())
+            + list(self.current_sources.values()) + list(self.custom_updates.values())
         for group in groups:
             for var in list(group.vars.values()) + list(getattr(group, "psm_vars", {}).values()):
                 if var.init.array is not None:
@@ -290,7 +306,13 @@ class GeNNModel:
                 pop._recording.mark_pulled(timestep)
 
     def custom_update(self, name: str) -> None:
-        raise NotImplementedError("custom updates arrive with the plasticity and custom update work")
+        """Run every custom update of update group ``name`` now."""
+        self._require_loaded("custom_update")
+        index = self._ir.custom_update_groups.get(name)
+        if index is None:
+            known = ", ".join(self._ir.custom_update_groups) or "none"
+            raise ValueError(f"no custom update group '{name}'; groups: {known}")
+        self._stepper.custom_update(index)
 
     # -- timing ----------------------------------------------------------------
     def _timer(self, name: str) -> float:

@@ -77,6 +77,20 @@ class VarReference:
     group: Any
     var_name: str
     kind: str
+    transpose_group: Any = None
+    transpose_var: Optional[str] = None
+
+    def array_name(self) -> str:
+        """Name of the referenced array in the model's memory."""
+        prefix = {"psm": "psm.", "wu_pre": "pre.", "wu_post": "post."}.get(self.kind, "")
+        return f"{self.group.name}.{prefix}{self.var_name}"
+
+    def spec(self):
+        """The referenced variable's declaration."""
+        sets = {"neuron": "model_vars", "current_source": "model_vars", "custom_update": "model_vars",
+                "psm": "psm_model_vars", "wu": "wu_model_vars", "wu_pre": "wu_pre_model_vars",
+                "wu_post": "wu_post_model_vars"}[self.kind]
+        return next(v for v in getattr(self.group, sets) if v.name == self.var_name)
 
 
 def init_var(snippet: Union[str, ms.VarInitSnippet], params: Optional[Mapping[str, Any]] = None) -> VarInit:
@@ -125,8 +139,9 @@ def _ref(group: Any, var_name: str, kind: str, sets: str) -> VarReference:
 
 
 def create_var_ref(group: Any, var_name: str) -> VarReference:
-    """Reference a variable of a neuron population or current source."""
-    kind = "current_source" if getattr(group, "is_current_source", False) else "neuron"
+    """Reference a variable of a neuron population, current source or custom update."""
+    kind = "current_source" if getattr(group, "is_current_source", False) else \
+        "custom_update" if getattr(group, "is_custom_update", False) else "neuron"
     return _ref(group, var_name, kind, "model_vars")
 
 
@@ -136,10 +151,13 @@ def create_psm_var_ref(sg: Any, var_name: str) -> VarReference:
 
 
 def create_wu_var_ref(sg: Any, var_name: str, transpose_sg: Any = None, transpose_var: Any = None) -> VarReference:
-    """Reference a per-synapse weight update variable."""
-    if transpose_sg is not None:
-        raise NotImplementedError("transpose references arrive with custom updates")
-    return _ref(sg, var_name, "wu", "wu_model_vars")
+    """Reference a per-synapse weight update variable; with ``transpose_sg`` and
+    ``transpose_var``, a custom update also writes its value there, transposed (DENSE only)."""
+    ref = _ref(sg, var_name, "wu", "wu_model_vars")
+    if transpose_sg is None:
+        return ref
+    target = _ref(transpose_sg, transpose_var, "wu", "wu_model_vars")
+    return VarReference(sg, var_name, "wu", target.group, target.var_name)
 
 
 def create_wu_pre_var_ref(sg: Any, var_name: str) -> VarReference:

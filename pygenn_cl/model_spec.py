@@ -44,8 +44,26 @@ class VarSpec:
 
     @property
     def read_only(self) -> bool:
-        return self.access in (VarAccess.READ_ONLY, VarAccess.READ_ONLY_DUPLICATE,
-                               VarAccess.READ_ONLY_SHARED_NEURON, CustomUpdateVarAccess.READ_ONLY)
+        # The two enums share integer values, so branch on the enum first.
+        if isinstance(self.access, CustomUpdateVarAccess):
+            return self.access in (CustomUpdateVarAccess.READ_ONLY, CustomUpdateVarAccess.READ_ONLY_SHARED,
+                                   CustomUpdateVarAccess.READ_ONLY_SHARED_NEURON)
+        return self.access != VarAccess.READ_WRITE
+
+    @property
+    def reduction(self) -> Optional[str]:
+        """"sum" or "max" for custom-update variables reduced over neurons, else None."""
+        if isinstance(self.access, CustomUpdateVarAccess):
+            return {CustomUpdateVarAccess.REDUCE_NEURON_SUM: "sum",
+                    CustomUpdateVarAccess.REDUCE_NEURON_MAX: "max"}.get(self.access)
+        return None
+
+    @property
+    def shared(self) -> bool:
+        """One value for the whole group (not one per element)."""
+        return isinstance(self.access, CustomUpdateVarAccess) and self.access in (
+            CustomUpdateVarAccess.READ_ONLY_SHARED_NEURON, CustomUpdateVarAccess.REDUCE_NEURON_SUM,
+            CustomUpdateVarAccess.REDUCE_NEURON_MAX)
 
 
 @dataclass(frozen=True)
@@ -159,6 +177,17 @@ class CurrentSourceModel(ModelBase):
 
     family = "current source model"
     _code_section_names = ("injection_code",)
+
+
+@dataclass
+class CustomUpdateModel(ModelBase):
+    vars: List[VarSpec] = field(default_factory=list)
+    var_refs: List[VarRefSpec] = field(default_factory=list)
+    extra_global_param_refs: List[Any] = field(default_factory=list)
+    update_code: str = ""
+
+    family: ClassVar[str] = "custom update model"
+    _code_section_names = ("update_code",)
 
 
 @dataclass
@@ -456,3 +485,20 @@ def _legacy_names(class_name: str, params, vars, legacy: Dict[str, Any]):
     if legacy:
         raise TypeError(f"'{class_name}': unexpected keyword argument(s) {', '.join(sorted(legacy))}")
     return params, vars
+
+
+def create_custom_update_model(class_name: str, params=None, vars=None, derived_params=None, var_refs=None,
+                               update_code=None, extra_global_params=None, extra_global_param_refs=None,
+                               **legacy) -> CustomUpdateModel:
+    """Create a custom update model (PyGeNN 5 ``create_custom_update_model``).
+
+    ``vars`` take :class:`~pygenn_cl.CustomUpdateVarAccess` (``REDUCE_NEURON_SUM`` and
+    ``REDUCE_NEURON_MAX`` reduce what the code assigns over all neurons);
+    ``var_refs`` are ``(name, type[, VarAccessMode])``.
+    """
+    params, vars = _legacy_names(class_name, params, vars, legacy)
+    model = CustomUpdateModel(class_name, _params(params), _derived(derived_params), _egps(extra_global_params),
+                              vars=_vars(vars, CustomUpdateVarAccess.READ_WRITE), var_refs=_var_refs(var_refs),
+                              extra_global_param_refs=list(extra_global_param_refs or []))
+    _sections(model, dict(update_code=update_code))
+    return model

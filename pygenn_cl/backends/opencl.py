@@ -287,6 +287,14 @@ class _InitLauncher:
         self._run(INIT_KERNELS)
         self.init_seconds["init"] = time.perf_counter() - start
 
+    def custom_update(self, index: int) -> None:
+        """Run custom update group ``index`` at the current timestep (queued after pending steps)."""
+        kernel = self.kernels.get(f"custom_update{index}_")
+        if kernel is None:
+            return
+        kernel.set_arg(1, np.uint64(self.stepper.timestep))
+        _cl().enqueue_nd_range_kernel(self.queue, kernel, (self.sizes[f"custom_update{index}_"],), (self.block,))
+
     def initialize_sparse(self) -> None:
         start = time.perf_counter()
         self._run(SPARSE_INIT_KERNELS)

@@ -194,6 +194,34 @@ ${group_loop(mg)}\
 }
 
 % endfor
+% for k in ir.custom_update_groups.values():
+%   for mg in ir.kernels[ir.custom_update_kind(k)]:
+/* Custom update ${", ".join(g.name for g in mg.groups)} */
+static void ${mg.name}(char* const genn_arena, uint64_t timestep, ${time_type} t) {
+${group_loop(mg)}\
+${block(mg.sections["reduce_init"], 8)}\
+%     if mg.meta["shape"] == "neuron":
+        for (uint32_t id = 0; id < ${mg.get("num_neurons")}; id++) {
+%     elif mg.meta["shape"] == "dense":
+        for (uint32_t id_pre = 0; id_pre < ${mg.get("num_pre")}; id_pre++)
+        for (uint32_t id_post = 0; id_post < ${mg.get("num_post")}; id_post++) {
+            const uint32_t id_syn = id_pre * ${mg.get("num_post")} + id_post;
+%     else:
+        for (uint32_t id_pre = 0; id_pre < ${mg.get("num_pre")}; id_pre++)
+        for (uint32_t _j = 0; _j < _a_rowLength[id_pre]; _j++) {
+            const uint32_t id_syn = id_pre * ${mg.get("row_stride")} + _j;
+            const uint32_t id_post = _a_ind[id_syn];
+%     endif
+${block(mg.sections["rng"], 12)}\
+${block(mg.sections["body"], 12)}\
+${block(mg.sections["reduce"], 12)}\
+        }
+${block(mg.sections["reduce_write"], 8)}\
+    }
+}
+
+%   endfor
+% endfor
 % for mg in ir.kernels["neuron_init"]:
 static void neuron_init_${mg.index}(char* const genn_arena) {
 ${group_loop(mg)}\
@@ -300,5 +328,21 @@ ${timed(0, "".join(f"    neuron_update_{mg.index}(genn_arena, timestep, t);\n" f
 void genn_run_steps(char* const genn_arena, uint64_t first_timestep, uint64_t num_steps) {
     for (uint64_t i = 0; i < num_steps; i++) {
         genn_step_time(genn_arena, first_timestep + i);
+    }
+}
+
+void genn_custom_update(char* const genn_arena, uint32_t group, uint64_t timestep) {
+    const ${time_type} t = (${time_type})timestep * (${time_type})${dt};
+    (void)t;
+    switch (group) {
+% for k in ir.custom_update_groups.values():
+    case ${k}u:
+%   for mg in ir.kernels[ir.custom_update_kind(k)]:
+        ${mg.name}(genn_arena, timestep, t);
+%   endfor
+        break;
+% endfor
+    default:
+        break;
     }
 }

@@ -246,6 +246,55 @@ ${block(mg.sections["body"], 20)}\
 }
 
 % endif
+% for k in ir.custom_update_groups.values():
+<% kind = ir.custom_update_kind(k) %>\
+%   if ranges[kind]:
+${kernel_head(kind)}\
+%     for r in ranges[kind]:
+<% mg = r.group %>\
+${open_group(r)}\
+%       if mg.meta["reduction"]:
+        /* one thread reduces in element order, as the C backend does */
+        if (id == 0u) {
+${block(mg.sections["reduce_init"], 12)}\
+            for (uint32_t _e = 0u; _e < ${mg.get("num_neurons")}; _e++) {
+                const uint32_t id = _e;
+${block(mg.sections["rng"], 16)}\
+${block(mg.sections["body"], 16)}\
+${block(mg.sections["reduce"], 16)}\
+            }
+${block(mg.sections["reduce_write"], 12)}\
+        }
+%       elif mg.meta["shape"] == "neuron":
+        if (id < ${mg.get("num_neurons")}) {
+${block(mg.sections["rng"], 12)}\
+${block(mg.sections["body"], 12)}\
+        }
+%       elif mg.meta["shape"] == "dense":
+        if (id < ${mg.get("num_pre")} * ${mg.get("num_post")}) {
+            const uint32_t id_syn = id;
+            const uint32_t id_pre = id / ${mg.get("num_post")};
+            const uint32_t id_post = id % ${mg.get("num_post")};
+${block(mg.sections["rng"], 12)}\
+${block(mg.sections["body"], 12)}\
+        }
+%       else:
+        {
+            const uint32_t id_pre = id / ${mg.get("row_stride")};
+            if (id_pre < ${mg.get("num_pre")} && id % ${mg.get("row_stride")} < _a_rowLength[id_pre]) {
+                const uint32_t id_syn = id;
+                const uint32_t id_post = _a_ind[id_syn];
+${block(mg.sections["rng"], 16)}\
+${block(mg.sections["body"], 16)}\
+            }
+        }
+%       endif
+    }
+%     endfor
+}
+
+%   endif
+% endfor
 % if ranges["neuron_init"]:
 ${kernel_head("neuron_init")}\
 % for r in ranges["neuron_init"]:
