@@ -612,10 +612,14 @@ class Generator:
             if value.init is None or value.init.snippet.class_name == "Uninitialised":
                 continue
             snippet = value.init.snippet
-            if snippet.extra_global_params:
-                raise NotImplementedError(f"{owner}: variable initialisation snippets with extra global "
-                                          "parameters are not supported yet")
             venv = Environment(env)
+            for spec in snippet.extra_global_params:
+                egp_type = types.parse_type(spec.type, self.scalar).value_type
+                group_name, var_path = array_name.split(".", 1)  # as GroupBase._make_vars names them
+                egp_array = f"{group_name}.egp.{var_path}.init.{spec.name}"
+                self.add_array(egp_array, egp_type, 0)
+                venv.add_variable(spec.name, types.PointerType(egp_type), read_only=True,
+                                  printed=code.array(f"{key}_egp_{spec.name}", egp_array, egp_type))
             venv.add_variable("value", ctype, read_only=False, printed="_value")
             for name, ptype in param_types(snippet, self.scalar).items():
                 venv.add_variable(name, ptype, printed=code.value(f"{key}_{name}", value.params[name], ptype))
@@ -690,6 +694,7 @@ class Generator:
         env.add_variable("id_thread", types.Uint32, printed="0u")
         env.add_variable("num_threads", types.Uint32, printed="1u")
         params = sg._conn_params()
+        self.add_egps(env, code, "c_", sg, sg.connectivity_extra_global_params)
         for name, ptype in param_types(snippet, self.scalar).items():
             env.add_variable(name, ptype, printed=code.value(f"c_{name}", params[name], ptype))
         self.add_sparse_arrays(code, sg)

@@ -51,6 +51,8 @@ class Variable(ArrayBase):
         self.name = name
         self.init = value
         self._size_fn = size_fn
+        #: extra global parameters of the variable's initialisation snippet
+        self.extra_global_params: Dict[str, ExtraGlobalParameter] = {}
 
     @property
     def values(self) -> np.ndarray:
@@ -122,8 +124,12 @@ class GroupBase:
         out = {}
         for spec in specs:
             ctype = types.parse_numeric_type(spec.type, self._model._scalar)
-            out[spec.name] = Variable(self, spec.name, f"{self.name}.{prefix}{spec.name}", ctype,
-                                      values[spec.name], size_fn, spec.read_only)
+            var = Variable(self, spec.name, f"{self.name}.{prefix}{spec.name}", ctype,
+                           values[spec.name], size_fn, spec.read_only)
+            snippet = values[spec.name].init.snippet if values[spec.name].init is not None else None
+            if snippet is not None and snippet.extra_global_params:
+                var.extra_global_params = self._make_egps(snippet, f"{prefix}{spec.name}.init.")
+            out[spec.name] = var
         return out
 
     def _make_egps(self, model, prefix: str = "") -> Dict[str, ExtraGlobalParameter]:
@@ -345,6 +351,8 @@ class SynapseGroup(GroupBase):
             snippet = self.connectivity_init.snippet
             resolve_params(f"{owner} ({snippet.describe()})", snippet, self.connectivity_init.params,
                            model.dt, model._scalar)
+        self.connectivity_extra_global_params = {} if self.connectivity_init is None else \
+            self._make_egps(self.connectivity_init.snippet, "conn.")
         self._sparse_pre: Optional[np.ndarray] = None
         self._sparse_post: Optional[np.ndarray] = None
         self._user_order: Optional[np.ndarray] = None

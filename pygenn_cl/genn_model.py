@@ -190,9 +190,13 @@ class GeNNModel:
         groups = list(self.neuron_populations.values()) + list(self.synapse_populations.values()) \
             + list(self.current_sources.values()) + list(self.custom_updates.values())
         for g in groups:
-            for egp in g.extra_global_params.values():
-                out[egp.array_name] = egp
-            for egp in getattr(g, "psm_extra_global_params", {}).values():
+            egps = list(g.extra_global_params.values()) \
+                + list(getattr(g, "psm_extra_global_params", {}).values()) \
+                + list(getattr(g, "connectivity_extra_global_params", {}).values())
+            for var_set in ("vars", "psm_vars", "pre_vars", "post_vars"):
+                for var in getattr(g, var_set, {}).values():
+                    egps += list(var.extra_global_params.values())
+            for egp in egps:
                 out[egp.array_name] = egp
         return out
 

@@ -195,3 +195,31 @@ def test_spike_source_array_exact_times_double(make_model, tmp_path):
     got = h.sorted_spikes(*pop.spike_recording_data[0], dt)
     exp = np.array(sorted((k, i) for i, s in enumerate(steps) for k in s))
     np.testing.assert_array_equal(got, exp)
+
+
+def test_extra_global_params_in_init_snippets(make_model, build_load, tmp_path):
+    """EGPs of variable-initialisation and connectivity snippets (set before load)."""
+    import numpy as np
+    from pygenn_cl import create_sparse_connect_init_snippet, create_var_init_snippet, init_var
+    from pygenn_cl import init_postsynaptic, init_sparse_connectivity, init_weight_update
+    table = create_var_init_snippet("from_table", extra_global_params=[("values", "scalar*")],
+                                    var_init_code="value = values[id];")
+    targets = create_sparse_connect_init_snippet(
+        "listed", extra_global_params=[("post", "unsigned int*")],
+        row_build_code="addSynapse(post[id_pre]);",
+        calc_max_row_len_func=lambda num_pre, num_post, pars: 1)
+    model = make_model("init_egps")
+    pop = model.add_neuron_population("pop", 5, "LIF",
+                                      {"C": 1.0, "TauM": 20.0, "Vrest": -70.0, "Vreset": -70.0,
+                                       "Vthresh": -50.0, "Ioffset": 0.0, "TauRefrac": 2.0},
+                                      {"V": init_var(table), "RefracTime": 0.0})
+    pop.vars["V"].extra_global_params["values"].set_init_values([-61.0, -62.0, -63.0, -64.0, -65.0])
+    sg = model.add_synapse_population("syn", "SPARSE", pop, pop,
+                                      init_weight_update("StaticPulse", {}, {"g": 1.0}),
+                                      init_postsynaptic("DeltaCurr"),
+                                      init_sparse_connectivity(targets))
+    sg.connectivity_extra_global_params["post"].set_init_values([4, 3, 2, 1, 0])
+    build_load(model, tmp_path)
+    pop.vars["V"].pull_from_device()
+    np.testing.assert_array_equal(pop.vars["V"].values, [-61.0, -62.0, -63.0, -64.0, -65.0])
+    np.testing.assert_array_equal(sg.get_sparse_post_inds(), [4, 3, 2, 1, 0])
