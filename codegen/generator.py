@@ -47,6 +47,34 @@ class Generator:
         self.time_type = model._time_type
         self.arrays: Dict[str, ArraySpec] = {}
         self.error_slots: List[str] = []
+        # synapse group name -> the group whose postsynaptic model (input buffer) it uses
+        self.psm_owner: Dict[str, "SynapseGroup"] = self.fuse_postsynaptic_models()
+
+    def fuse_postsynaptic_models(self) -> Dict[str, "SynapseGroup"]:
+        """With ``model.fuse_postsynaptic_models``, incoming synapse groups of a population whose
+        postsynaptic models are the same (code, parameters, target variable, dendritic delay
+        length, no state variables) share one input buffer and one postsynaptic update."""
+        owners: Dict[str, "SynapseGroup"] = {}
+        for ng in self.model.neuron_populations.values():
+            seen: Dict[Tuple, "SynapseGroup"] = {}
+            for sg in ng.in_syn:
+                ps = sg.ps_model
+                fusable = self.model.fuse_postsynaptic_models and not ps.vars and not ps.extra_global_params
+                key = (ps.class_name, ps.sim_code, tuple(sorted(sg.ps_resolved_params().items())),
+                       sg.post_target_var, tuple(sorted(sg.psm_var_refs.items())),
+                       sg.max_dendritic_delay_timesteps, tuple(sorted(sg.dynamic_params("ps")))) \
+                    if fusable else (sg.name,)
+                owners[sg.name] = seen.setdefault(key, sg)
+        return owners
+
+    def fused_inputs(self, ng: "NeuronGroup") -> List[Tuple["SynapseGroup", bool]]:
+        """(owner synapse group, any member uses dendritic delays) per postsynaptic input of ``ng``."""
+        out: Dict[str, List] = {}
+        for sg in ng.in_syn:
+            owner = self.psm_owner[sg.name]
+            entry = out.setdefault(owner.name, [owner, False])
+            entry[1] = entry[1] or sg.uses_dendritic_delay
+        return [tuple(e) for e in out.values()]
 
     # -- helpers ---------------------------------------------------------------
     def add_array(self, name: str, ctype: types.NumericType, length: int = 0,
@@ -143,8 +171,8 @@ class Generator:
         used_regs: set = set()
         written_regs: set = set()
         translations = []
-        for i, sg in enumerate(ng.in_syn):
-            text, t = self.postsynaptic_piece(code, env, sg, i, regs)
+        for i, (sg, dendritic) in enumerate(self.fused_inputs(ng)):
+            text, t = self.postsynaptic_piece(code, env, sg, i, regs, dendritic)
             pieces.append(text)
             translations.append(t)
             used_regs |= {sg.psm_var_refs[n] for n in t.referenced if n in sg.psm_var_refs}
@@ -316,7 +344,7 @@ class Generator:
         return env, regs
 
     def postsynaptic_piece(self, code: GroupCode, neuron_env: Environment, sg: "SynapseGroup", i: int,
-                           neuron_regs) -> Tuple[str, Any]:
+                           neuron_regs, dendritic: bool) -> Tuple[str, Any]:
         prefix = f"ps{i}_"
         env, regs = self._injecting_env(code, neuron_env, prefix, sg, "ps", sg.ps_model, sg.ps_resolved_params(),
                                         sg.psm_extra_global_params, f"{sg.name}.psm.", sg.psm_var_refs,
@@ -327,7 +355,7 @@ class Generator:
         self.add_array(f"{sg.name}.outPost", self.scalar, sg.trg.size)
         out = code.array(prefix + "outPost", f"{sg.name}.outPost", self.scalar)
         before = f"{self.scalar.name} _inSyn = {out}[id];"
-        if sg.uses_dendritic_delay:
+        if dendritic:
             max_d = code.value(prefix + "max_dendritic_delay", sg.max_dendritic_delay_timesteps, types.Uint32)
             self.add_array(f"{sg.name}.denDelay", self.scalar, sg.max_dendritic_delay_timesteps * sg.trg.size)
             dd = code.array(prefix + "denDelay", f"{sg.name}.denDelay", self.scalar)
@@ -391,8 +419,9 @@ class Generator:
                     arr = code.array(f"{name}_{suffix}", f"{pop.name}.{name}", self.time_type)
                     env.add_variable(f"{name}_{suffix}", self.time_type, printed=f"{arr}[{index}]")
         scalar = self.scalar
-        self.add_array(f"{sg.name}.outPost", scalar, sg.trg.size)
-        out = code.array("outPost", f"{sg.name}.outPost", scalar)
+        psm = self.psm_owner[sg.name]  # fused postsynaptic models share their owner's buffers
+        self.add_array(f"{psm.name}.outPost", scalar, sg.trg.size)
+        out = code.array("outPost", f"{psm.name}.outPost", scalar)
         post_target = "_lacc" if exclusive and self.target.parallel else f"{out}[id_post]"
         env.add_function("addToPost", FunctionSpec(
             [scalar], None,
@@ -404,8 +433,8 @@ class Generator:
                 [scalar], None, lambda a: self.target.accumulate(f"{out_pre}[id_pre]", a[0][0], scalar).rstrip(";")))
         if sg.uses_dendritic_delay:
             max_d = code.value("max_dendritic_delay", sg.max_dendritic_delay_timesteps, types.Uint32)
-            self.add_array(f"{sg.name}.denDelay", scalar, sg.max_dendritic_delay_timesteps * sg.trg.size)
-            dd = code.array("denDelay", f"{sg.name}.denDelay", scalar)
+            self.add_array(f"{psm.name}.denDelay", scalar, sg.max_dendritic_delay_timesteps * sg.trg.size)
+            dd = code.array("denDelay", f"{psm.name}.denDelay", scalar)
             env.add_function("addToPostDelay", FunctionSpec(
                 [scalar, types.Uint32], None,
                 lambda a: self.target.accumulate(

@@ -1,0 +1,69 @@
+"""The Potjans & Diesmann (2014) microcircuit example (examples/potjans_microcircuit.py).
+
+The slow test compares the mean rate of every population at neuron and
+connectivity scale 0.1 with the rates PyGeNN 5.4.0 measured for the same
+down-scaled model (shared/reference/pd14.json).
+"""
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "examples"))
+
+import potjans_microcircuit as pd14  # noqa: E402
+
+PD14_JSON = REPO.parent / "shared" / "reference" / "pd14.json"
+TOLERANCE = 0.20
+
+
+def _expected_num_synapses(params, neuron_scale, connectivity_scale):
+    """Total synapses: for every pair, k * (full-scale in-degree) * (scaled target size),
+    with the full-scale count round(log(1-p) / log(1 - 1/(N_S N_T)))."""
+    n = params["num_neurons"]
+    total = 0
+    for trg in params["populations"]:
+        n_trg_scaled = int(round(n[trg] * neuron_scale))
+        for src in params["populations"]:
+            p = params["connection_probability"][trg][src]
+            if p == 0.0:
+                continue
+            full = round(math.log(1.0 - p) / math.log(1.0 - 1.0 / (n[src] * n[trg])))
+            total += round(connectivity_scale * full / n[trg] * n_trg_scaled)
+    return total
+
+
+def test_microcircuit_tiny_scale_builds_and_runs(backend, tmp_path):
+    params, _ = pd14.load_params()
+    details = pd14.run(backend, neuron_scale=0.01, connectivity_scale=0.01, duration=100.0, seed=1234,
+                       build_dir=str(tmp_path), return_details=True)
+    rates = details["rates"]
+    assert set(rates) == set(params["populations"])
+    for pop, rate in rates.items():
+        assert np.isfinite(rate) and rate >= 0.0, (pop, rate)
+    assert sum(rates.values()) > 0.0, "the network is silent"
+
+    model = details["model"]
+    built = sum(sg.get_sparse_pre_inds().size for sg in model.synapse_populations.values())
+    expected = _expected_num_synapses(params, 0.01, 0.01)
+    assert built == details["num_synapses"]
+    assert abs(built - expected) <= 0.01 * expected, (built, expected)
+    assert model.num_neurons == sum(int(round(params["num_neurons"][p] * 0.01))
+                                    for p in params["populations"])
+
+
+@pytest.mark.slow
+def test_microcircuit_rates_match_pygenn(backend, tmp_path):
+    if not PD14_JSON.exists():
+        pytest.skip(f"{PD14_JSON} is missing")
+    with open(PD14_JSON) as f:
+        reference = json.load(f)["downscaled_rates_measured_hz"]["pygenn_5.4.0"]
+    rates = pd14.run(backend, neuron_scale=0.1, connectivity_scale=0.1, duration=1000.0, seed=1234,
+                     build_dir=str(tmp_path))
+    report = ", ".join(f"{p}: {rates[p]:.2f} (ref {reference[p]:.2f})" for p in reference)
+    for pop, ref in reference.items():
+        assert abs(rates[pop] - ref) <= TOLERANCE * ref, f"{pop} off by more than 20%: {report}"
