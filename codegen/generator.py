@@ -139,8 +139,8 @@ class Generator:
 
     @staticmethod
     def rng_init(stream: str, element: str, step: str) -> str:
-        return (f"genn_rng_t _rng; genn_rng_init(&_rng, GENN_SEED_LO, GENN_SEED_HI, {stream}, "
-                f"(uint32_t)({element}), {step});")
+        # A macro, so that a template can start streams from prefetched blocks.
+        return f"GENN_RNG_INIT({stream}, (uint32_t)({element}), {step});"
 
     # -- neuron update -----------------------------------------------------------
     def neuron_update(self, ng: "NeuronGroup") -> GroupCode:
@@ -235,9 +235,10 @@ class Generator:
             f"{regs[v][1].name} _l{v} = {regs[v][0]}[id];" for v in regs if v in used_regs)
         code.sections["inputs"] = "\n".join(
             f"{ctype.name} _in_{name} = {_literal(init, ctype)};" for name, ctype, init in inputs)
-        code.sections["rng"] = self.rng_init(code.value("stream", stream_id(f"{ng.name}/update"),
-                                                        types.Uint32), "id", "(uint32_t)timestep") \
-            if self.uses_rng(*translations) else ""
+        stream = code.value("stream", stream_id(f"{ng.name}/update"), types.Uint32)
+        uses_rng = self.uses_rng(*translations)
+        code.sections["rng"] = self.rng_init(stream, "id", "(uint32_t)timestep") if uses_rng else ""
+        code.sections["rng_stream"] = stream if uses_rng else ""
         code.sections["pre_sim"] = "\n".join(pieces)
         code.sections["sim"] = sim.text + "\n".join(dynamics)
         code.sections["on_spike"] = "\n".join(on_spike)

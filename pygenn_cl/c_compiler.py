@@ -44,13 +44,27 @@ def compiler_version(cmd: str) -> str:
     return out.stdout.strip()
 
 
+@functools.lru_cache(maxsize=None)
+def cpu_identity() -> str:
+    """CPU model and instruction-set flags: a library built with -march=native is only
+    reused on the same kind of CPU."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            lines = [line for line in f if line.startswith(("model name", "flags"))]
+        return "".join(sorted(set(lines)))
+    except OSError:
+        import platform
+        return platform.processor() or platform.machine()
+
+
 def compile_shared_library(source: str, flags: List[str], build_dir: str, name: str,
                            always_rebuild: bool = False, never_rebuild: bool = False,
                            use_cache: bool = True) -> str:
     """Compile ``source`` into a shared library and return its path."""
     from . import __version__
     cmd = compiler_command()
-    key_text = "\0".join([source, " ".join(cmd + flags), compiler_version(" ".join(cmd)), __version__])
+    key_text = "\0".join([source, " ".join(cmd + flags), compiler_version(" ".join(cmd)), __version__,
+                          cpu_identity() if "-march=native" in flags else ""])
     key = hashlib.sha256(key_text.encode()).hexdigest()[:32]
     directory = cache_dir() if use_cache else None
     directory = directory or build_dir

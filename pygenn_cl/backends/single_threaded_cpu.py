@@ -31,6 +31,7 @@ class SingleThreadedCPUBackend(Backend):
         "optimize_code": True,
         "debug_code": False,
         "fast_math": False,
+        "native_arch": True,
         "user_cxx_flags_gnu": "",
         "disk_cache": True,
     }
@@ -50,6 +51,9 @@ class SingleThreadedCPUBackend(Backend):
         prefs = self.preferences
         flags = ["-std=gnu99", "-ffp-contract=off"]
         flags += ["-O0", "-g"] if prefs["debug_code"] else (["-O3"] if prefs["optimize_code"] else ["-O0"])
+        # Contraction stays off, so using the host's instruction set changes speed, not results.
+        if prefs["native_arch"] and prefs["optimize_code"] and not prefs["debug_code"]:
+            flags.append("-march=native")
         if prefs["fast_math"]:
             flags.append("-ffast-math")
         flags += prefs["user_cxx_flags_gnu"].split()

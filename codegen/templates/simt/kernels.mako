@@ -91,6 +91,8 @@ GENN_KERNEL ${name}(GENN_GLOBAL char* const genn_arena, const uint64_t timestep)
 #define GENN_G ((const GENN_GLOBAL uint64_t*)genn_arena)
 #define GENN_SEED_LO ((uint32_t)(GENN_G[0] & 0xFFFFFFFFul))
 #define GENN_SEED_HI ((uint32_t)(GENN_G[0] >> 32))
+#define GENN_RNG_INIT(stream, element, step) \
+    genn_rng_t _rng; genn_rng_init(&_rng, GENN_SEED_LO, GENN_SEED_HI, (stream), (element), (step))
 #define GENN_NUM_RECORDING_TIMESTEPS (GENN_G[1])
 #define GENN_TABLE(k) (genn_arena + GENN_G[6 + (k)])
 #define GENN_APPEND_EVENT(cnt, spk, n, value) ((spk)[_slot * (n) + genn_atomic_inc_u32(&(cnt)[_slot])] = (value))
