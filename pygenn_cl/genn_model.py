@@ -206,6 +206,10 @@ class GeNNModel:
         from pygenn_cl.codegen.generator import generate_model
         if not self.neuron_populations:
             raise ValueError("the model has no neuron populations")
+        event_recording = [p.name for p in self.neuron_populations.values() if p.spike_event_recording_enabled]
+        if event_recording:
+            raise NotImplementedError(f"spike_event_recording_enabled is set on {', '.join(event_recording)}: "
+                                      "recording spike-like events is not supported yet")
         if self._runtime is not None:
             self.unload()
         self._ir = generate_model(self, self._backend.target)
