@@ -220,16 +220,27 @@ class Generator:
                 pieces.insert(0, f"_in_{sg.pre_target_var} += {out_pre}[id];\n"
                                  f"{out_pre}[id] = {_literal(0, self.scalar)};")
         slots = self.target.delay_slots(ng.max_axonal_delay)
-        events, event_counts = [], []
-        for k, sg in enumerate(s for s in ng.out_syn if s.wu_model.pre_event_threshold_condition_code):
-            condition = self.event_condition(code, env, sg, k, regs, slots)
+        events, event_counts, event_records = [], [], []
+        queues = [(sg, "pre") for sg in ng.out_syn if sg.wu_model.pre_event_threshold_condition_code] + \
+                 [(sg, "post") for sg in ng.in_syn if sg.wu_model.post_event_threshold_condition_code]
+        for k, (sg, side) in enumerate(queues):
+            condition = self.event_condition(code, env, sg, side, k, regs, slots)
             translations.append(condition)
-            used_regs |= {sg.pre_var_refs[n] for n in condition.referenced if n in sg.pre_var_refs}
-            events.append(f"if ({condition.text}) {{ GENN_APPEND_EVENT(_a_ev{k}Cnt, _a_ev{k}Spk, "
-                          f"@@num_neurons@@, id); }}")
+            refs = sg.pre_var_refs if side == "pre" else sg.post_var_refs
+            used_regs |= {refs[n] for n in condition.referenced if n in refs}
+            emit = [f"GENN_APPEND_EVENT(_a_ev{k}Cnt, _a_ev{k}Spk, @@num_neurons@@, id);"]
+            if self.needs_event_times(sg, side):
+                emit.append(f"_a_ev{k}PrevSet[id] = _a_ev{k}Set[id];\n"
+                            f"_a_ev{k}Set[id] = t + {_literal(self.model.dt, self.time_type)};")
+            if ng.spike_event_recording_enabled:
+                words = code.value(f"ev{k}_words", words_per_step(ng.size), types.Uint32)
+                emit.append(f"GENN_RECORD_EVENT(_a_ev{k}Rec, {words}, id);")
+                event_records.append((f"ev{k}Rec", f"ev{k}_words"))
+            events.append(f"if ({condition.text}) {{\n" + _indent("\n".join(emit)) + "\n}")
             event_counts.append(f"ev{k}Cnt")
         code.sections["events"] = "\n".join(events)
         code.meta["event_counts"] = tuple(event_counts)
+        code.meta["event_records"] = tuple(event_records)
 
         code.sections["load"] = "\n".join(
             f"{regs[v][1].name} _l{v} = {regs[v][0]}[id];" for v in regs if v in used_regs)
@@ -290,21 +301,44 @@ class Generator:
                 out[2].append(t)
         return tuple(out)
 
-    def event_condition(self, code: GroupCode, neuron_env: Environment, sg: "SynapseGroup", k: int,
+    def event_condition(self, code: GroupCode, neuron_env: Environment, sg: "SynapseGroup", side: str, k: int,
                         neuron_regs, slots: int):
-        """Translate a spike-like event condition of an outgoing synapse group (evaluated
-        after the neuron's sim code) and declare the group's event queue."""
+        """Translate a spike-like event condition of a synapse group on ``side`` ("pre": evaluated
+        by the source population, "post": by the target), after the neuron's sim code, and
+        declare the event queue (and event times and recording buffer where needed)."""
+        wu = sg.wu_model
         env = Environment(neuron_env)
-        self.add_params(env, code, f"ev{k}_p_", sg.wu_model, sg.wu_resolved_params(), (sg, "wu"))
-        self._neuron_ref_env(env, sg.pre_var_refs, sg.wu_model.pre_neuron_var_refs, neuron_regs)
-        env.add_variable("id_pre", types.Uint32, printed="id")
-        self.add_array(f"{sg.name}.spkCntEvnt", types.Uint32, slots)
-        self.add_array(f"{sg.name}.spkEvnt", types.Uint32, slots * sg.src.size)
-        code.array(f"ev{k}Cnt", f"{sg.name}.spkCntEvnt", types.Uint32)
-        code.array(f"ev{k}Spk", f"{sg.name}.spkEvnt", types.Uint32)
-        return self.translate(sg.wu_model.pre_event_threshold_condition_code, env,
-                              f"{sg.wu_model.describe()} of {sg.describe()}",
-                              "pre_event_threshold_condition_code", expression=True)
+        self.add_params(env, code, f"ev{k}_p_", wu, sg.wu_resolved_params(), (sg, "wu"))
+        refs, ref_specs = (sg.pre_var_refs, wu.pre_neuron_var_refs) if side == "pre" else \
+            (sg.post_var_refs, wu.post_neuron_var_refs)
+        self._neuron_ref_env(env, refs, ref_specs, neuron_regs)
+        env.add_variable(f"id_{side}", types.Uint32, printed="id")
+        pop = sg.src if side == "pre" else sg.trg
+        for key, suffix, length, ctype in self.event_arrays(sg, side, slots):
+            code.array(f"ev{k}{key}", f"{sg.name}.{side}.{suffix}", ctype)
+        if pop.spike_event_recording_enabled:
+            self.add_array(f"{sg.name}.{side}.recordSpkEvnt", types.Uint32,
+                           words_per_recording_step=words_per_step(pop.size))
+            code.array(f"ev{k}Rec", f"{sg.name}.{side}.recordSpkEvnt", types.Uint32)
+        return self.translate(getattr(wu, f"{side}_event_threshold_condition_code"), env,
+                              f"{wu.describe()} of {sg.describe()}", f"{side}_event_threshold_condition_code",
+                              expression=True)
+
+    def event_arrays(self, sg: "SynapseGroup", side: str, slots: int):
+        """(key, array suffix, length, type) of an event queue, declaring the arrays."""
+        pop = sg.src if side == "pre" else sg.trg
+        out = [("Cnt", "spkCntEvnt", slots, types.Uint32), ("Spk", "spkEvnt", slots * pop.size, types.Uint32)]
+        if self.needs_event_times(sg, side):
+            out += [("Set", "set", pop.size, self.time_type), ("PrevSet", "prev_set", pop.size, self.time_type)]
+        for _, suffix, length, ctype in out:
+            self.add_array(f"{sg.name}.{side}.{suffix}", ctype, length)
+        return out
+
+    @staticmethod
+    def needs_event_times(sg: "SynapseGroup", side: str) -> bool:
+        import re
+        pattern = re.compile(rf"\b(set_{side}|prev_set_{side})\b")
+        return any(pattern.search(c) for c in sg.wu_model.code_sections().values())
 
     def _model_var_block(self, code: GroupCode, env: Environment, prefix: str, array_prefix: str,
                          specs, size: int) -> Dict[str, Tuple[str, types.NumericType]]:
@@ -419,6 +453,12 @@ class Generator:
                 for name in ("st", "prev_st"):
                     arr = code.array(f"{name}_{suffix}", f"{pop.name}.{name}", self.time_type)
                     env.add_variable(f"{name}_{suffix}", self.time_type, printed=f"{arr}[{index}]")
+        for side, pop, index in (("pre", sg.src, "id_pre"), ("post", sg.trg, "id_post")):
+            if self.needs_event_times(sg, side):
+                slots = self.target.delay_slots(pop.max_axonal_delay)
+                for key, suffix, _, ctype in self.event_arrays(sg, side, slots)[2:]:
+                    arr = code.array(f"{side}{key}", f"{sg.name}.{side}.{suffix}", ctype)
+                    env.add_variable(f"{suffix}_{side}", ctype, printed=f"{arr}[{index}]")
         scalar = self.scalar
         psm = self.psm_owner[sg.name]  # fused postsynaptic models share their owner's buffers
         self.add_array(f"{psm.name}.outPost", scalar, sg.trg.size)
@@ -466,8 +506,9 @@ class Generator:
         code.sections["body"] = body.text
         code.sections["event_body"] = event_body.text
         if wu.pre_event_syn_code:
-            code.array("srcEvCnt", f"{sg.name}.spkCntEvnt", types.Uint32)
-            code.array("srcEvSpk", f"{sg.name}.spkEvnt", types.Uint32)
+            code.array("srcEvCnt", f"{sg.name}.pre.spkCntEvnt", types.Uint32)
+            code.array("srcEvSpk", f"{sg.name}.pre.spkEvnt", types.Uint32)
+        self.event_record_zeroing(code, sg, "pre")
         code.sections["rng"] = self.synapse_rng(code, sg, "update", body, event_body)
         code.value("delay_slots", self.target.delay_slots(sg.src.max_axonal_delay), types.Uint32)
         code.value("axonal_delay", sg.axonal_delay_steps, types.Uint32)
@@ -475,16 +516,34 @@ class Generator:
         code.array("srcSpk", f"{sg.src.name}.spk", types.Uint32)
         return code
 
+    def event_record_zeroing(self, code: GroupCode, sg: "SynapseGroup", side: str) -> None:
+        """SIMT neuron kernels OR event bits into global memory, so the step's recording row is
+        cleared earlier in the step, by the kernel that propagates those events."""
+        pop = sg.src if side == "pre" else sg.trg
+        code.meta["event_record"] = bool(pop.spike_event_recording_enabled
+                                         and getattr(sg.wu_model, f"{side}_event_syn_code"))
+        if code.meta["event_record"]:
+            code.array("evRec", f"{sg.name}.{side}.recordSpkEvnt", types.Uint32)
+            code.value("ev_words", words_per_step(pop.size), types.Uint32)
+
     def postsynaptic_update(self, sg: "SynapseGroup") -> Optional[GroupCode]:
-        """Learning on postsynaptic spikes (``post_spike_syn_code``), by column."""
-        if not sg.has_post_learning:
+        """Learning on postsynaptic spikes (``post_spike_syn_code``) and postsynaptic spike-like
+        events (``post_event_syn_code``), by column."""
+        wu = sg.wu_model
+        if not sg.needs_columns:
             return None
         code = GroupCode(sg)
         env = self.weight_update_env(code, sg, exclusive=False)
-        body = self.translate(sg.wu_model.post_spike_syn_code, env, f"{sg.wu_model.describe()} of "
-                              f"{sg.describe()}", "post_spike_syn_code")
+        owner = f"{wu.describe()} of {sg.describe()}"
+        body = self.translate(wu.post_spike_syn_code, env, owner, "post_spike_syn_code")
+        event_body = self.translate(wu.post_event_syn_code, env, owner, "post_event_syn_code")
         code.sections["body"] = body.text
-        code.sections["rng"] = self.synapse_rng(code, sg, "learn_post", body)
+        code.sections["event_body"] = event_body.text
+        if wu.post_event_syn_code:
+            code.array("trgEvCnt", f"{sg.name}.post.spkCntEvnt", types.Uint32)
+            code.array("trgEvSpk", f"{sg.name}.post.spkEvnt", types.Uint32)
+        self.event_record_zeroing(code, sg, "post")
+        code.sections["rng"] = self.synapse_rng(code, sg, "learn_post", body, event_body)
         code.value("delay_slots", self.target.delay_slots(sg.trg.max_axonal_delay), types.Uint32)
         code.value("back_prop_delay", sg.back_prop_delay_steps, types.Uint32)
         code.array("trgSpkCnt", f"{sg.trg.name}.spkCnt", types.Uint32)
@@ -516,7 +575,7 @@ class Generator:
 
     def connectivity_remap(self, sg: "SynapseGroup") -> Optional[GroupCode]:
         """Builds the column structure after connectivity initialisation."""
-        if sg.matrix_type != SynapseMatrixType.SPARSE or not sg.has_post_learning:
+        if sg.matrix_type != SynapseMatrixType.SPARSE or not sg.needs_columns:
             return None
         code = GroupCode(sg)
         code.value("num_pre", sg.src.size, types.Uint32)
@@ -562,6 +621,10 @@ class Generator:
             "sparse" if cu.shape[1].matrix_type == SynapseMatrixType.SPARSE else "dense")
         self.add_params(env, code, "p_", cu.model, cu.resolved_params(), (cu, "cu"))
         self.add_egps(env, code, "", cu, cu.extra_global_params)
+        for name, ref in cu.egp_refs.items():
+            self.add_array(ref.array_name, ref.egp.type, 0)
+            env.add_variable(name, types.PointerType(ref.egp.type), read_only=False,
+                             printed=code.array(f"egpref_{name}", ref.array_name, ref.egp.type))
         loads, stores, reductions = [], [], []
         for spec in cu.model.vars:
             ctype = self.ctype(spec.type)

@@ -10,7 +10,7 @@ from .enums import ParallelismHint, SynapseMatrixType, VarLocation
 from .init import SparseConnectivityInit, VarReference, init_sparse_connectivity
 from .model_spec import (CurrentSourceModel, NeuronModel, PostsynapticModel, VarSpec,
                          WeightUpdateModel)
-from .recording import SpikeRecording
+from .recording import RecordingBuffer
 from .values import VarValue, check_names, resolve_params, resolve_var_value, resolve_vars
 
 if TYPE_CHECKING:
@@ -199,7 +199,8 @@ class NeuronGroup(GroupBase):
         self.in_syn: List[SynapseGroup] = []
         self.out_syn: List[SynapseGroup] = []
         self.current_sources: List[CurrentSource] = []
-        self._recording = SpikeRecording(self)
+        self._recording = RecordingBuffer(model, f"{name}.recordSpk", self.size, self.describe(),
+                                          lambda: self.spike_recording_enabled, "spike")
         resolve_params(owner, neuron, self._param_values, model.dt, model._scalar)
 
     @property
@@ -225,12 +226,20 @@ class NeuronGroup(GroupBase):
     def max_axonal_delay(self) -> int:
         """Largest delay with which this population's spikes are read (axonal or back-propagation)."""
         return max([sg.axonal_delay_steps for sg in self.out_syn]
-                   + [sg.back_prop_delay_steps for sg in self.in_syn if sg.has_post_learning], default=0)
+                   + [sg.back_prop_delay_steps for sg in self.in_syn if sg.needs_columns], default=0)
 
     @property
     def spike_recording_data(self) -> List[Tuple[np.ndarray, np.ndarray]]:
         """Recorded spikes: a list with one ``(times, ids)`` per batch."""
         return self._recording.data()
+
+    def recording_buffers(self) -> List[RecordingBuffer]:
+        """Every recording buffer this population fills."""
+        out = [self._recording] if self.spike_recording_enabled else []
+        if self.spike_event_recording_enabled:
+            out += [sg._event_recording("pre") for sg in self.out_syn if sg.wu_model.pre_event_threshold_condition_code]
+            out += [sg._event_recording("post") for sg in self.in_syn if sg.wu_model.post_event_threshold_condition_code]
+        return out
 
     def _record_array(self) -> str:
         return f"{self.name}.recordSpk"
@@ -406,11 +415,12 @@ class SynapseGroup(GroupBase):
         if bool(wu.pre_event_syn_code) != bool(wu.pre_event_threshold_condition_code):
             raise ValueError(f"{self.describe()} ({wu.describe()}): pre_event_syn_code and "
                              "pre_event_threshold_condition_code must be given together")
-        later = [s for s in ("post_event_syn_code", "post_event_threshold_condition_code") if getattr(wu, s)]
-        if later or wu.psm_var_refs:
-            what = ", ".join(later + (["psm_var_refs"] if wu.psm_var_refs else []))
-            raise NotImplementedError(f"{self.describe()} ({wu.describe()}) uses {what}: postsynaptic "
-                                      "spike-like events and PSM variable references are not supported yet")
+        if bool(wu.post_event_syn_code) != bool(wu.post_event_threshold_condition_code):
+            raise ValueError(f"{self.describe()} ({wu.describe()}): post_event_syn_code and "
+                             "post_event_threshold_condition_code must be given together")
+        if wu.psm_var_refs:
+            raise NotImplementedError(f"{self.describe()} ({wu.describe()}) uses psm_var_refs, which are not "
+                                      "supported yet")
 
     def _check_syn_array_size(self, name: str, value: VarValue) -> None:
         if value.array is None:
@@ -515,6 +525,30 @@ class SynapseGroup(GroupBase):
     @property
     def has_post_learning(self) -> bool:
         return bool(self.wu_model.post_spike_syn_code)
+
+    def _event_recording(self, side: str) -> RecordingBuffer:
+        buffers = self.__dict__.setdefault("_event_recordings", {})
+        if side not in buffers:
+            pop = self.src if side == "pre" else self.trg
+            buffers[side] = RecordingBuffer(self._model, f"{self.name}.{side}.recordSpkEvnt", pop.size,
+                                            f"{self.describe()} ({side}synaptic spike-like events)",
+                                            lambda: pop.spike_event_recording_enabled, "spike-like event")
+        return buffers[side]
+
+    @property
+    def pre_spike_event_recording_data(self) -> List[Tuple[np.ndarray, np.ndarray]]:
+        """Recorded presynaptic spike-like events: one ``(times, ids)`` per batch."""
+        return self._event_recording("pre").data()
+
+    @property
+    def post_spike_event_recording_data(self) -> List[Tuple[np.ndarray, np.ndarray]]:
+        """Recorded postsynaptic spike-like events: one ``(times, ids)`` per batch."""
+        return self._event_recording("post").data()
+
+    @property
+    def needs_columns(self) -> bool:
+        """Whether code runs per postsynaptic spike or event (over columns of the matrix)."""
+        return bool(self.wu_model.post_spike_syn_code or self.wu_model.post_event_syn_code)
 
     @property
     def uses_dendritic_delay(self) -> bool:
@@ -621,6 +655,7 @@ class SynapseGroup(GroupBase):
             if arr.size and (not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0 or arr.max() >= n):
                 raise ValueError(f"{self.describe()}: {what} indices must be integers in [0, {n})")
         if self._model._runtime is not None:
+            self._check_columns_static("set_sparse_connections")
             self._model._runtime.set_connectivity(self, pre, post)
             return
         if self.connectivity_init.snippet.class_name != "Uninitialised":
@@ -641,7 +676,14 @@ class SynapseGroup(GroupBase):
         rt.pull(f"{self.name}.rowLength")
         rt.pull(f"{self.name}.ind")
 
+    def _check_columns_static(self, what: str) -> None:
+        if self.needs_columns and self.matrix_type == SynapseMatrixType.SPARSE:
+            raise NotImplementedError(f"{self.describe()}: {what} after load() would leave the column structure "
+                                      "used by post_spike_syn_code/post_event_syn_code out of date; give the "
+                                      "connectivity before load()")
+
     def push_connectivity_to_device(self) -> None:
+        self._check_columns_static("push_connectivity_to_device")
         rt = self._model._require_loaded(self.describe())
         rt.push(f"{self.name}.rowLength")
         rt.push(f"{self.name}.ind")
@@ -715,8 +757,20 @@ class CustomUpdate(GroupBase):
         self.group_name = group_name
         self.model = cu_model
         owner = f"{self.describe()} ({cu_model.describe()})"
-        if egp_refs or cu_model.extra_global_param_refs:
-            raise NotImplementedError(f"{owner}: extra global parameter references are not supported yet")
+        from .init import EGPReference
+        ref_specs = [(spec[0], spec[1]) for spec in cu_model.extra_global_param_refs]
+        check_names(owner, "extra global parameter references", egp_refs, [n for n, _ in ref_specs])
+        self.egp_refs: Dict[str, Any] = {}
+        for name, type_name in ref_specs:
+            ref = egp_refs[name]
+            if not isinstance(ref, EGPReference):
+                raise ValueError(f"{owner}: extra global parameter reference '{name}' must come from "
+                                 f"create_egp_ref() or a similar function, not {ref!r}")
+            want = types.parse_type(type_name, model._scalar)
+            if not isinstance(want, types.PointerType) or want.value_type != ref.egp.type:
+                raise ValueError(f"{owner}: extra global parameter reference '{name}' has type {type_name} but "
+                                 f"'{ref.egp.name}' holds {ref.egp.type.name} values")
+            self.egp_refs[name] = ref
         self._param_values = dict(params)
         resolve_params(owner, cu_model, self._param_values, model.dt, model._scalar)
         check_names(owner, "variable references", var_refs, [r.name for r in cu_model.var_refs])

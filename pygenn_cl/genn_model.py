@@ -206,10 +206,6 @@ class GeNNModel:
         from pygenn_cl.codegen.generator import generate_model
         if not self.neuron_populations:
             raise ValueError("the model has no neuron populations")
-        event_recording = [p.name for p in self.neuron_populations.values() if p.spike_event_recording_enabled]
-        if event_recording:
-            raise NotImplementedError(f"spike_event_recording_enabled is set on {', '.join(event_recording)}: "
-                                      "recording spike-like events is not supported yet")
         if self._runtime is not None:
             self.unload()
         self._ir = generate_model(self, self._backend.target)
@@ -222,7 +218,7 @@ class GeNNModel:
         """Allocate memory, initialise the model and make it ready to step."""
         if not self._built:
             raise RuntimeError("build() the model before load()")
-        recording = [p.name for p in self.neuron_populations.values() if p.spike_recording_enabled]
+        recording = [p.name for p in self.neuron_populations.values() if p.recording_buffers()]
         if recording and num_recording_timesteps is None:
             raise ValueError(f"spike recording is enabled on {', '.join(recording)}: pass "
                              "num_recording_timesteps to load()")
@@ -243,9 +239,8 @@ class GeNNModel:
         # The hot path: model.step_time() is the runtime's C-level method itself.
         self.step_time = stepper.step_time
         for pop in self.neuron_populations.values():
-            pop._recording.last_pull_timestep = 0
-            pop._recording.pulled_at = 0
-            pop._recording._decoded = None
+            for buffer in pop.recording_buffers():
+                buffer.reset()
 
     def _initialise(self, runtime, stepper) -> None:
         for sg in self.synapse_populations.values():
@@ -309,9 +304,8 @@ class GeNNModel:
         runtime = self._require_loaded("pull_recording_buffers_from_device")
         timestep = self.timestep
         for pop in self.neuron_populations.values():
-            if pop.spike_recording_enabled:
-                runtime.pull(pop._record_array())
-                pop._recording.mark_pulled(timestep)
+            for buffer in pop.recording_buffers():
+                buffer.pull(runtime, timestep)
 
     def custom_update(self, name: str) -> None:
         """Run every custom update of update group ``name`` now."""

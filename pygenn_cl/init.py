@@ -166,3 +166,36 @@ def create_wu_pre_var_ref(sg: Any, var_name: str) -> VarReference:
 
 def create_wu_post_var_ref(sg: Any, var_name: str) -> VarReference:
     return _ref(sg, var_name, "wu_post", "wu_post_model_vars")
+
+
+@dataclass(frozen=True)
+class EGPReference:
+    """A reference to an extra global parameter (``create_egp_ref`` and friends)."""
+
+    egp: Any
+
+    @property
+    def array_name(self) -> str:
+        return self.egp.array_name
+
+
+def _egp_ref(egps: Dict[str, Any], owner: Any, name: str) -> EGPReference:
+    if name not in egps:
+        raise ValueError(f"{owner.describe()} has no extra global parameter '{name}'; it has: "
+                         f"{', '.join(egps) or 'none'}")
+    return EGPReference(egps[name])
+
+
+def create_egp_ref(group: Any, egp_name: str) -> EGPReference:
+    """Reference an extra global parameter of a neuron population, current source or custom update."""
+    return _egp_ref(group.extra_global_params, group, egp_name)
+
+
+def create_psm_egp_ref(sg: Any, egp_name: str) -> EGPReference:
+    """Reference an extra global parameter of a synapse group's postsynaptic model."""
+    return _egp_ref(sg.psm_extra_global_params, sg, egp_name)
+
+
+def create_wu_egp_ref(sg: Any, egp_name: str) -> EGPReference:
+    """Reference an extra global parameter of a synapse group's weight update model."""
+    return _egp_ref(sg.extra_global_params, sg, egp_name)

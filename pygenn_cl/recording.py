@@ -57,36 +57,57 @@ def decode_bitfield(buffer: np.ndarray, num_neurons: int, timestep: int,
     return times[keep].astype(np.float64), ids[keep]
 
 
-class SpikeRecording:
-    """Recorded spikes of one neuron population."""
+class RecordingBuffer:
+    """One recording buffer (spikes of a population, or spike-like events of a synapse group).
 
-    def __init__(self, pop: "NeuronGroup"):
-        self.pop = pop
+    Parameters
+    ----------
+    model : GeNNModel
+    array_name : str
+        The buffer's array in the model's memory.
+    num_neurons : int
+    owner : str
+        Description used in messages, e.g. "neuron population 'Exc'".
+    enabled : callable() -> bool
+        Whether recording was enabled (before build()).
+    what : str
+        "spike" or "spike-like event".
+    """
+
+    def __init__(self, model, array_name: str, num_neurons: int, owner: str, enabled, what: str):
+        self.model = model
+        self.array_name = array_name
+        self.num_neurons = num_neurons
+        self.owner = owner
+        self.enabled = enabled
+        self.what = what
+        self.reset()
+
+    def reset(self) -> None:
         self.pulled_at = 0
         self.last_pull_timestep = 0
         self._decoded = None
 
-    def mark_pulled(self, timestep: int) -> None:
-        model = self.pop._model
-        if timestep - self.last_pull_timestep > model._num_recording_timesteps:
-            warnings.warn(f"{self.pop.describe()}: {timestep - self.last_pull_timestep} steps ran since "
-                          f"the last pull of the recording buffers, more than num_recording_timesteps = "
-                          f"{model._num_recording_timesteps}; only the last "
-                          f"{model._num_recording_timesteps} steps are available", RuntimeWarning,
-                          stacklevel=3)
+    def pull(self, runtime, timestep: int) -> None:
+        """Download the buffer (one transfer) and note when."""
+        runtime.pull(self.array_name)
+        num_rec = self.model._num_recording_timesteps
+        if timestep - self.last_pull_timestep > num_rec:
+            warnings.warn(f"{self.owner}: {timestep - self.last_pull_timestep} steps ran since the last pull "
+                          f"of the recording buffers, more than num_recording_timesteps = {num_rec}; only the "
+                          f"last {num_rec} steps are available", RuntimeWarning, stacklevel=3)
         self.last_pull_timestep = timestep
         self.pulled_at = timestep
         self._decoded = None
 
     def data(self) -> List[Tuple[np.ndarray, np.ndarray]]:
-        pop = self.pop
-        model = pop._model
-        if not pop.spike_recording_enabled:
-            raise RuntimeError(f"{pop.describe()}: spike recording is not enabled; set "
-                               "spike_recording_enabled = True before build()")
-        runtime = model._require_loaded(pop.describe())
+        """``[(times, ids)]``: one entry per batch."""
+        if not self.enabled():
+            flag = "spike_recording_enabled" if self.what == "spike" else "spike_event_recording_enabled"
+            raise RuntimeError(f"{self.owner}: {self.what} recording is not enabled; set {flag} = True on the "
+                               "neuron population before build()")
+        runtime = self.model._require_loaded(self.owner)
         if self._decoded is None:
-            buffer = runtime.view(pop._record_array())
-            self._decoded = decode_bitfield(buffer, pop.size, self.pulled_at, model._num_recording_timesteps,
-                                            model.dt)
+            self._decoded = decode_bitfield(runtime.view(self.array_name), self.num_neurons, self.pulled_at,
+                                            self.model._num_recording_timesteps, self.model.dt)
         return [self._decoded]

@@ -104,3 +104,26 @@ def test_custom_update_errors(make_model, tmp_path):
     model.add_custom_update("writes_ro", "G", read_only, {}, {}, {"x": create_var_ref(a, "V")})
     with pytest.raises(CodeError, match=r"custom update 'writes_ro'.*update_code.*'x' is read-only"):
         model.build(path_to_model=str(tmp_path))
+
+
+def test_egp_reference(make_model, build_load, tmp_path):
+    """A custom update reads a population's extra global parameter through create_egp_ref."""
+    from pygenn_cl import create_egp_ref
+    with_egp = create_neuron_model("with_egp", vars=[("V", "scalar")], extra_global_params=[("offsets", "scalar*")])
+    add = create_custom_update_model("add_offsets", var_refs=[("x", "scalar")],
+                                     extra_global_param_refs=[("table", "scalar*")],
+                                     update_code="x += table[id];")
+    model = make_model("cu_egp_ref", "double")
+    pop = model.add_neuron_population("pop", 4, with_egp, {}, {"V": 1.0})
+    pop.extra_global_params["offsets"].set_init_values([0.5, 1.5, 2.5, 3.5])
+    model.add_custom_update("add", "Add", add, {}, {}, {"x": create_var_ref(pop, "V")},
+                            {"table": create_egp_ref(pop, "offsets")})
+    with pytest.raises(ValueError, match="holds float64 values|holds double values"):
+        bad = create_custom_update_model("bad", var_refs=[("x", "scalar")],
+                                         extra_global_param_refs=[("table", "int*")], update_code="")
+        model.add_custom_update("bad", "Bad", bad, {}, {}, {"x": create_var_ref(pop, "V")},
+                                {"table": create_egp_ref(pop, "offsets")})
+    build_load(model, tmp_path)
+    model.custom_update("Add")
+    pop.vars["V"].pull_from_device()
+    np.testing.assert_array_equal(pop.vars["V"].values, [1.5, 2.5, 3.5, 4.5])

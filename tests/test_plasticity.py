@@ -8,7 +8,7 @@ difference.
 import numpy as np
 import pytest
 
-from pygenn_cl import (create_neuron_model, create_weight_update_model, init_postsynaptic,
+from pygenn_cl import (VarAccessMode, create_neuron_model, create_weight_update_model, init_postsynaptic,
                        init_sparse_connectivity, init_weight_update)
 
 DT = 1.0
@@ -236,3 +236,49 @@ def test_dynamic_parameters(make_model, build_load, tmp_path):
     np.testing.assert_allclose(b.vars["V"].values, v, rtol=1e-12)
     with pytest.raises(ValueError, match="not dynamic"):
         b.set_dynamic_param_value("Ioffset", 2.0)
+
+
+@pytest.mark.parametrize("matrix", ["DENSE", "SPARSE"])
+def test_spike_like_events_times_and_recording(make_model, build_load, tmp_path, matrix):
+    """Pre and post spike-like events at exactly the steps where their conditions hold, their
+    times (set_pre/set_post: end of the emitting step) and their recording."""
+    clock = create_neuron_model("clock", vars=[("V", "scalar")], sim_code="V = t;")
+    wum = create_weight_update_model(
+        "events", params=["preThresh", "postThresh"],
+        vars=[("preCount", "scalar"), ("postCount", "scalar"), ("seenSetPre", "scalar"),
+              ("seenPrevSetPre", "scalar"), ("seenSetPost", "scalar")],
+        pre_neuron_var_refs=[("V_pre", "scalar", VarAccessMode.READ_ONLY)],
+        post_neuron_var_refs=[("V_post", "scalar", VarAccessMode.READ_ONLY)],
+        pre_event_threshold_condition_code="V_pre > preThresh",
+        pre_event_syn_code="preCount += 1.0; seenSetPre = set_pre; seenPrevSetPre = prev_set_pre;",
+        post_event_threshold_condition_code="V_post > postThresh",
+        post_event_syn_code="postCount += 1.0; seenSetPost = set_post;")
+    model = make_model(f"events_{matrix.lower()}", "double")
+    model.dt = DT
+    pre = model.add_neuron_population("pre", 3, clock, {}, {"V": 0.0})
+    post = model.add_neuron_population("post", 4, clock, {}, {"V": 0.0})
+    pre.spike_event_recording_enabled = True
+    post.spike_event_recording_enabled = True
+    conn = init_sparse_connectivity("FixedProbability", {"prob": 1.0}) if matrix == "SPARSE" else None
+    zeros = {n: 0.0 for n in ("preCount", "postCount", "seenSetPre", "seenPrevSetPre", "seenSetPost")}
+    sg = model.add_synapse_population("syn", matrix, pre, post,
+                                      init_weight_update(wum, {"preThresh": 5.5, "postThresh": 3.5}, zeros),
+                                      init_postsynaptic("DeltaCurr"), conn)
+    build_load(model, tmp_path, 10)
+    model.run_steps(10)
+    model.pull_recording_buffers_from_device()
+    for var in sg.vars.values():
+        var.pull_from_device()
+    # V = t after the sim code of step k, so pre events fire in steps 6..9 and post events in
+    # 4..9; each is processed in the next step, so steps 7..9 and 5..9 are seen within 10 steps.
+    np.testing.assert_array_equal(sg.vars["preCount"].values, 3.0)
+    np.testing.assert_array_equal(sg.vars["postCount"].values, 5.0)
+    np.testing.assert_array_equal(sg.vars["seenSetPre"].values, 9.0)      # event of step 8
+    np.testing.assert_array_equal(sg.vars["seenPrevSetPre"].values, 8.0)  # event of step 7
+    np.testing.assert_array_equal(sg.vars["seenSetPost"].values, 9.0)
+    times, ids = sg.pre_spike_event_recording_data[0]
+    np.testing.assert_array_equal(times, np.repeat(np.arange(6, 10) * DT, 3))
+    np.testing.assert_array_equal(ids, np.tile(np.arange(3), 4))
+    times, ids = sg.post_spike_event_recording_data[0]
+    np.testing.assert_array_equal(times, np.repeat(np.arange(4, 10) * DT, 4))
+    np.testing.assert_array_equal(ids, np.tile(np.arange(4), 6))

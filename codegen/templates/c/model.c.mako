@@ -69,6 +69,8 @@ static inline void genn_rng_init_block(genn_rng_t* r, uint32_t stream, uint32_t 
 #define GENN_TIMERS ((double*)(genn_arena + 2 * sizeof(uint64_t)))
 #define GENN_TABLE(k) (genn_arena + GENN_G[6 + (k)])
 #define GENN_APPEND_EVENT(cnt, spk, n, value) ((spk)[(uint64_t)_slot * (n) + (cnt)[_slot]++] = (value))
+#define GENN_RECORD_EVENT(rec, words, id) \
+    ((rec)[(timestep % GENN_NUM_RECORDING_TIMESTEPS) * (words) + (id) / 32u] |= (1u << ((id) % 32u)))
 
 % for mg in ir.all_groups():
 struct ${mg.struct_name} {
@@ -87,6 +89,9 @@ ${group_loop(mg)}\
         uint32_t _spkCnt = 0;
 %   for key in mg.meta["event_counts"]:
         _a_${key}[_slot] = 0u;
+%   endfor
+%   for key, words in mg.meta["event_records"]:
+        memset(_a_${key} + (timestep % GENN_NUM_RECORDING_TIMESTEPS) * ${mg.get(words)}, 0, ${mg.get(words)} * sizeof(uint32_t));
 %   endfor
 %   if mg.meta["recording"]:
         uint32_t* const _rec = _a_recordSpk + (timestep % GENN_NUM_RECORDING_TIMESTEPS) * ${mg.get("record_words")};
@@ -169,23 +174,29 @@ static void postsynaptic_update_${mg.index}(char* const genn_arena, uint64_t tim
 ${group_loop(mg)}\
         const uint32_t _slots = ${mg.get("delay_slots")};
         const uint32_t _slot = (uint32_t)((timestep + _slots - ((1u + ${mg.get("back_prop_delay")}) % _slots)) % _slots);
-        const uint32_t _numSpikes = _a_trgSpkCnt[_slot];
-        const uint32_t* const _spikes = _a_trgSpk + (uint64_t)_slot * ${mg.get("num_post")};
-        for (uint32_t _i = 0; _i < _numSpikes; _i++) {
-            const uint32_t id_post = _spikes[_i];
-%   if mg.meta["sparse"]:
-            const uint32_t _colLength = _a_colLength[id_post];
-            for (uint32_t _j = 0; _j < _colLength; _j++) {
-                const uint32_t id_syn = _a_remap[id_post * ${mg.get("col_stride")} + _j];
-                const uint32_t id_pre = id_syn / ${mg.get("row_stride")};
-%   else:
-            for (uint32_t id_pre = 0; id_pre < ${mg.get("num_pre")}; id_pre++) {
-                const uint32_t id_syn = id_pre * ${mg.get("num_post")} + id_post;
-%   endif
-${block(mg.sections["rng"], 16)}\
-${block(mg.sections["body"], 16)}\
+%   for cnt, spk, body in (("trgSpkCnt", "trgSpk", "body"), ("trgEvCnt", "trgEvSpk", "event_body")):
+%     if mg.sections[body]:
+        {
+            const uint32_t _numSpikes = _a_${cnt}[_slot];
+            const uint32_t* const _spikes = _a_${spk} + (uint64_t)_slot * ${mg.get("num_post")};
+            for (uint32_t _i = 0; _i < _numSpikes; _i++) {
+                const uint32_t id_post = _spikes[_i];
+%       if mg.meta["sparse"]:
+                const uint32_t _colLength = _a_colLength[id_post];
+                for (uint32_t _j = 0; _j < _colLength; _j++) {
+                    const uint32_t id_syn = _a_remap[id_post * ${mg.get("col_stride")} + _j];
+                    const uint32_t id_pre = id_syn / ${mg.get("row_stride")};
+%       else:
+                for (uint32_t id_pre = 0; id_pre < ${mg.get("num_pre")}; id_pre++) {
+                    const uint32_t id_syn = id_pre * ${mg.get("num_post")} + id_post;
+%       endif
+${block(mg.sections["rng"], 20)}\
+${block(mg.sections[body], 20)}\
+                }
             }
         }
+%     endif
+%   endfor
     }
 }
 

@@ -80,6 +80,16 @@ ${block(body, 16)}\
 %   endif
         }
 </%def>
+<%doc> Clears this step's event-recording row before the neuron kernel ORs bits into it. </%doc>
+<%def name="zero_event_record(r)">\
+% if r.group.meta.get("event_record"):
+        {
+            const uint32_t _threads = ${"_starts[_g + 1u] - _starts[_g]" if len(r.starts) > 2 else f"{r.end - r.begin}u"};
+            GENN_GLOBAL uint32_t* const _row = _a_evRec + (timestep % GENN_NUM_RECORDING_TIMESTEPS) * ${r.group.get("ev_words")};
+            for (uint32_t _w = id; _w < ${r.group.get("ev_words")}; _w += _threads) { _row[_w] = 0u; }
+        }
+% endif
+</%def>
 <%def name="kernel_head(name)">\
 GENN_KERNEL ${name}(GENN_GLOBAL char* const genn_arena, const uint64_t timestep) {
     const uint32_t _gid = GENN_GLOBAL_ID;
@@ -96,6 +106,8 @@ GENN_KERNEL ${name}(GENN_GLOBAL char* const genn_arena, const uint64_t timestep)
 #define GENN_NUM_RECORDING_TIMESTEPS (GENN_G[1])
 #define GENN_TABLE(k) (genn_arena + GENN_G[6 + (k)])
 #define GENN_APPEND_EVENT(cnt, spk, n, value) ((spk)[_slot * (n) + genn_atomic_inc_u32(&(cnt)[_slot])] = (value))
+#define GENN_RECORD_EVENT(rec, words, id) \
+    genn_atomic_or_global_u32(&(rec)[(timestep % GENN_NUM_RECORDING_TIMESTEPS) * (words) + (id) / 32u], 1u << ((id) % 32u))
 
 % for mg in ir.all_groups():
 struct ${mg.struct_name} {
@@ -177,6 +189,7 @@ ${kernel_head("presynaptic_update")}\
 ${open_group(r)}\
         const uint32_t _slots = ${mg.get("delay_slots")};
         const uint32_t _slot = (uint32_t)((timestep + _slots - ((1u + ${mg.get("axonal_delay")}) % _slots)) % _slots);
+${zero_event_record(r)}\
 %   for cnt, spk, body in (("srcSpkCnt", "srcSpk", "body"), ("srcEvCnt", "srcEvSpk", "event_body")):
 %     if mg.sections[body]:
 ${propagate(mg, strategy, cnt, spk, mg.sections[body])}\
@@ -219,9 +232,13 @@ ${kernel_head("postsynaptic_update")}\
 ${open_group(r)}\
         const uint32_t _slots = ${mg.get("delay_slots")};
         const uint32_t _slot = (uint32_t)((timestep + _slots - ((1u + ${mg.get("back_prop_delay")}) % _slots)) % _slots);
-        const uint32_t _numSpikes = _a_trgSpkCnt[_slot];
-        const GENN_GLOBAL uint32_t* const _spikes = _a_trgSpk + _slot * ${mg.get("num_post")};
-%   if mg.meta["sparse"]:
+${zero_event_record(r)}\
+%   for cnt, spk, body in (("trgSpkCnt", "trgSpk", "body"), ("trgEvCnt", "trgEvSpk", "event_body")):
+%     if mg.sections[body]:
+        {
+        const uint32_t _numSpikes = _a_${cnt}[_slot];
+        const GENN_GLOBAL uint32_t* const _spikes = _a_${spk} + _slot * ${mg.get("num_post")};
+%       if mg.meta["sparse"]:
         /* a thread per column position: each synapse is updated by one thread */
         if (id < ${mg.get("col_stride")}) {
             for (uint32_t _i = 0u; _i < _numSpikes; _i++) {
@@ -229,7 +246,7 @@ ${open_group(r)}\
                 if (id < _a_colLength[id_post]) {
                     const uint32_t id_syn = _a_remap[id_post * ${mg.get("col_stride")} + id];
                     const uint32_t id_pre = id_syn / ${mg.get("row_stride")};
-%   else:
+%       else:
         /* a thread per presynaptic neuron */
         if (id < ${mg.get("num_pre")}) {
             const uint32_t id_pre = id;
@@ -237,12 +254,15 @@ ${open_group(r)}\
                 const uint32_t id_post = _spikes[_i];
                 {
                     const uint32_t id_syn = id_pre * ${mg.get("num_post")} + id_post;
-%   endif
+%       endif
 ${block(mg.sections["rng"], 20)}\
-${block(mg.sections["body"], 20)}\
+${block(mg.sections[body], 20)}\
                 }
             }
         }
+        }
+%     endif
+%   endfor
     }
 % endfor
 }

@@ -33,3 +33,4 @@ static inline void genn_atomic_add_d(volatile __global double* address, double v
 % endif
 static inline uint genn_atomic_inc_u32(volatile __global uint* address) { return atomic_inc(address); }
 static inline void genn_atomic_or_local_u32(volatile __local uint* address, uint value) { atomic_or(address, value); }
+static inline void genn_atomic_or_global_u32(volatile __global uint* address, uint value) { atomic_or(address, value); }
