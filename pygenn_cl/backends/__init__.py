@@ -11,8 +11,10 @@ from typing import Dict, List, Tuple, Type
 from ..errors import BackendUnavailableError
 from .base import Backend
 
-#: name -> (module, class), in order of preference for ``backend=None``.
+#: name -> (module, class).  ``backend=None`` picks the available backend of lowest
+#: ``preferred_rank()``: CUDA, then OpenCL on a GPU, then C, then OpenCL on a CPU.
 BACKENDS: Dict[str, Tuple[str, str]] = {
+    "cuda": ("cuda", "CUDABackend"),
     "opencl": ("opencl", "OpenCLBackend"),
     "single_threaded_cpu": ("single_threaded_cpu", "SingleThreadedCPUBackend"),
 }
@@ -34,9 +36,17 @@ def availability(name: str) -> Tuple[bool, str]:
         return False, f"a package it needs is missing ({exc})"
 
 
+def _rank(name: str) -> int:
+    try:
+        return backend_class(name).preferred_rank()
+    except Exception:  # noqa: BLE001 - a backend that cannot rank itself comes last
+        return 1000
+
+
 def available_backends() -> List[str]:
     """Names of the backends that can run on this machine, best first."""
-    return [name for name in BACKENDS if availability(name)[0]]
+    names = [name for name in BACKENDS if availability(name)[0]]
+    return sorted(names, key=_rank)  # stable: ties keep BACKENDS order
 
 
 def create_backend(name, preferences) -> Backend:

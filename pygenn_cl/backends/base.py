@@ -55,6 +55,14 @@ class Backend(abc.ABC):
         """
 
     @classmethod
+    def preferred_rank(cls) -> int:
+        """Order of preference for ``backend=None`` among the available backends (lowest first).
+
+        Called only when :meth:`availability` says the backend can run.
+        """
+        return 100
+
+    @classmethod
     def list_devices(cls) -> list:
         """Human-readable lines describing the devices this backend can use."""
         return []

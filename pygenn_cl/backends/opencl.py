@@ -161,6 +161,16 @@ class OpenCLBackend(Backend):
         return True, ""
 
     @classmethod
+    def preferred_rank(cls) -> int:
+        """Before the C backend only with an OpenCL GPU; OpenCL on a CPU comes after it."""
+        cl = _cl()
+        try:
+            gpu = any(d.type & cl.device_type.GPU for _, _, d in all_devices())
+        except Exception:  # noqa: BLE001 - listing failed: rank it last
+            gpu = False
+        return 10 if gpu else 30
+
+    @classmethod
     def list_devices(cls) -> List[str]:
         cl = _cl()
         lines = []

@@ -43,6 +43,10 @@ class SingleThreadedCPUBackend(Backend):
             return False, f"no C compiler '{cmd}' on PATH (install gcc or set CC)"
         return True, ""
 
+    @classmethod
+    def preferred_rank(cls) -> int:
+        return 20
+
     @property
     def target(self) -> CodeTarget:
         return CodeTarget("c", C_DIALECT, parallel=False)

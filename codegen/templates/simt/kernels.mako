@@ -17,7 +17,7 @@ ${" " * indent}GENN_GLOBAL ${ctype.name}* const _a_${key} = (GENN_GLOBAL ${ctype
 </%def>
 <%doc> Opens the branch of one merged group: finds the member and the member-local thread id. </%doc>
 <%def name="open_group(r)">\
-    if (_gid >= ${r.begin}u && _gid < ${r.end}u) {
+    if (${f"_gid >= {r.begin}u && " if r.begin else ""}_gid < ${r.end}u) {
 % if len(r.starts) > 2:
         const uint32_t _starts[${len(r.starts)}] = {${", ".join(f"{s}u" for s in r.starts)}};
         uint32_t _g = 0u;

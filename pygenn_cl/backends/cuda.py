@@ -1,0 +1,448 @@
+"""The CUDA backend: NVIDIA GPUs through PyCUDA and the CUDA driver API.
+
+Kernels come from the shared SIMT templates (``simt/kernels.mako``) with the
+CUDA definitions of their macros (``simt/cuda_preamble.mako``).  ``nvcc``
+compiles them into a cubin for the device's architecture (cached on disk);
+PyCUDA finds the device, owns the context and the arena's device buffer, and
+the Cython :class:`~pygenn_cl._runtime.CUDAStepper` loads the cubin and
+launches the kernels through the driver API with no Python per kernel.
+
+Generating the source needs neither PyCUDA nor a device
+(:func:`generate_cuda_source`), so CUDA code can be produced and compiled
+anywhere ``nvcc`` is installed.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import tempfile
+import time
+from contextlib import contextmanager
+from typing import Any, Dict, List, Optional, Tuple
+
+import numpy as np
+from mako.lookup import TemplateLookup
+
+from pygenn_cl.codegen import templates_dir
+from pygenn_cl.codegen.ir import ModelIR, format_literal
+from pygenn_cl.codegen.rng import rng_source
+from pygenn_cl.codegen.simt import kernel_ranges, simt_kernels
+from pygenn_cl.codegen.targets import CodeTarget
+from pygenn_cl.codegen.transpiler import CUDA_DIALECT
+
+from .. import c_compiler
+from ..c_compiler import code_origin
+from ..errors import BackendUnavailableError, BuildError
+from ..runtime import Memory, ModelRuntime
+from .base import Backend
+from .opencl import INIT_KERNELS, SPARSE_INIT_KERNELS, STEP_KERNELS
+
+DEVICE_ENV = "PYGENN_CL_CUDA_DEVICE"
+DRIVER_LIBRARY = "libcuda.so.1"
+#: Steps captured into one CUDA graph by ``run_steps`` (with ``cuda_graphs=True``).
+GRAPH_STEPS = 100
+CUDA_TARGET = CodeTarget("cuda", CUDA_DIALECT, parallel=True)
+INSTALL_HINT = "pip install 'pygenn_cl[cuda]'"
+
+
+def _drv():
+    import pycuda.driver as drv
+    return drv
+
+
+def nvcc_command() -> str:
+    """The nvcc to use: ``$PYGENN_CL_NVCC``, else ``nvcc`` on PATH, else ``$CUDA_HOME/bin/nvcc``."""
+    explicit = os.environ.get("PYGENN_CL_NVCC")
+    if explicit:
+        return explicit
+    found = shutil.which("nvcc")
+    if found:
+        return found
+    for var in ("CUDA_HOME", "CUDA_PATH", "CUDA_ROOT"):
+        if os.environ.get(var) and os.path.exists(os.path.join(os.environ[var], "bin", "nvcc")):
+            return os.path.join(os.environ[var], "bin", "nvcc")
+    return "nvcc"
+
+
+@functools.lru_cache(maxsize=None)
+def nvcc_version(nvcc: str) -> str:
+    try:
+        out = subprocess.run([nvcc, "--version"], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise BuildError(f"cannot run the CUDA compiler '{nvcc}' ({exc}); install the CUDA toolkit "
+                         "and put nvcc on PATH (or set PYGENN_CL_NVCC)") from exc
+    return out.stdout.strip()
+
+
+def _driver_library_error() -> Optional[str]:
+    """Why the CUDA driver library cannot be loaded, or None if it can."""
+    import ctypes
+    try:
+        ctypes.CDLL(DRIVER_LIBRARY)
+    except OSError as exc:
+        return (f"the CUDA driver library {DRIVER_LIBRARY} cannot be loaded ({exc}); "
+                "is an NVIDIA GPU driver installed?")
+    return None
+
+
+def cuda_library_path() -> str:
+    """Path of the CUDA driver library PyCUDA has loaded (its handles are valid through it)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                fields = line.split()
+                if len(fields) >= 6 and os.path.basename(fields[-1]).startswith("libcuda.so"):
+                    return fields[-1]
+    except OSError:
+        pass
+    return DRIVER_LIBRARY
+
+
+def select_device(choice: Any = None) -> int:
+    """Index of a CUDA device: an index, a name substring, or (default) ``$PYGENN_CL_CUDA_DEVICE`` or 0."""
+    drv = _drv()
+    drv.init()
+    count = drv.Device.count()
+    if count == 0:
+        raise BackendUnavailableError("no CUDA device found")
+    choice = choice if choice is not None else os.environ.get(DEVICE_ENV)
+    if choice is None or choice == "":
+        return 0
+    if isinstance(choice, int) or (isinstance(choice, str) and choice.isdigit()):
+        index = int(choice)
+        if not 0 <= index < count:
+            raise ValueError(f"CUDA device index {index} is out of range: {count} device(s) found "
+                             "(see 'python -m pygenn_cl devices')")
+        return index
+    for index in range(count):
+        if str(choice).lower() in drv.Device(index).name().lower():
+            return index
+    raise ValueError(f"no CUDA device whose name contains '{choice}'; see 'python -m pygenn_cl devices'")
+
+
+@contextmanager
+def _current(context):
+    """Make ``context`` current for PyCUDA calls, restoring the thread's previous context after."""
+    context.push()
+    try:
+        yield
+    finally:
+        _drv().Context.pop()
+
+
+class CUDAMemory(Memory):
+    """One device buffer holding the arena, with a host copy."""
+
+    def __init__(self, context, device, nbytes: int):
+        drv = _drv()
+        self.context = context
+        self.host = np.zeros(nbytes, dtype=np.uint8)
+        self.buffer = None
+        with _current(context):
+            free, total = drv.mem_get_info()
+            if nbytes > free:
+                raise MemoryError(f"the model needs {nbytes / 2**20:.1f} MiB but CUDA device '{device.name()}' "
+                                  f"has only {free / 2**20:.1f} MiB free (of {total / 2**20:.1f} MiB)")
+            try:
+                self.buffer = drv.mem_alloc(max(nbytes, 1))
+                drv.memcpy_htod(self.buffer, self.host)
+            except drv.Error as exc:
+                raise MemoryError(f"could not allocate {nbytes / 2**20:.1f} MiB on CUDA device "
+                                  f"'{device.name()}': {exc}") from exc
+        self.address = int(self.buffer)
+
+    def push(self, offset: int, nbytes: int) -> None:
+        if nbytes:
+            with _current(self.context):
+                _drv().memcpy_htod(self.address + offset, self.host[offset:offset + nbytes])
+
+    def pull(self, offset: int, nbytes: int) -> None:
+        if nbytes:
+            with _current(self.context):
+                _drv().memcpy_dtoh(self.host[offset:offset + nbytes], self.address + offset)
+
+    def free(self) -> None:
+        if self.buffer is not None:
+            with _current(self.context):
+                self.buffer.free()
+            self.buffer = None
+
+
+class CUDABackend(Backend):
+    """Runs models on an NVIDIA GPU with CUDA."""
+
+    name = "cuda"
+    default_preferences = {
+        "device": None,
+        "block_size": 128,
+        "fast_math": False,
+        "optimize_code": True,
+        "debug_code": False,
+        "generate_line_info": False,
+        "user_nvcc_flags": "",
+        "cuda_graphs": True,
+        "disk_cache": True,
+    }
+
+    def __init__(self, preferences: Dict[str, Any]):
+        super().__init__(preferences)
+        block = self.preferences["block_size"]
+        if not isinstance(block, int) or block < 32 or block > 1024 or block % 32:
+            raise ValueError(f"block_size must be a multiple of 32 from 32 to 1024, not {block!r}")
+        # The device is only touched by build() and load(): generation works anywhere.
+        self._device_index: Optional[int] = None
+
+    @classmethod
+    def availability(cls) -> Tuple[bool, str]:
+        try:
+            import pycuda  # noqa: F401
+        except ImportError:
+            return False, f"PyCUDA is not installed ({INSTALL_HINT})"
+        except Exception as exc:  # noqa: BLE001 - a broken installation: report, don't crash
+            return False, f"PyCUDA cannot be imported ({type(exc).__name__}: {exc})"
+        try:
+            why = _driver_library_error()
+            if why:
+                return False, why
+            try:
+                drv = _drv()
+            except ImportError as exc:
+                return False, f"PyCUDA cannot be imported ({exc}); reinstall it against this CUDA driver"
+            try:
+                drv.init()
+            except drv.Error as exc:
+                return False, f"the CUDA driver could not be initialised ({exc})"
+            if drv.Device.count() == 0:
+                return False, "no CUDA device found"
+        except Exception as exc:  # a broken installation: report, don't crash
+            return False, f"CUDA could not be queried ({type(exc).__name__}: {exc})"
+        nvcc = nvcc_command()
+        if shutil.which(nvcc) is None:
+            return False, "the CUDA compiler nvcc is not on PATH (install the CUDA toolkit or set PYGENN_CL_NVCC)"
+        return True, ""
+
+    @classmethod
+    def preferred_rank(cls) -> int:
+        return 0
+
+    @classmethod
+    def list_devices(cls) -> List[str]:
+        drv = _drv()
+        drv.init()
+        lines = []
+        for i in range(drv.Device.count()):
+            d = drv.Device(i)
+            major, minor = d.compute_capability()
+            lines.append(f"{i}  {d.name()} [sm_{major}{minor}, "
+                         f"{d.get_attribute(drv.device_attribute.MULTIPROCESSOR_COUNT)} SMs, "
+                         f"{d.total_memory() / 2**30:.1f} GiB]")
+        return lines
+
+    # -- device ----------------------------------------------------------------------
+    def _device(self):
+        drv = _drv()
+        if self._device_index is None:
+            self._device_index = select_device(self.preferences["device"])
+        return drv.Device(self._device_index)
+
+    def arch(self) -> str:
+        """``sm_XY`` of the selected device."""
+        major, minor = self._device().compute_capability()
+        return f"sm_{major}{minor}"
+
+    def describe_device(self) -> str:
+        device = self._device()
+        return f"CUDA: {device.name()} ({self.arch()})"
+
+    @property
+    def target(self) -> CodeTarget:
+        return CUDA_TARGET
+
+    # -- generation ------------------------------------------------------------------
+    def generate_source(self, ir: ModelIR) -> Dict[str, str]:
+        block = self.preferences["block_size"]
+        lookup = TemplateLookup(directories=[templates_dir()], strict_undefined=True)
+        ranges = {kind: kernel_ranges(ir, kind, block, groups) for kind, groups in simt_kernels(ir).items()}
+        preamble = lookup.get_template("simt/cuda_preamble.mako").render()
+        kernels = lookup.get_template("simt/kernels.mako").render(
+            ir=ir, ranges=ranges, block_size=block, time_type=ir.time_type.name,
+            dt=format_literal(ir.dt, ir.time_type))
+        source = "\n".join([f"/* Generated by pygenn_cl for model '{ir.name}'. Do not edit. */",
+                            "#include <stdint.h>\n#include <stdio.h>", preamble, CUDA_DIALECT.preamble(),
+                            rng_source("cuda", double_support=True), kernels])
+        return {f"{ir.name}.cu": source}
+
+    # -- build -----------------------------------------------------------------------
+    def nvcc_flags(self) -> List[str]:
+        prefs = self.preferences
+        flags = ["-std=c++14"]
+        if prefs["debug_code"]:
+            flags += ["-G", "-O0"]
+        elif not prefs["optimize_code"]:
+            flags += ["-O0", "-Xptxas", "-O0"]
+        else:
+            flags += ["-O3"]
+        if prefs["generate_line_info"] and not prefs["debug_code"]:
+            flags.append("-lineinfo")
+        # Without fast maths, no a*b+c -> fma contraction: results then match the C backend.
+        flags += ["--use_fast_math"] if prefs["fast_math"] else ["--fmad=false"]
+        flags += shlex.split(prefs["user_nvcc_flags"])
+        return flags
+
+    def build(self, sources: Dict[str, str], build_dir: str, always_rebuild: bool, never_rebuild: bool) -> str:
+        (file_name, source), = sources.items()
+        os.makedirs(build_dir, exist_ok=True)
+        with open(os.path.join(build_dir, file_name), "w") as f:
+            f.write(source)
+        return compile_cubin(source, self.arch(), self.nvcc_flags(), build_dir, file_name[:-3],
+                             always_rebuild, never_rebuild, use_cache=self.preferences["disk_cache"])
+
+    # -- load ------------------------------------------------------------------------
+    def load(self, model, ir: ModelIR, cubin_path: str, num_recording_timesteps: Optional[int]):
+        from .._runtime import CUDAStepper
+        block = self.preferences["block_size"]
+        device = self._device()
+        context = device.retain_primary_context()
+        holder = {}
+
+        def make_memory(nbytes):
+            holder["m"] = CUDAMemory(context, device, nbytes)
+            return holder["m"]
+
+        try:
+            runtime = ModelRuntime(model, ir, make_memory, num_recording_timesteps)
+            memory = holder["m"]
+            sizes = {kind: (kernel_ranges(ir, kind, block, groups)[-1].end if groups else 0)
+                     for kind, groups in simt_kernels(ir).items()}
+            names = [kind for kind, size in sizes.items() if size]
+            step = [k for k in STEP_KERNELS if k in names]
+            with open(cubin_path, "rb") as f:
+                cubin = f.read()
+            stepper = CUDAStepper(cuda_library_path(), context.handle, cubin, memory.address, names,
+                                  [sizes[k] for k in names], step, block, bool(ir.timing_enabled),
+                                  GRAPH_STEPS if self.preferences["cuda_graphs"] else 0)
+        except Exception:
+            if "m" in holder:
+                holder["m"].free()
+            context.detach()
+            raise
+        return runtime, _CUDALauncher(stepper, step, memory, context)
+
+
+class _CUDALauncher:
+    """Runs initialisation and custom update kernels and forwards stepping to the Cython stepper."""
+
+    def __init__(self, stepper, step_kinds, memory: CUDAMemory, context):
+        self.stepper, self.step_kinds, self.memory, self.context = stepper, step_kinds, memory, context
+        self.step_time = stepper.step_time
+        self.run_steps = stepper.run_steps
+        self.init_seconds = {"init": 0.0, "init_sparse": 0.0}
+
+    def timers(self) -> Dict[str, float]:
+        """Kernel times: per step kernel (host-measured with a synchronisation each, when timing is on)."""
+        seconds = dict(zip(self.step_kinds, self.stepper.kernel_seconds()))
+        synapse = sum(seconds.get(k, 0.0) for k in ("synapse_dynamics", "presynaptic_update",
+                                                    "postsynaptic_update"))
+        return {"neuron_update": seconds.get("neuron_update", 0.0), "presynaptic_update": synapse,
+                **self.init_seconds}
+
+    @property
+    def timestep(self) -> int:
+        return self.stepper.timestep
+
+    @timestep.setter
+    def timestep(self, value: int) -> None:
+        self.stepper.timestep = value
+
+    def _run(self, kinds) -> float:
+        start = time.perf_counter()
+        for kind in kinds:
+            self.stepper.launch(kind, 0, False)
+        self.stepper.synchronize()
+        return time.perf_counter() - start
+
+    def initialize(self) -> None:
+        self.init_seconds["init"] = self._run(INIT_KERNELS)
+
+    def initialize_sparse(self) -> None:
+        self.init_seconds["init_sparse"] = self._run(SPARSE_INIT_KERNELS)
+
+    def custom_update(self, index: int) -> None:
+        """Run custom update group ``index`` at the current timestep (queued after pending steps)."""
+        self.stepper.launch(f"custom_update{index}_", self.stepper.timestep, False)
+
+    def close(self) -> None:
+        if self.stepper is None:
+            return
+        self.stepper.close()
+        self.memory.free()
+        self.context.detach()
+        self.stepper = None
+
+
+# -- compilation ---------------------------------------------------------------------------
+def cache_dir() -> Optional[str]:
+    """Directory of compiled cubins (beside the C backend's libraries), or None when caching is off."""
+    c_dir = c_compiler.cache_dir()
+    return None if c_dir is None else os.path.join(os.path.dirname(c_dir), "cuda")
+
+
+def compile_cubin(source: str, arch: str, flags: List[str], build_dir: str, name: str,
+                  always_rebuild: bool = False, never_rebuild: bool = False, use_cache: bool = True) -> str:
+    """Compile ``source`` (already written to ``build_dir/name.cu``) into a cubin for ``arch``; return its path."""
+    from .. import __version__
+    nvcc = nvcc_command()
+    cmd = [nvcc, "-cubin", f"-arch={arch}"] + flags
+    key_text = "\0".join([source, " ".join(cmd[1:]), nvcc_version(nvcc), __version__])
+    key = hashlib.sha256(key_text.encode()).hexdigest()[:32]
+    directory = (cache_dir() if use_cache else None) or build_dir
+    os.makedirs(directory, exist_ok=True)
+    cubin_path = os.path.join(directory, f"{name}_{arch}_{key}.cubin")
+    if os.path.exists(cubin_path) and not always_rebuild:
+        return cubin_path
+    if never_rebuild:
+        raise BuildError(f"never_rebuild=True but no compiled CUDA module matches the model ({cubin_path})")
+    src_path = os.path.join(build_dir, f"{name}.cu")
+    fd, tmp_path = tempfile.mkstemp(suffix=".cubin", dir=directory)
+    os.close(fd)
+    try:
+        result = subprocess.run(cmd + ["-o", tmp_path, src_path], capture_output=True, text=True)
+        if result.returncode != 0:
+            raise BuildError(explain_nvcc_error(result.stderr + result.stdout, source, src_path, arch))
+        os.replace(tmp_path, cubin_path)
+    finally:
+        if os.path.exists(tmp_path):
+            os.unlink(tmp_path)
+    return cubin_path
+
+
+_NVCC_ERROR = re.compile(r"^(.*?)\((\d+)\): (?:catastrophic )?error(?: #\S+)?: (.*)$", re.MULTILINE)
+
+
+def explain_nvcc_error(log: str, source: str, path: str, arch: str) -> str:
+    """Summarise an nvcc failure: the first error, the generated line and the user code it came from."""
+    if "Unsupported gpu architecture" in log or "not defined for option 'gpu-architecture'" in log:
+        return (f"this nvcc cannot compile for the device's architecture {arch} ({nvcc_command()}); "
+                f"install a CUDA toolkit that supports it:\n{log.strip()[:1000]}")
+    match = _NVCC_ERROR.search(log)
+    if not match:
+        return f"nvcc failed on the generated CUDA code ({path}):\n{log.strip()[:2000]}"
+    line_no, message = int(match.group(2)), match.group(3).strip()
+    lines = source.splitlines()
+    origin = code_origin(lines, line_no)
+    generated = lines[line_no - 1].strip() if 0 < line_no <= len(lines) else ""
+    return (f"the generated CUDA code failed to compile: {message}\n  {path}:{line_no}"
+            + (f" (user code: {origin})" if origin else "") + f"\n    {generated}")
+
+
+def generate_cuda_source(model, block_size: int = 128) -> str:
+    """CUDA source of ``model`` (a GeNNModel of any backend), with no PyCUDA or device needed."""
+    from pygenn_cl.codegen.generator import generate_model
+    ir = generate_model(model, CUDA_TARGET)
+    (source,) = CUDABackend({"block_size": block_size}).generate_source(ir).values()
+    return source

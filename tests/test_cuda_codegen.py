@@ -1,0 +1,427 @@
+"""The CUDA backend without a GPU: generated CUDA source for every built-in model,
+connectivity, parallel strategy and precision compiles with nvcc; the backend
+reports why it cannot run instead of raising.  (Running CUDA models needs a GPU
+and is covered by the behaviour tests, which run on every available backend.)"""
+import concurrent.futures
+import os
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+import helpers as h
+import pygenn_cl as pg
+from pygenn_cl import GeNNModel, ParallelismHint
+from pygenn_cl.backends import availability, available_backends
+from pygenn_cl.backends import cuda
+from pygenn_cl.errors import BackendUnavailableError, BuildError
+
+NVCC = shutil.which("nvcc")
+needs_nvcc = pytest.mark.skipif(NVCC is None, reason="nvcc (the CUDA toolkit) is not on PATH")
+ARCHS = ("80", "90")
+
+
+# ---------------------------------------------------------------------------------------------------
+# models
+# ---------------------------------------------------------------------------------------------------
+MATHS = pg.create_neuron_model(
+    "MathsRng", params=["tau"], vars=[("x", "scalar"), ("y", "scalar"), ("k", "unsigned int"), ("i", "int")],
+    sim_code="""
+        x = exp(-dt / tau) * sin(x) + cos(y) + tanh(x) + pow(fabs(y), 1.5) + sqrt(fabs(x)) + log1p(fabs(y))
+            + atan2(y, x + 1.0) + fmin(x, y) + fmax(x, y) + floor(x) + ceil(y) + erf(x) + lgamma(2.5)
+            + hypot(x, y) + fmod(x, 3.0) + copysign(1.0, y) + cbrt(y) + ldexp(x, 2) + scalbn(y, -1)
+            + fma(x, y, 1.0) + round(x) + nearbyint(y) + trunc(x) + expm1(0.1) + log10(2.0) + exp2(y);
+        y = gennrand_uniform() + gennrand_normal() + gennrand_exponential() + gennrand_log_normal(0.0, 1.0)
+            + gennrand_gamma(2.5);
+        k = gennrand_binomial(10, 0.3) + min(k, 7u) + max(k, 2u) + (gennrand() % 3u);
+        i = abs(i - 3) + min(i, -2) + ilogb(x + 2.0);
+        if (x > 100.0) { printf("big x %f at %u\\n", x, id); }
+        """,
+    threshold_condition_code="x > 2.0", reset_code="x = 0.0;")
+
+CUSTOM_SCALE = pg.create_custom_update_model("Scale", params=["factor"], var_refs=[("v", "scalar")],
+                                             update_code="v *= factor;")
+CUSTOM_REDUCE = pg.create_custom_update_model(
+    "Sum", vars=[("total", "scalar", pg.CustomUpdateVarAccess.REDUCE_NEURON_SUM)],
+    var_refs=[("v", "scalar", pg.VarAccessMode.READ_ONLY)], update_code="total = v;")
+
+IZH = {"a": 0.02, "b": 0.2, "c": -65.0, "d": 8.0}
+TRAUB = {"gNa": 7.15, "ENa": 50.0, "gK": 1.43, "EK": -95.0, "gl": 0.02672, "El": -63.563, "C": 0.143}
+RULKOV = {"Vspike": 60.0, "alpha": 3.0, "y": -2.468, "beta": 0.0165}
+
+
+def _neurons(model):
+    """Every built-in neuron model, current source and variable initialisation snippet."""
+    n = 150  # more than one block
+    lif = model.add_neuron_population(
+        "lif", n, "LIF", h.LIF_PARAMS,
+        {"V": pg.init_var("Uniform", {"min": -70.0, "max": -55.0}), "RefracTime": pg.init_var("Constant", {"constant": 0.0})})
+    lif.spike_recording_enabled = True
+    izh = model.add_neuron_population(
+        "izh", n, "Izhikevich", IZH,
+        {"V": pg.init_var("Normal", {"mean": -65.0, "sd": 2.0}),
+         "U": pg.init_var("NormalClipped", {"mean": -13.0, "sd": 1.0, "min": -15.0, "max": -11.0})})
+    izh.spike_recording_enabled = True
+    model.add_neuron_population(
+        "izh_var", n, "IzhikevichVariable", {},
+        {"V": pg.init_var("Exponential", {"lambda": 1.0}), "U": pg.init_var("Gamma", {"a": 2.0, "b": 1.0}),
+         "a": pg.init_var("Binomial", {"n": 10, "p": 0.5}), "b": 0.2, "c": -65.0, "d": np.full(n, 8.0)})
+    model.add_neuron_population("poisson", n, "Poisson", {"rate": 20.0}, {"timeStepToSpike": 0.0})
+    ssa = h.spike_source_array(model, "ssa", [[1, 5], [3]], model.dt)
+    ssa.spike_recording_enabled = True
+    model.add_neuron_population("rulkov", 40, "RulkovMap", RULKOV, {"V": -60.0, "preV": -60.0})
+    model.add_neuron_population("traub", 40, "TraubMiles", TRAUB,
+                                {"V": -60.0, "m": 0.05, "h": 0.6, "n": pg.init_var("Uninitialised")})
+    model.add_neuron_population("maths", 70, MATHS, {"tau": 10.0}, {"x": 0.5, "y": 0.25, "k": 3, "i": -4})
+    model.add_current_source("dc", "DC", lif, {"amp": 0.5})
+    model.add_current_source("noise", "GaussianNoise", izh, {"mean": 0.0, "sd": 1.0})
+    model.add_current_source("pexp", "PoissonExp", lif, {"weight": 0.1, "tauSyn": 5.0, "rate": 50.0},
+                             {"current": 0.0})
+    model.add_custom_update("scale", "Scale", CUSTOM_SCALE, {"factor": 0.5}, {}, {"v": pg.create_var_ref(lif, "V")})
+    model.add_custom_update("sum", "Reduce", CUSTOM_REDUCE, {}, {"total": 0.0}, {"v": pg.create_var_ref(izh, "V")})
+    return lif, izh, ssa
+
+
+STRATEGIES = [("SPARSE", ParallelismHint.POSTSYNAPTIC, 1), ("SPARSE", ParallelismHint.PRESYNAPTIC, 4),
+              ("DENSE", ParallelismHint.POSTSYNAPTIC, 1), ("DENSE", ParallelismHint.PRESYNAPTIC, 4)]
+CONNECTIVITY = [("OneToOne", {}), ("FixedProbability", {"prob": 0.1}), ("FixedProbabilityNoAutapse", {"prob": 0.1}),
+                ("FixedNumberPostWithReplacement", {"num": 5}), ("FixedNumberTotalWithReplacement", {"num": 400}),
+                ("FixedNumberPreWithReplacement", {"num": 4})]
+
+
+def _synapses(model):
+    """Every weight update and postsynaptic model, connectivity snippet and parallel strategy."""
+    lif, izh, ssa = _neurons(model)
+    pre = model.add_neuron_population("pre", 130, "Poisson", {"rate": 50.0}, {"timeStepToSpike": 0.0})
+    post = model.add_neuron_population("post", 140, "LIF", h.LIF_PARAMS, {"V": -60.0, "RefracTime": 0.0})
+    post.spike_recording_enabled = True
+    psms = [pg.init_postsynaptic("DeltaCurr"), pg.init_postsynaptic("ExpCurr", {"tau": 5.0}),
+            pg.init_postsynaptic("ExpCond", {"tau": 5.0, "E": 0.0})]
+    for i, (matrix, hint, tps) in enumerate(STRATEGIES):
+        conn = pg.init_sparse_connectivity("FixedProbability", {"prob": 0.2}) if matrix == "SPARSE" else None
+        kwargs = {} if conn is None else {"connectivity_init": conn}
+        for wu_name, params, vars_ in (("StaticPulse", {}, {"g": pg.init_var("Uniform", {"min": 0.0, "max": 1.0})}),
+                                       ("StaticPulseConstantWeight", {"g": 0.25}, {}),
+                                       ("StaticPulseDendriticDelay", {}, {
+                                           "g": 0.5, "d": pg.init_var("NormalClippedDelay", {
+                                               "mean": 2.0, "sd": 1.0, "min": 0.0, "max": 4.0})}),
+                                       ("StaticGraded", {"Epre": -50.0, "Vslope": 2.0}, {"g": 0.1})):
+            src = lif if wu_name == "StaticGraded" else pre
+            sg = model.add_synapse_population(f"{wu_name}_{i}", matrix, src, post,
+                                              pg.init_weight_update(wu_name, params, vars_),
+                                              psms[i % len(psms)], **kwargs)
+            sg.parallelism_hint = hint
+            sg.num_threads_per_spike = tps
+            if wu_name == "StaticPulseDendriticDelay":
+                sg.max_dendritic_delay_timesteps = 5
+            if wu_name == "StaticPulse":
+                sg.axonal_delay_steps = 3
+        stdp = model.add_synapse_population(
+            f"stdp_{i}", matrix, ssa, izh,
+            pg.init_weight_update("STDP", {"tauPlus": 20.0, "tauMinus": 20.0, "Aplus": 0.1, "Aminus": 0.105,
+                                           "Wmin": 0.0, "Wmax": 1.0}, {"g": 0.5}),
+            pg.init_postsynaptic("ExpCurr", {"tau": 5.0}), **kwargs)
+        stdp.parallelism_hint = hint
+        stdp.num_threads_per_spike = tps
+        stdp.back_prop_delay_steps = 2
+    for name, params in CONNECTIVITY:
+        model.add_synapse_population(f"conn_{name}", "SPARSE", pre, post,
+                                     pg.init_weight_update("StaticPulse", {}, {"g": 0.1}),
+                                     pg.init_postsynaptic("DeltaCurr"),
+                                     pg.init_sparse_connectivity(name, params))
+
+
+CASES = [("neurons", _neurons, "float", None, 128), ("neurons", _neurons, "double", None, 64),
+         ("synapses", _synapses, "float", None, 128), ("synapses", _synapses, "double", None, 256),
+         ("synapses_tdouble", _synapses, "float", "double", 128)]
+CASE_IDS = [f"{c[0]}-{c[2]}-t{c[3] or c[2]}-b{c[4]}" for c in CASES]
+
+
+def _source(case, tmp_path=None):
+    name, builder, precision, time_precision, block = case
+    model = GeNNModel(precision, name, backend="single_threaded_cpu", time_precision=time_precision)
+    model.dt = 0.1
+    builder(model)
+    return cuda.generate_cuda_source(model, block_size=block)
+
+
+def _nvcc(path, extra=()):
+    cmd = [NVCC, "-c", "-x", "cu", "-o", os.devnull, "-std=c++14", "--fmad=false", *extra]
+    for arch in ARCHS:
+        cmd += ["-gencode", f"arch=compute_{arch},code=sm_{arch}"]
+    return subprocess.run(cmd + [str(path)], capture_output=True, text=True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# nvcc compiles the generated code
+# ---------------------------------------------------------------------------------------------------
+@needs_nvcc
+def test_generated_cuda_compiles_with_nvcc(tmp_path):
+    """Every case, for sm_80 and sm_90, with warnings as errors (two nvcc processes at a time)."""
+    paths = []
+    for case, case_id in zip(CASES, CASE_IDS):
+        path = tmp_path / f"{case_id}.cu"
+        path.write_text(_source(case))
+        paths.append(path)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda p: _nvcc(p, ["-Werror", "all-warnings"]), paths))
+    failures = [f"{p.name}:\n{r.stderr[-3000:]}" for p, r in zip(paths, results) if r.returncode != 0]
+    assert not failures, "\n\n".join(failures)
+
+
+def test_generated_source_structure():
+    """Kernels keep C linkage and the shared template's macros get their CUDA meaning."""
+    source = _source(CASES[2])
+    assert source.splitlines()[1] == "#include <stdint.h>"
+    assert '#define GENN_KERNEL extern "C" __global__ void' in source
+    for kernel in ("neuron_update", "presynaptic_update", "postsynaptic_update", "neuron_init",
+                   "connectivity_init", "sparse_init", "dense_init", "connectivity_remap"):
+        assert f"GENN_KERNEL {kernel}(" in source, kernel
+    assert "genn_atomic_add_f(" in source and "__global" not in source.replace("__global__", "")
+
+
+def test_generation_needs_no_device():
+    backend = cuda.CUDABackend({"block_size": 64})
+    assert backend.target.name == "cuda"
+    with pytest.raises(ValueError, match="multiple of 32"):
+        cuda.CUDABackend({"block_size": 48})
+    with pytest.raises(ValueError, match="unknown preference"):
+        cuda.CUDABackend({"blocksize": 64})
+
+
+@needs_nvcc
+def test_compile_cubin_and_user_code_errors(tmp_path, monkeypatch):
+    """The backend's own nvcc command builds a cubin (cached), and a compile error names the user code."""
+    monkeypatch.setenv("PYGENN_CL_CACHE_DIR", str(tmp_path / "cache"))
+    source = _source(CASES[0])
+    (tmp_path / "m.cu").write_text(source)
+    flags = cuda.CUDABackend({}).nvcc_flags()
+    path = cuda.compile_cubin(source, "sm_80", flags, str(tmp_path), "m")
+    assert path.startswith(str(tmp_path / "cache")) and os.path.getsize(path) > 0
+    assert cuda.compile_cubin(source, "sm_80", flags, str(tmp_path), "m") == path  # from the cache
+    with pytest.raises(BuildError, match="never_rebuild"):
+        cuda.compile_cubin(source + "\n", "sm_80", flags, str(tmp_path), "m", never_rebuild=True)
+
+    # break one line of user code (the maths neuron's sim code) as nvcc sees it
+    lines = source.splitlines()
+    index = next(i for i, line in enumerate(lines) if "genn_binomial_" in line and "&_rng" in line)
+    lines[index] = lines[index].replace("genn_binomial_", "genn_no_such_function_", 1)
+    bad = "\n".join(lines)
+    (tmp_path / "m.cu").write_text(bad)
+    with pytest.raises(BuildError) as info:
+        cuda.compile_cubin(bad, "sm_80", flags, str(tmp_path), "m", use_cache=False)
+    message = str(info.value)
+    assert f"m.cu:{index + 1}" in message and "genn_no_such_function_" in message
+    assert "user code: neuron model 'MathsRng', sim_code" in message
+
+
+def test_explain_nvcc_error_formats():
+    source = "a\n/* user code: neuron population 'p' sim code */\n            x = y;\n}\n"
+    log = "/tmp/x/m.cu(3): error: identifier \"y\" is undefined\n\n1 error detected"
+    message = cuda.explain_nvcc_error(log, source, "/tmp/x/m.cu", "sm_80")
+    assert 'identifier "y" is undefined' in message and "m.cu:3" in message
+    assert "neuron population 'p' sim code" in message and "x = y;" in message
+    assert "install a CUDA toolkit" in cuda.explain_nvcc_error(
+        "nvcc fatal   : Unsupported gpu architecture 'compute_20'", source, "m.cu", "sm_20")
+    assert "nvcc failed" in cuda.explain_nvcc_error("ptxas fatal : something", source, "m.cu", "sm_80")
+
+
+# ---------------------------------------------------------------------------------------------------
+# availability
+# ---------------------------------------------------------------------------------------------------
+def test_availability_reports_instead_of_raising():
+    ok, why = cuda.CUDABackend.availability()
+    assert isinstance(ok, bool) and isinstance(why, str)
+    assert availability("cuda") == (ok, why)
+    if ok:
+        pytest.skip("CUDA is available here")
+    assert why
+    assert "cuda" not in available_backends()
+    with pytest.raises(BackendUnavailableError, match=f"backend 'cuda' cannot run here: .*{why[:20]}"):
+        GeNNModel("float", "m", backend="cuda")
+
+
+def test_availability_without_pycuda(monkeypatch):
+    import builtins
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name == "pycuda" or name.startswith("pycuda."):
+            raise ImportError("No module named 'pycuda'")
+        return real_import(name, *args, **kwargs)
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    ok, why = cuda.CUDABackend.availability()
+    assert not ok and "PyCUDA is not installed" in why and "pygenn_cl[cuda]" in why
+
+
+def test_automatic_choice_order(monkeypatch):
+    """backend=None: CUDA, then OpenCL on a GPU, then C, then OpenCL on a CPU."""
+    from pygenn_cl import backends
+    from pygenn_cl.backends import opencl, single_threaded_cpu
+    monkeypatch.setattr(cuda.CUDABackend, "availability", classmethod(lambda cls: (True, "")))
+    monkeypatch.setattr(opencl.OpenCLBackend, "availability", classmethod(lambda cls: (True, "")))
+    monkeypatch.setattr(single_threaded_cpu.SingleThreadedCPUBackend, "availability",
+                        classmethod(lambda cls: (True, "")))
+    monkeypatch.setattr(opencl.OpenCLBackend, "preferred_rank", classmethod(lambda cls: 30))
+    assert backends.available_backends() == ["cuda", "single_threaded_cpu", "opencl"]
+    monkeypatch.setattr(opencl.OpenCLBackend, "preferred_rank", classmethod(lambda cls: 10))
+    assert backends.available_backends() == ["cuda", "opencl", "single_threaded_cpu"]
+    monkeypatch.setattr(cuda.CUDABackend, "availability", classmethod(lambda cls: (False, "no GPU")))
+    assert backends.available_backends() == ["opencl", "single_threaded_cpu"]
+
+
+def _fake_pycuda(monkeypatch, init_error=None, count=1):
+    import sys
+    import types
+    package, driver = types.ModuleType("pycuda"), types.ModuleType("pycuda.driver")
+
+    class Error(Exception):
+        pass
+
+    def init():
+        if init_error:
+            raise Error(init_error)
+
+    driver.Error, driver.init = Error, init
+    driver.Device = type("Device", (), {"count": staticmethod(lambda: count)})
+    package.driver = driver
+    monkeypatch.setitem(sys.modules, "pycuda", package)
+    monkeypatch.setitem(sys.modules, "pycuda.driver", driver)
+
+
+def test_availability_reasons(monkeypatch):
+    """PyCUDA present: a missing driver library, a failing driver and no device are each named."""
+    _fake_pycuda(monkeypatch)
+    monkeypatch.setattr(cuda, "DRIVER_LIBRARY", "libpygenn_cl_no_such_driver.so.1")
+    ok, why = cuda.CUDABackend.availability()
+    assert not ok and "libpygenn_cl_no_such_driver.so.1 cannot be loaded" in why
+    monkeypatch.setattr(cuda, "_driver_library_error", lambda: None)
+    _fake_pycuda(monkeypatch, init_error="cuInit failed: no CUDA-capable device is detected")
+    ok, why = cuda.CUDABackend.availability()
+    assert not ok and "could not be initialised" in why and "no CUDA-capable device" in why
+    _fake_pycuda(monkeypatch, count=0)
+    assert cuda.CUDABackend.availability() == (False, "no CUDA device found")
+    _fake_pycuda(monkeypatch, count=1)
+    monkeypatch.setattr(cuda, "nvcc_command", lambda: "pygenn_cl_no_such_nvcc")
+    ok, why = cuda.CUDABackend.availability()
+    assert not ok and "nvcc is not on PATH" in why
+
+
+# ---------------------------------------------------------------------------------------------------
+# the Cython stepper, against a mock CUDA driver library (records calls; runs nothing)
+# ---------------------------------------------------------------------------------------------------
+MOCK_DRIVER = r"""
+#include <stdint.h>
+#include <string.h>
+typedef struct { long function; unsigned grid, block; uint64_t arena, timestep; int captured; } launch_t;
+static launch_t launches[100000];
+static int num_launches = 0, capturing = 0, graphs_launched = 0, graph_nodes = 0, fail_launch_at = -1;
+static int pushes = 0, pops = 0, modules = 0, streams = 0, syncs = 0;
+int mock_num_launches(void) { return num_launches; }
+long mock_launch(int i, int field) {
+    const launch_t *l = &launches[i];
+    switch (field) { case 0: return l->function; case 1: return l->grid; case 2: return l->block;
+                     case 3: return (long)l->arena; case 4: return (long)l->timestep; default: return l->captured; }
+}
+int mock_counter(int which) {
+    const int values[] = {graphs_launched, graph_nodes, pushes, pops, modules, streams, syncs};
+    return values[which];
+}
+void mock_fail_launch_at(int i) { fail_launch_at = i; }
+int cuCtxPushCurrent_v2(void *ctx) { pushes++; return ctx ? 0 : 201; }
+int cuCtxPopCurrent_v2(void **ctx) { pops++; if (ctx) *ctx = 0; return 0; }
+int cuStreamCreate(void **s, unsigned flags) { streams++; *s = (void*)0x5; return flags == 0 ? 0 : 1; }
+int cuStreamDestroy_v2(void *s) { streams--; return 0; }
+int cuStreamSynchronize(void *s) { syncs++; return 0; }
+int cuModuleLoadData(void **m, const void *image) { modules++; *m = (void*)0x7; return image ? 0 : 200; }
+int cuModuleUnload(void *m) { modules--; return 0; }
+int cuModuleGetFunction(void **f, void *m, const char *name) {
+    if (!strcmp(name, "missing_kernel")) return 500;
+    *f = (void*)(long)(name[0] * 1000 + strlen(name)); return 0;
+}
+int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
+                   unsigned shared, void *stream, void **params, void **extra) {
+    if (num_launches == fail_launch_at) return 700;
+    launch_t *l = &launches[num_launches++];
+    l->function = (long)f; l->grid = gx; l->block = bx;
+    l->arena = *(uint64_t*)params[0]; l->timestep = *(uint64_t*)params[1]; l->captured = capturing;
+    return (gy == 1 && gz == 1 && by == 1 && bz == 1 && shared == 0 && stream && !extra) ? 0 : 1;
+}
+int cuStreamBeginCapture_v2(void *s, int mode) { capturing = 1; graph_nodes = 0; return mode == 1 ? 0 : 1; }
+int cuStreamEndCapture(void *s, void **graph) { capturing = 0; *graph = (void*)0x9; return 0; }
+int cuGraphInstantiateWithFlags(void **exec, void *graph, unsigned long long flags) { *exec = (void*)0xA; return 0; }
+int cuGraphLaunch(void *exec, void *s) { graphs_launched++; return 0; }
+int cuGraphExecDestroy(void *e) { return 0; }
+int cuGraphDestroy(void *g) { return 0; }
+int cuGetErrorName(int err, const char **s) { *s = err == 700 ? "CUDA_ERROR_ILLEGAL_ADDRESS" : "CUDA_ERROR_OTHER"; return 0; }
+"""
+
+
+@pytest.fixture(scope="module")
+def mock_driver(tmp_path_factory):
+    import ctypes
+    cc = shutil.which(os.environ.get("CC", "cc"))
+    if cc is None:
+        pytest.skip("no C compiler for the mock CUDA driver")
+    directory = tmp_path_factory.mktemp("mock_cuda")
+    (directory / "mock.c").write_text(MOCK_DRIVER)
+    path = str(directory / "libmockcuda.so")
+    subprocess.run([cc, "-shared", "-fPIC", "-O1", "-o", path, str(directory / "mock.c")], check=True)
+    lib = ctypes.CDLL(path)
+    lib.mock_launch.restype = ctypes.c_long
+    return path, lib
+
+
+def _launch_log(lib, start=0):
+    return [tuple(lib.mock_launch(i, f) for f in range(6)) for i in range(start, lib.mock_num_launches())]
+
+
+@pytest.mark.parametrize("graph_steps", [0, 4])
+def test_stepper_launch_sequence(mock_driver, graph_steps):
+    from pygenn_cl._runtime import CUDAStepper
+    path, lib = mock_driver
+    start = lib.mock_num_launches()
+    names = ["neuron_update", "presynaptic_update", "neuron_init"]
+    stepper = CUDAStepper(path, 1, b"cubin", 0xABC000, names, [256, 512, 128], ["presynaptic_update", "neuron_update"],
+                          128, False, graph_steps)
+    assert stepper.uses_graphs == (graph_steps > 1)
+    stepper.launch("neuron_init", 0, True)
+    stepper.launch("no_work_kernel", 0, True)  # kernels without work are skipped
+    stepper.step_time()
+    stepper.run_steps(10)
+    stepper.run_steps(3, progress=lambda n: None, chunk=2)
+    assert stepper.timestep == 14
+    log = _launch_log(lib, start)
+    pre, neuron, init = (ord(n[0]) * 1000 + len(n) for n in names[1::-1] + names[2:])
+    assert log[0][:5] == (init, 1, 128, 0xABC000, 0)
+    steps = log[1:]
+    assert [entry[0] for entry in steps] == [pre, neuron] * 14
+    assert [entry[4] for entry in steps] == [t for t in range(14) for _ in range(2)]
+    assert all(entry[1] == (4 if entry[0] == pre else 2) and entry[2] == 128 for entry in steps)
+    captured = [entry[5] for entry in steps[::2]]
+    if graph_steps:
+        # step 0 direct; run_steps(10): graphs of 4, 4, 2; run_steps(3) in chunks of 2 and 1: one graph of 2, then direct
+        assert captured == [0] + [1] * 10 + [1, 1, 0]
+    else:
+        assert not any(captured)
+    stepper.close()
+    assert lib.mock_counter(4) == 0 and lib.mock_counter(5) == 0  # module unloaded, stream destroyed
+    assert lib.mock_counter(2) == lib.mock_counter(3)  # every context push popped
+
+
+def test_stepper_errors(mock_driver):
+    from pygenn_cl._runtime import CUDAStepper
+    path, lib = mock_driver
+    with pytest.raises(RuntimeError, match=r"cuModuleGetFunction\('missing_kernel'\) failed: CUDA_ERROR_OTHER \(500\)"):
+        CUDAStepper(path, 1, b"cubin", 0, ["missing_kernel"], [128], [], 128)
+    with pytest.raises(RuntimeError, match="cannot open the CUDA driver library"):
+        CUDAStepper("/nonexistent/libcuda.so.1", 1, b"cubin", 0, [], [], [], 128)
+    stepper = CUDAStepper(path, 1, b"cubin", 0, ["neuron_update"], [128], ["neuron_update"], 128, False, 8)
+    lib.mock_fail_launch_at(lib.mock_num_launches() + 3)
+    with pytest.raises(RuntimeError, match=r"cuLaunchKernel failed: CUDA_ERROR_ILLEGAL_ADDRESS \(700\)"):
+        stepper.run_steps(20)
+    assert stepper.timestep == 0  # the failed graph's steps do not count
+    lib.mock_fail_launch_at(-1)
+    stepper.close()
+    assert lib.mock_counter(2) == lib.mock_counter(3)
