@@ -29,17 +29,24 @@ class KernelRange:
         return self.starts[-1]
 
 
-def threads_needed(kind: str, mg: MergedGroup, member) -> int:
-    """Number of threads one member group needs in a kernel of ``kind``."""
+def threads_needed(kind: str, mg: MergedGroup, member, neurons_per_thread: int = 1) -> int:
+    """Number of threads one member group needs in a kernel of ``kind``.
+
+    ``neurons_per_thread``: neurons each thread of the neuron update kernel loops over, and
+    row positions each thread of a SPARSE POSTSYNAPTIC presynaptic update loops over
+    (1 on GPUs; 32 on CPU devices, see ``backends.opencl.default_neurons_per_thread``).
+    """
     values = {k: v for k, (v, _) in member.values.items()}
-    if kind in ("neuron_update", "neuron_init"):
+    if kind == "neuron_update":
+        return -(-values["num_neurons"] // neurons_per_thread)
+    if kind == "neuron_init":
         return values["num_neurons"]
     if kind == "presynaptic_update":
         strategy = mg.meta["strategy"]
         if strategy == "dense_post":
             return values["num_post"]
         if strategy == "sparse_post":
-            return values["row_stride"]
+            return -(-values["row_stride"] // neurons_per_thread)
         return values["num_pre"] * values["threads_per_spike"]
     if kind == "synapse_dynamics":
         return values["num_pre"] * (values["row_stride"] if mg.meta["sparse"] else values["num_post"])
@@ -65,7 +72,8 @@ def threads_needed(kind: str, mg: MergedGroup, member) -> int:
     raise KeyError(kind)
 
 
-def kernel_ranges(ir: ModelIR, kind: str, block_size: int, groups: List[MergedGroup] = None) -> List[KernelRange]:
+def kernel_ranges(ir: ModelIR, kind: str, block_size: int, groups: List[MergedGroup] = None,
+                  neurons_per_thread: int = 1) -> List[KernelRange]:
     """Thread ranges of every merged group of ``kind``, padded to ``block_size``."""
     out = []
     next_start = 0
@@ -74,18 +82,18 @@ def kernel_ranges(ir: ModelIR, kind: str, block_size: int, groups: List[MergedGr
         starts = []
         for member in mg.members:
             starts.append(next_start)
-            n = threads_needed(kind, mg, member)
+            n = threads_needed(kind, mg, member, neurons_per_thread)
             next_start += max(1, -(-n // block_size)) * block_size
         starts.append(next_start)
         out.append(KernelRange(mg, starts))
     return out
 
 
-def launch_sizes(ir: ModelIR, block_size: int) -> Dict[str, int]:
+def launch_sizes(ir: ModelIR, block_size: int, neurons_per_thread: int = 1) -> Dict[str, int]:
     """Global size of each SIMT kernel (0 if the kernel has nothing to do)."""
     sizes = {}
     for kind, groups in simt_kernels(ir).items():
-        ranges = kernel_ranges(ir, kind, block_size, groups)
+        ranges = kernel_ranges(ir, kind, block_size, groups, neurons_per_thread)
         sizes[kind] = ranges[-1].end if ranges else 0
     return sizes
 

@@ -10,12 +10,12 @@ BACKENDS = _available_backends()
 pytestmark = pytest.mark.skipif(len(BACKENDS) < 2, reason="needs at least two backends")
 
 
-def _deterministic_network(backend, path):
+def _deterministic_network(backend, path, **preferences):
     """SSA input -> LIF (user sparse weights, ExpCurr) -> LIF (dense, delayed DeltaCurr); no RNG."""
     from pygenn_cl import GeNNModel
     dt, n_steps = 0.1, 500
     rng = np.random.default_rng(0)
-    model = GeNNModel("double", "xnet", backend=backend)
+    model = GeNNModel("double", "xnet", backend=backend, **preferences)
     model.dt = dt
     spikes = [sorted(rng.choice(n_steps, size=20, replace=False).tolist()) for _ in range(40)]
     src = h.spike_source_array(model, "src", spikes, dt)
@@ -56,6 +56,22 @@ def test_deterministic_network_agrees(tmp_path):
         np.testing.assert_allclose(got[1], ref[1], atol=1e-6)
 
 
+@pytest.mark.skipif("opencl" not in BACKENDS, reason="needs the OpenCL backend")
+@pytest.mark.parametrize("neurons_per_thread", [1, 32])
+@pytest.mark.parametrize("block_size", [32, 64])
+def test_opencl_neuron_layouts_agree(tmp_path, neurons_per_thread, block_size):
+    """Both neuron kernel layouts (a thread per neuron, recording words in local memory; a thread per
+    32 neurons, recording words in registers) give the C backend's results, population sizes
+    (40, 50, 30) not being multiples of 32 or of the block size."""
+    ref = _deterministic_network("single_threaded_cpu", tmp_path / "c")
+    got = _deterministic_network("opencl", tmp_path / "cl", neurons_per_thread=neurons_per_thread,
+                                 block_size=block_size)
+    np.testing.assert_array_equal(got[2], ref[2])
+    np.testing.assert_array_equal(got[3], ref[3])
+    np.testing.assert_allclose(got[0], ref[0], atol=1e-6)
+    np.testing.assert_allclose(got[1], ref[1], atol=1e-6)
+
+
 def _random_model(backend, path):
     from pygenn_cl import GeNNModel
     model = GeNNModel("float", "xrand", backend=backend)
@@ -89,3 +105,38 @@ def test_random_statistics_agree(tmp_path):
         assert stats.ks_2samp(x, ref[0]).pvalue > 1e-4
         assert abs(n_syn - ref[1]) < 6 * np.sqrt(2 * 500 * 5000 * 0.02)
         assert abs(n_spk - ref[2]) < 6 * np.sqrt(2 * 500 * 50 * 0.2)
+
+
+def _wide_rows(backend, path, **preferences):
+    """SPARSE rows of ~90 synapses: several threads per row when a thread takes 32 row positions."""
+    from pygenn_cl import GeNNModel
+    dt, n_steps = 0.1, 300
+    rng = np.random.default_rng(3)
+    model = GeNNModel("double", "xwide", backend=backend, **preferences)
+    model.dt = dt
+    spikes = [sorted(rng.choice(n_steps, size=15, replace=False).tolist()) for _ in range(20)]
+    src = h.spike_source_array(model, "src", spikes, dt)
+    post = model.add_neuron_population("post", 300, "LIF", dict(h.LIF_PARAMS, Ioffset=0.5),
+                                       {"V": rng.uniform(-70, -56, 300), "RefracTime": 0.0})
+    pre_ind, post_ind = np.nonzero(rng.random((20, 300)) < 0.3)
+    sg = model.add_synapse_population("in", "SPARSE", src, post,
+                                      pg.init_weight_update("StaticPulse", {}, {"g": rng.uniform(0, 2, len(pre_ind))}),
+                                      pg.init_postsynaptic("ExpCurr", {"tau": 5.0}))
+    sg.set_sparse_connections(pre_ind, post_ind)
+    post.spike_recording_enabled = True
+    build_load(model, path, n_rec=n_steps)
+    (v,) = h.run_and_trace(model, n_steps, [post.vars["V"]])
+    model.pull_recording_buffers_from_device()
+    out = (v, h.sorted_spikes(*post.spike_recording_data[0], dt))
+    model.unload()
+    return out
+
+
+@pytest.mark.skipif("opencl" not in BACKENDS, reason="needs the OpenCL backend")
+@pytest.mark.parametrize("neurons_per_thread", [1, 32])
+def test_opencl_wide_sparse_rows_agree(tmp_path, neurons_per_thread):
+    ref = _wide_rows("single_threaded_cpu", tmp_path / "c")
+    got = _wide_rows("opencl", tmp_path / "cl", neurons_per_thread=neurons_per_thread)
+    assert len(ref[1]) > 100
+    np.testing.assert_array_equal(got[1], ref[1])
+    np.testing.assert_allclose(got[0], ref[0], atol=1e-9)

@@ -3,7 +3,11 @@ SIMT kernels shared by the OpenCL and CUDA backends.  The API-specific preamble
 defines GENN_KERNEL, GENN_GLOBAL, GENN_LOCAL, GENN_GLOBAL_ID, GENN_LOCAL_ID,
 GENN_BARRIER() and the atomics genn_atomic_add_f/_d, genn_atomic_inc_u32 and
 genn_atomic_or_local_u32.
-Context: ir, ranges (kind -> [KernelRange]), block_size, time_type, dt.
+Context: ir, ranges (kind -> [KernelRange]), block_size, time_type, dt, neurons_per_thread
+(1: a thread per neuron, spike recording words built in local memory between barriers;
+32: each thread loops over 32 consecutive neurons and writes their recording word itself,
+with no barrier and no local memory; for CPU devices, where work-groups and barriers are
+costly and memory coalescing does not matter).
 </%doc>
 <%def name="block(text, indent)">\
 % for line in text.splitlines():
@@ -16,16 +20,16 @@ ${" " * indent}GENN_GLOBAL ${ctype.name}* const _a_${key} = (GENN_GLOBAL ${ctype
 % endfor
 </%def>
 <%doc> Opens the branch of one merged group: finds the member and the member-local thread id. </%doc>
-<%def name="open_group(r)">\
+<%def name="open_group(r, id_name='id')">\
     if (${f"_gid >= {r.begin}u && " if r.begin else ""}_gid < ${r.end}u) {
 % if len(r.starts) > 2:
         const uint32_t _starts[${len(r.starts)}] = {${", ".join(f"{s}u" for s in r.starts)}};
         uint32_t _g = 0u;
         while (_gid >= _starts[_g + 1u]) { _g++; }
-        const uint32_t id = _gid - _starts[_g];
+        const uint32_t ${id_name} = _gid - _starts[_g];
 % else:
         const uint32_t _g = 0u;
-        const uint32_t id = _gid - ${r.begin}u;
+        const uint32_t ${id_name} = _gid - ${r.begin}u;
 % endif
         const GENN_GLOBAL struct ${r.group.struct_name}* const grp =
             ((const GENN_GLOBAL struct ${r.group.struct_name}*)GENN_TABLE(${r.group.table})) + _g;
@@ -47,6 +51,20 @@ ${block(mg.sections["rng"], 16)}\
 ${block(body, 16)}\
             }
             _a_outPost[id_post] += _lacc;
+        }
+%   elif strategy == "sparse_post" and neurons_per_thread > 1:
+        /* ${neurons_per_thread} consecutive row positions per thread */
+        if (id * ${neurons_per_thread}u < ${mg.get("row_stride")}) {
+            for (uint32_t _i = 0u; _i < _numSpikes; _i++) {
+                const uint32_t id_pre = _spikes[_i];
+                const uint32_t _end = min(_a_rowLength[id_pre], id * ${neurons_per_thread}u + ${neurons_per_thread}u);
+                for (uint32_t _j = id * ${neurons_per_thread}u; _j < _end; _j++) {
+                    const uint32_t id_syn = id_pre * ${mg.get("row_stride")} + _j;
+                    const uint32_t id_post = _a_ind[id_syn];
+${block(mg.sections["rng"], 20)}\
+${block(body, 20)}\
+                }
+            }
         }
 %   elif strategy == "sparse_post":
         if (id < ${mg.get("row_stride")}) {
@@ -119,8 +137,8 @@ struct ${mg.struct_name} {
 
 % if ranges["neuron_update"]:
 ${kernel_head("neuron_update")}\
-<% recording = any(r.group.meta["recording"] for r in ranges["neuron_update"]) %>\
-% if recording:
+<% recording = any(r.group.meta["recording"] for r in ranges["neuron_update"]); npt = neurons_per_thread %>\
+% if recording and npt == 1:
     /* Spike recording: each block builds its bitfield words in local memory and writes
        each word once. Barriers stay at kernel scope, outside the per-group branches. */
     GENN_LOCAL uint32_t _shRec[${block_size // 32}];
@@ -131,10 +149,23 @@ ${kernel_head("neuron_update")}\
 % endif
 % for r in ranges["neuron_update"]:
 <% mg = r.group %>\
+% if npt == 1:
 ${open_group(r)}\
+% else:
+${open_group(r, "_tid")}\
+% endif
         const uint32_t _slot = (uint32_t)(timestep % ${mg.get("num_delay_slots")});
+% if npt == 1:
         bool _spike = false;
         if (id < ${mg.get("num_neurons")}) {
+% else:
+        /* ${npt} consecutive neurons per thread: the thread owns their recording word */
+        uint32_t _recBits = 0u;
+        for (uint32_t _k = 0u; _k < ${npt}u; _k++) {
+            const uint32_t id = _tid * ${npt}u + _k;
+            if (id >= ${mg.get("num_neurons")}) { break; }
+            bool _spike = false;
+% endif
 ${block(mg.sections["load"], 12)}\
 ${block(mg.sections["inputs"], 12)}\
 ${block(mg.sections["rng"], 12)}\
@@ -155,9 +186,12 @@ ${block(mg.sections["store"], 12)}\
             if (_spike) {
                 const uint32_t _pos = genn_atomic_inc_u32(&_a_spkCnt[_slot]);
                 _a_spk[_slot * ${mg.get("num_neurons")} + _pos] = id;
+% if npt > 1:
+                _recBits |= 1u << _k;
+% endif
             }
         }
-        if (id == 0u) {
+        if (${"id" if npt == 1 else "_tid"} == 0u) {
             /* the slot the next step writes was consumed by this step's synapse update */
             const uint32_t _nextSlot = (uint32_t)((timestep + 1u) % ${mg.get("num_delay_slots")});
             _a_spkCnt[_nextSlot] = 0u;
@@ -165,15 +199,19 @@ ${block(mg.sections["store"], 12)}\
             _a_${key}[_nextSlot] = 0u;
 %   endfor
         }
-%   if mg.meta["recording"]:
+%   if mg.meta["recording"] and npt == 1:
         if (_spike) { genn_atomic_or_local_u32(&_shRec[GENN_LOCAL_ID / 32u], 1u << (GENN_LOCAL_ID % 32u)); }
         _recRow = _a_recordSpk + (timestep % GENN_NUM_RECORDING_TIMESTEPS) * ${mg.get("record_words")};
         _recWord = (id - GENN_LOCAL_ID) / 32u + GENN_LOCAL_ID;
         _recWords = ${mg.get("record_words")};
+%   elif mg.meta["recording"]:
+        if (_tid < ${mg.get("record_words")}) {
+            _a_recordSpk[(timestep % GENN_NUM_RECORDING_TIMESTEPS) * ${mg.get("record_words")} + _tid] = _recBits;
+        }
 %   endif
     }
 % endfor
-% if recording:
+% if recording and npt == 1:
     GENN_BARRIER();
     if (_recRow != 0 && GENN_LOCAL_ID < ${block_size // 32}u && _recWord < _recWords) {
         _recRow[_recWord] = _shRec[GENN_LOCAL_ID];
