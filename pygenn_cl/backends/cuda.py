@@ -21,7 +21,6 @@ import shlex
 import shutil
 import subprocess
 import tempfile
-import time
 from contextlib import contextmanager
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -40,7 +39,7 @@ from ..c_compiler import code_origin
 from ..errors import BackendUnavailableError, BuildError
 from ..runtime import Memory, ModelRuntime
 from .base import Backend
-from .opencl import INIT_KERNELS, SPARSE_INIT_KERNELS, STEP_KERNELS
+from .simt_launcher import STEP_KERNELS, SIMTLauncher
 
 DEVICE_ENV = "PYGENN_CL_CUDA_DEVICE"
 DRIVER_LIBRARY = "libcuda.so.1"
@@ -335,46 +334,19 @@ class CUDABackend(Backend):
         return runtime, _CUDALauncher(stepper, step, memory, context)
 
 
-class _CUDALauncher:
-    """Runs initialisation and custom update kernels and forwards stepping to the Cython stepper."""
+class _CUDALauncher(SIMTLauncher):
+    """Runs initialisation and custom update kernels through the Cython stepper (not per step)."""
 
     def __init__(self, stepper, step_kinds, memory: CUDAMemory, context):
-        self.stepper, self.step_kinds, self.memory, self.context = stepper, step_kinds, memory, context
-        self.step_time = stepper.step_time
-        self.run_steps = stepper.run_steps
-        self.init_seconds = {"init": 0.0, "init_sparse": 0.0}
+        super().__init__(stepper, step_kinds)
+        self.memory, self.context = memory, context
 
-    def timers(self) -> Dict[str, float]:
-        """Kernel times: per step kernel (host-measured with a synchronisation each, when timing is on)."""
-        seconds = dict(zip(self.step_kinds, self.stepper.kernel_seconds()))
-        synapse = sum(seconds.get(k, 0.0) for k in ("synapse_dynamics", "presynaptic_update",
-                                                    "postsynaptic_update"))
-        return {"neuron_update": seconds.get("neuron_update", 0.0), "presynaptic_update": synapse,
-                **self.init_seconds}
-
-    @property
-    def timestep(self) -> int:
-        return self.stepper.timestep
-
-    @timestep.setter
-    def timestep(self, value: int) -> None:
-        self.stepper.timestep = value
-
-    def _run(self, kinds) -> float:
-        start = time.perf_counter()
+    def _run_kernels(self, kinds) -> None:
         for kind in kinds:
             self.stepper.launch(kind, 0, False)
         self.stepper.synchronize()
-        return time.perf_counter() - start
-
-    def initialize(self) -> None:
-        self.init_seconds["init"] = self._run(INIT_KERNELS)
-
-    def initialize_sparse(self) -> None:
-        self.init_seconds["init_sparse"] = self._run(SPARSE_INIT_KERNELS)
 
     def custom_update(self, index: int) -> None:
-        """Run custom update group ``index`` at the current timestep (queued after pending steps)."""
         self.stepper.launch(f"custom_update{index}_", self.stepper.timestep, False)
 
     def close(self) -> None:

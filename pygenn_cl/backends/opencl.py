@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
@@ -25,12 +24,9 @@ from ..c_compiler import code_origin
 from ..errors import BackendUnavailableError, BuildError
 from ..runtime import Memory, ModelRuntime
 from .base import Backend
+from .simt_launcher import STEP_KERNELS, SIMTLauncher
 
 DEVICE_ENV = "PYGENN_CL_DEVICE"
-STEP_KERNELS = ("synapse_dynamics", "presynaptic_update", "postsynaptic_update", "neuron_update")
-INIT_KERNELS = ("neuron_init", "dense_init", "connectivity_prelude", "connectivity_init", "connectivity_sort",
-                "connectivity_remap", "connectivity_remap_sort")
-SPARSE_INIT_KERNELS = ("sparse_init",)
 
 
 def _cl():
@@ -278,60 +274,30 @@ class OpenCLBackend(Backend):
         stepper = OpenCLStepper(opencl_library_path(), self.queue.int_ptr, [kernels[k].int_ptr for k in step],
                                 [sizes[k] for k in step], block, (program, kernels, buffer, self.queue),
                                 bool(ir.timing_enabled))
-        launcher = _InitLauncher(self.queue, kernels, sizes, block, stepper, step)
+        launcher = _OpenCLLauncher(self.queue, kernels, sizes, block, stepper, step)
         return runtime, launcher
 
 
-class _InitLauncher:
-    """Runs initialisation kernels from Python and forwards stepping to the Cython stepper."""
+class _OpenCLLauncher(SIMTLauncher):
+    """Runs initialisation and custom update kernels through PyOpenCL (not per step)."""
 
     def __init__(self, queue, kernels, sizes, block, stepper, step_kinds):
-        self.queue, self.kernels, self.sizes, self.block, self.stepper = queue, kernels, sizes, block, stepper
-        self.step_kinds = step_kinds
-        self.step_time = stepper.step_time
-        self.run_steps = stepper.run_steps
-        self.init_seconds = {"init": 0.0, "init_sparse": 0.0}
+        super().__init__(stepper, step_kinds)
+        self.queue, self.kernels, self.sizes, self.block = queue, kernels, sizes, block
 
-    def timers(self) -> Dict[str, float]:
-        """Kernel times: per step kernel (host-measured with a finish each, when timing is on)."""
-        seconds = dict(zip(self.step_kinds, self.stepper.kernel_seconds()))
-        synapse = sum(seconds.get(k, 0.0) for k in ("synapse_dynamics", "presynaptic_update",
-                                                    "postsynaptic_update"))
-        return {"neuron_update": seconds.get("neuron_update", 0.0), "presynaptic_update": synapse,
-                **self.init_seconds}
-
-    @property
-    def timestep(self) -> int:
-        return self.stepper.timestep
-
-    @timestep.setter
-    def timestep(self, value: int) -> None:
-        self.stepper.timestep = value
-
-    def _run(self, kinds) -> None:
+    def _run_kernels(self, kinds) -> None:
         cl = _cl()
         for kind in kinds:
             if kind in self.kernels:
                 cl.enqueue_nd_range_kernel(self.queue, self.kernels[kind], (self.sizes[kind],), (self.block,))
         self.queue.finish()
 
-    def initialize(self) -> None:
-        start = time.perf_counter()
-        self._run(INIT_KERNELS)
-        self.init_seconds["init"] = time.perf_counter() - start
-
     def custom_update(self, index: int) -> None:
-        """Run custom update group ``index`` at the current timestep (queued after pending steps)."""
         kernel = self.kernels.get(f"custom_update{index}_")
         if kernel is None:
             return
         kernel.set_arg(1, np.uint64(self.stepper.timestep))
         _cl().enqueue_nd_range_kernel(self.queue, kernel, (self.sizes[f"custom_update{index}_"],), (self.block,))
-
-    def initialize_sparse(self) -> None:
-        start = time.perf_counter()
-        self._run(SPARSE_INIT_KERNELS)
-        self.init_seconds["init_sparse"] = time.perf_counter() - start
 
     def close(self) -> None:
         self.stepper.close()
