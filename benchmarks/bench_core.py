@@ -43,6 +43,7 @@ import timeit
 import numpy as np
 
 import pygenn_cl
+from pygenn_cl.bench.common import check_backends, fresh_cache_env
 from pygenn_cl import GeNNModel, init_postsynaptic, init_sparse_connectivity, init_var, init_weight_update
 from pygenn_cl.backends import available_backends
 
@@ -265,13 +266,7 @@ def bench_network(backend: str, workdir: str, quick: bool) -> dict:
 
 
 def cold_build_in_child(backend: str, n_exc: int, n_inh: int, cache: str, build_dir: str) -> float:
-    env = dict(os.environ)
-    env.update({"PYGENN_CL_CACHE_DIR": os.path.join(cache, "pygenn_cl"),
-                "XDG_CACHE_HOME": os.path.join(cache, "xdg"),        # PyOpenCL, PoCL default dirs
-                "POCL_CACHE_DIR": os.path.join(cache, "pocl"),
-                "PYOPENCL_CACHE_DIR": os.path.join(cache, "pyopencl"),
-                "CUDA_CACHE_PATH": os.path.join(cache, "cuda")})
-    env.pop("PYGENN_CL_NO_CACHE", None)
+    env = fresh_cache_env(cache)
     cmd = [sys.executable, os.path.abspath(__file__), "--_cold-build", backend, str(n_exc), str(n_inh), build_dir]
     result = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if result.returncode != 0:
@@ -362,15 +357,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     backends = args.backend or available_backends()
-    from pygenn_cl.backends import BACKENDS, availability
-    for name in backends:
-        if name not in BACKENDS:
-            parser.error(f"unknown backend '{name}'; known: {', '.join(BACKENDS)}")
-        ok, why = availability(name)
-        if not ok:
-            parser.error(f"backend '{name}' cannot run here: {why}")
-    if not backends:
-        parser.error("no backend can run on this machine (python -m pygenn_cl devices says why)")
+    check_backends(parser, backends)
     machine = machine_description()
     print(f"pygenn_cl {pygenn_cl.__version__} on {machine['cpu']} ({machine['cores']} cores); "
           f"backends: {', '.join(backends)}" + ("  [--quick]" if args.quick else ""))

@@ -15,7 +15,7 @@ import re
 import shlex
 import subprocess
 import tempfile
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 from .errors import BuildError
 
@@ -57,36 +57,49 @@ def cpu_identity() -> str:
         return platform.processor() or platform.machine()
 
 
-def compile_shared_library(source: str, flags: List[str], build_dir: str, name: str,
-                           always_rebuild: bool = False, never_rebuild: bool = False,
-                           use_cache: bool = True) -> str:
-    """Compile ``source`` into a shared library and return its path."""
+def cached_build(key_parts: List[str], directory: str, stem: str, suffix: str, what: str,
+                 always_rebuild: bool, never_rebuild: bool, build: Callable[[str], None]) -> str:
+    """Return the cached artifact for ``key_parts``, building it with ``build(tmp_path)`` if needed.
+
+    The artifact is written to a temporary file in ``directory`` and renamed into place, so
+    concurrent builds never see a half-written file.
+    """
     from . import __version__
-    cmd = compiler_command()
-    key_text = "\0".join([source, " ".join(cmd + flags), compiler_version(" ".join(cmd)), __version__,
-                          cpu_identity() if "-march=native" in flags else ""])
-    key = hashlib.sha256(key_text.encode()).hexdigest()[:32]
-    directory = cache_dir() if use_cache else None
-    directory = directory or build_dir
+    key = hashlib.sha256("\0".join(list(key_parts) + [__version__]).encode()).hexdigest()[:32]
     os.makedirs(directory, exist_ok=True)
-    lib_path = os.path.join(directory, f"{name}_{key}.so")
-    if os.path.exists(lib_path) and not always_rebuild:
-        return lib_path
+    path = os.path.join(directory, f"{stem}_{key}{suffix}")
+    if os.path.exists(path) and not always_rebuild:
+        return path
     if never_rebuild:
-        raise BuildError(f"never_rebuild=True but no compiled library matches the model ({lib_path})")
-    src_path = os.path.join(build_dir, f"{name}.c")
-    fd, tmp_path = tempfile.mkstemp(suffix=".so", dir=directory)
+        raise BuildError(f"never_rebuild=True but no compiled {what} matches the model ({path})")
+    fd, tmp_path = tempfile.mkstemp(suffix=suffix, dir=directory)
     os.close(fd)
     try:
-        result = subprocess.run(cmd + flags + ["-shared", "-fPIC", "-o", tmp_path, src_path, "-lm"],
-                                capture_output=True, text=True)
-        if result.returncode != 0:
-            raise BuildError(_explain_compiler_error(result.stderr, source, src_path))
-        os.replace(tmp_path, lib_path)
+        build(tmp_path)
+        os.replace(tmp_path, path)
     finally:
         if os.path.exists(tmp_path):
             os.unlink(tmp_path)
-    return lib_path
+    return path
+
+
+def compile_shared_library(source: str, flags: List[str], build_dir: str, name: str,
+                           always_rebuild: bool = False, never_rebuild: bool = False,
+                           use_cache: bool = True) -> str:
+    """Compile ``source`` (written to ``build_dir/name.c``) into a shared library; return its path."""
+    cmd = compiler_command()
+    src_path = os.path.join(build_dir, f"{name}.c")
+
+    def build(out_path: str) -> None:
+        result = subprocess.run(cmd + flags + ["-shared", "-fPIC", "-o", out_path, src_path, "-lm"],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            raise BuildError(_explain_compiler_error(result.stderr, source, src_path))
+
+    key = [source, " ".join(cmd + flags), compiler_version(" ".join(cmd)),
+           cpu_identity() if "-march=native" in flags else ""]
+    directory = (cache_dir() if use_cache else None) or build_dir
+    return cached_build(key, directory, name, ".so", "library", always_rebuild, never_rebuild, build)
 
 
 def _explain_compiler_error(stderr: str, source: str, src_path: str) -> str:

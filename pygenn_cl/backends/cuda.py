@@ -14,7 +14,6 @@ anywhere ``nvcc`` is installed.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import re
 import shlex
@@ -368,16 +367,19 @@ def cache_dir() -> Optional[str]:
 def compile_cubin(source: str, arch: str, flags: List[str], build_dir: str, name: str,
                   always_rebuild: bool = False, never_rebuild: bool = False, use_cache: bool = True) -> str:
     """Compile ``source`` (already written to ``build_dir/name.cu``) into a cubin for ``arch``; return its path."""
-    from .. import __version__
     nvcc = nvcc_command()
     cmd = [nvcc, "-cubin", f"-arch={arch}"] + flags
-    key_text = "\0".join([source, " ".join(cmd[1:]), nvcc_version(nvcc), __version__])
-    key = hashlib.sha256(key_text.encode()).hexdigest()[:32]
+    src_path = os.path.join(build_dir, f"{name}.cu")
+
+    def build(out_path: str) -> None:
+        result = subprocess.run(cmd + ["-o", out_path, src_path], capture_output=True, text=True)
+        if result.returncode != 0:
+            raise BuildError(explain_nvcc_error(result.stderr + result.stdout, source, src_path, arch))
+
     directory = (cache_dir() if use_cache else None) or build_dir
-    os.makedirs(directory, exist_ok=True)
-    cubin_path = os.path.join(directory, f"{name}_{arch}_{key}.cubin")
-    if os.path.exists(cubin_path) and not always_rebuild:
-        return cubin_path
+    return c_compiler.cached_build([source, " ".join(cmd[1:]), nvcc_version(nvcc)], directory,
+                                   f"{name}_{arch}", ".cubin", "CUDA module", always_rebuild, never_rebuild,
+                                   build)
     if never_rebuild:
         raise BuildError(f"never_rebuild=True but no compiled CUDA module matches the model ({cubin_path})")
     src_path = os.path.join(build_dir, f"{name}.cu")

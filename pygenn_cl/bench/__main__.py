@@ -11,7 +11,7 @@ import tempfile
 import time
 import traceback
 
-from .common import BenchSkipped
+from .common import BenchSkipped, check_backends
 from .machine import device_descriptions, format_machine, machine_description
 from .report import plot_results, print_microcircuit, print_peer, print_recording, print_scaling
 
@@ -56,18 +56,13 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     parser, args = parse_args(argv)
-    from pygenn_cl.backends import BACKENDS, availability, available_backends
+    from pygenn_cl.backends import available_backends
     t_start = time.perf_counter()
     machine = machine_description()
     devices = device_descriptions()
     print(format_machine(machine, devices), flush=True)
     backends = args.backends or available_backends()
-    for name in backends:
-        if name not in BACKENDS:
-            parser.error(f"unknown backend '{name}'; known: {', '.join(BACKENDS)}")
-        ok, why = availability(name)
-        if not ok:
-            parser.error(f"backend '{name}' cannot run here: {why}")
+    check_backends(parser, backends)
     print(f"\nbackends: {', '.join(backends)}; suites: {', '.join(args.suite)}; scale(s): "
           f"{', '.join(f'{s:g}' for s in args.scale)}; duration {args.duration:g} ms"
           + ("  [--quick]" if args.quick else ""), flush=True)

@@ -61,6 +61,19 @@ def fresh_cache_env(cache: str) -> Dict[str, str]:
     return env
 
 
+def check_backends(parser, names) -> None:
+    """argparse error for a backend that is unknown or cannot run here."""
+    from pygenn_cl.backends import BACKENDS, availability
+    for name in names:
+        if name not in BACKENDS:
+            parser.error(f"unknown backend '{name}'; known: {', '.join(BACKENDS)}")
+        ok, why = availability(name)
+        if not ok:
+            parser.error(f"backend '{name}' cannot run here: {why}")
+    if not names:
+        parser.error("no backend can run on this machine (python -m pygenn_cl devices says why)")
+
+
 def cold_build(kind: str, spec: dict, build_dir: str) -> float:
     """Build a model in a fresh interpreter with every compiler cache empty; returns seconds.
 
