@@ -490,30 +490,41 @@ class Generator:
         return self.rng_init(code.value("stream", stream_id(f"{sg.name}/{purpose}"), types.Uint32),
                              "id_syn", "(uint32_t)timestep") if self.uses_rng(*translations) else ""
 
+    def propagation(self, sg: "SynapseGroup", side: str, exclusive: bool, purpose: str) -> GroupCode:
+        """Code run per spike and per spike-like event of one side of a synapse group:
+        ``pre_spike_syn_code``/``pre_event_syn_code`` (side "pre", by row) or
+        ``post_spike_syn_code``/``post_event_syn_code`` (side "post", by column)."""
+        wu = sg.wu_model
+        code = GroupCode(sg)
+        env = self.weight_update_env(code, sg, exclusive=exclusive)
+        owner = f"{wu.describe()} of {sg.describe()}"
+        body = self.translate(getattr(wu, f"{side}_spike_syn_code"), env, owner, f"{side}_spike_syn_code")
+        event_body = self.translate(getattr(wu, f"{side}_event_syn_code"), env, owner, f"{side}_event_syn_code")
+        code.sections["body"] = body.text
+        code.sections["event_body"] = event_body.text
+        queue = "src" if side == "pre" else "trg"
+        pop = sg.src if side == "pre" else sg.trg
+        if getattr(wu, f"{side}_event_syn_code"):
+            code.array(f"{queue}EvCnt", f"{sg.name}.{side}.spkCntEvnt", types.Uint32)
+            code.array(f"{queue}EvSpk", f"{sg.name}.{side}.spkEvnt", types.Uint32)
+        self.event_record_zeroing(code, sg, side)
+        code.sections["rng"] = self.synapse_rng(code, sg, purpose, body, event_body)
+        code.value("delay_slots", self.target.delay_slots(pop.max_axonal_delay), types.Uint32)
+        code.array(f"{queue}SpkCnt", f"{pop.name}.spkCnt", types.Uint32)
+        code.array(f"{queue}Spk", f"{pop.name}.spk", types.Uint32)
+        return code
+
     def presynaptic_update(self, sg: "SynapseGroup") -> Optional[GroupCode]:
+        """Spike and presynaptic spike-like event propagation, by row."""
         wu = sg.wu_model
         if not (wu.pre_spike_syn_code or wu.pre_event_syn_code):
             return None
-        code = GroupCode(sg)
-        owner = f"{wu.describe()} of {sg.describe()}"
         strategy = self.strategy(sg)
+        code = self.propagation(sg, "pre", strategy == "dense_post", "update")
         code.meta["strategy"] = strategy
-        env = self.weight_update_env(code, sg, exclusive=strategy == "dense_post")
         if strategy.endswith("_pre"):
             code.value("threads_per_spike", max(1, int(sg.num_threads_per_spike)), types.Uint32)
-        body = self.translate(wu.pre_spike_syn_code, env, owner, "pre_spike_syn_code")
-        event_body = self.translate(wu.pre_event_syn_code, env, owner, "pre_event_syn_code")
-        code.sections["body"] = body.text
-        code.sections["event_body"] = event_body.text
-        if wu.pre_event_syn_code:
-            code.array("srcEvCnt", f"{sg.name}.pre.spkCntEvnt", types.Uint32)
-            code.array("srcEvSpk", f"{sg.name}.pre.spkEvnt", types.Uint32)
-        self.event_record_zeroing(code, sg, "pre")
-        code.sections["rng"] = self.synapse_rng(code, sg, "update", body, event_body)
-        code.value("delay_slots", self.target.delay_slots(sg.src.max_axonal_delay), types.Uint32)
         code.value("axonal_delay", sg.axonal_delay_steps, types.Uint32)
-        code.array("srcSpkCnt", f"{sg.src.name}.spkCnt", types.Uint32)
-        code.array("srcSpk", f"{sg.src.name}.spk", types.Uint32)
         return code
 
     def event_record_zeroing(self, code: GroupCode, sg: "SynapseGroup", side: str) -> None:
@@ -529,25 +540,10 @@ class Generator:
     def postsynaptic_update(self, sg: "SynapseGroup") -> Optional[GroupCode]:
         """Learning on postsynaptic spikes (``post_spike_syn_code``) and postsynaptic spike-like
         events (``post_event_syn_code``), by column."""
-        wu = sg.wu_model
         if not sg.needs_columns:
             return None
-        code = GroupCode(sg)
-        env = self.weight_update_env(code, sg, exclusive=False)
-        owner = f"{wu.describe()} of {sg.describe()}"
-        body = self.translate(wu.post_spike_syn_code, env, owner, "post_spike_syn_code")
-        event_body = self.translate(wu.post_event_syn_code, env, owner, "post_event_syn_code")
-        code.sections["body"] = body.text
-        code.sections["event_body"] = event_body.text
-        if wu.post_event_syn_code:
-            code.array("trgEvCnt", f"{sg.name}.post.spkCntEvnt", types.Uint32)
-            code.array("trgEvSpk", f"{sg.name}.post.spkEvnt", types.Uint32)
-        self.event_record_zeroing(code, sg, "post")
-        code.sections["rng"] = self.synapse_rng(code, sg, "learn_post", body, event_body)
-        code.value("delay_slots", self.target.delay_slots(sg.trg.max_axonal_delay), types.Uint32)
+        code = self.propagation(sg, "post", False, "learn_post")
         code.value("back_prop_delay", sg.back_prop_delay_steps, types.Uint32)
-        code.array("trgSpkCnt", f"{sg.trg.name}.spkCnt", types.Uint32)
-        code.array("trgSpk", f"{sg.trg.name}.spk", types.Uint32)
         if code.meta["sparse"]:
             self.add_column_arrays(code, sg)
         return code

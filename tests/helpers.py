@@ -154,6 +154,12 @@ def spike_source_array(model, name, spike_steps_per_neuron, dt):
     return pop
 
 
+def spike_sources_at_times(model, name, times_per_neuron, dt):
+    """:func:`spike_source_array` with spike times in ms (multiples of ``dt``) instead of steps."""
+    return spike_source_array(model, name, [[int(round(t / dt)) for t in times] for times in times_per_neuron],
+                              dt)
+
+
 def recorder_model():
     """A neuron that copies its input Isyn into var Irec each step (never spikes)."""
     from pygenn_cl import create_neuron_model

@@ -16,6 +16,8 @@ import sys
 import numpy as np
 import pytest
 
+from helpers import spike_sources_at_times
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXAMPLE = os.path.join(os.path.dirname(HERE), "examples", "izhikevich_pavlovian.py")
 
@@ -39,14 +41,6 @@ POST_SPIKES = [[15.0, 198.0, 410.0, 650.0, 1000.0], [55.0, 210.0, 395.0, 900.0, 
 REWARDS = np.array([5.0, 220.0, 230.0, 411.0, 701.0, 950.0, 1100.0, 1250.0])
 NUM_STEPS = 1500
 G0 = 2.0
-
-
-def _spike_sources(model, name, times):
-    starts = np.cumsum([0] + [len(t) for t in times])
-    pop = model.add_neuron_population(name, len(times), "SpikeSourceArray", {},
-                                      {"startSpike": starts[:-1], "endSpike": starts[1:]})
-    pop.extra_global_params["spikeTimes"].set_init_values(np.concatenate(times))
-    return pop
 
 
 def _brute_force(p, pre_times, post_times, t_end, h=0.01):
@@ -89,8 +83,8 @@ def test_dopamine_stdp_matches_brute_force(pav, make_model, build_load, tmp_path
     p = dict(pav.stdp_params(pav.load_params()), Wmin=-1.0e6, Wmax=1.0e6)
     model = make_model("da_stdp", "double")
     model.dt = DT
-    pre = _spike_sources(model, "pre", PRE_SPIKES)
-    post = _spike_sources(model, "post", POST_SPIKES)
+    pre = spike_sources_at_times(model, "pre", PRE_SPIKES, DT)
+    post = spike_sources_at_times(model, "post", POST_SPIKES, DT)
     sg = model.add_synapse_population(
         "syn", "SPARSE", pre, post,
         init_weight_update_da(pav, p),
@@ -132,8 +126,8 @@ def test_dopamine_stdp_weights_are_clipped(pav, make_model, build_load, tmp_path
     p = pav.stdp_params(pav.load_params())
     model = make_model("da_stdp_clip", "double")
     model.dt = DT
-    pre = _spike_sources(model, "pre", PRE_SPIKES)
-    post = _spike_sources(model, "post", POST_SPIKES)
+    pre = spike_sources_at_times(model, "pre", PRE_SPIKES, DT)
+    post = spike_sources_at_times(model, "post", POST_SPIKES, DT)
     sg = model.add_synapse_population("syn", "SPARSE", pre, post, init_weight_update_da(pav, p),
                                       _delta(), _all_to_all())
     pav.set_reward_egps(sg, REWARDS, pav.dopamine_after_rewards(REWARDS, p["tauD"], p["dopaminePerReward"]))

@@ -8,21 +8,14 @@ difference.
 import numpy as np
 import pytest
 
+from helpers import spike_sources_at_times
+
 from pygenn_cl import (VarAccessMode, create_neuron_model, create_weight_update_model, init_postsynaptic,
                        init_sparse_connectivity, init_weight_update)
 
 DT = 1.0
 STDP_PARAMS = {"tauPlus": 20.0, "tauMinus": 25.0, "Aplus": 0.1, "Aminus": 0.15, "Wmin": 0.0, "Wmax": 1.0}
 G0 = 0.5
-
-
-def _spike_sources(model, name, times):
-    """One SpikeSourceArray neuron per entry of ``times`` (each a list of spike times in ms)."""
-    starts = np.cumsum([0] + [len(t) for t in times])
-    pop = model.add_neuron_population(name, len(times), "SpikeSourceArray", {},
-                                      {"startSpike": starts[:-1], "endSpike": starts[1:]})
-    pop.extra_global_params["spikeTimes"].set_init_values(np.concatenate(times))
-    return pop
 
 
 def _expected_pair_change(pre_step, post_step):
@@ -46,8 +39,8 @@ def test_stdp_pair_protocol(make_model, build_load, tmp_path, matrix):
     n_pre = 40
     pre_steps = 50 + np.arange(n_pre)
     post_step = 60
-    pre = _spike_sources(model, "pre", [[s * DT] for s in pre_steps])
-    post = _spike_sources(model, "post", [[post_step * DT]])
+    pre = spike_sources_at_times(model, "pre", [[s * DT] for s in pre_steps], DT)
+    post = spike_sources_at_times(model, "post", [[post_step * DT]], DT)
     conn = init_sparse_connectivity("FixedProbability", {"prob": 1.0}) if matrix == "SPARSE" else None
     sg = model.add_synapse_population("syn", matrix, pre, post,
                                       init_weight_update("STDP", STDP_PARAMS, {"g": G0}),
@@ -98,8 +91,8 @@ def test_synapse_dynamics_and_pre_post_traces(make_model, build_load, tmp_path):
         post_dynamics_code="postTrace *= decay;")
     model = make_model("traces", "double")
     model.dt = DT
-    pre = _spike_sources(model, "pre", [[3.0, 7.0], [5.0]])
-    post = _spike_sources(model, "post", [[4.0], [], [8.0]])
+    pre = spike_sources_at_times(model, "pre", [[3.0, 7.0], [5.0]], DT)
+    post = spike_sources_at_times(model, "post", [[4.0], [], [8.0]], DT)
     sg = model.add_synapse_population("syn", "SPARSE", pre, post,
                                       init_weight_update(wum, {"decay": decay}, {"w": 1.0},
                                                          {"preTrace": 0.0}, {"postTrace": 0.0}),
@@ -164,7 +157,7 @@ def test_add_to_pre_reaches_presynaptic_input(make_model, build_load, tmp_path):
     model = make_model("add_to_pre", "double")
     model.dt = DT
     pre = model.add_neuron_population("pre", 3, counter, {}, {"total": 0.0})
-    post = _spike_sources(model, "post", [[2.0], [6.0]])
+    post = spike_sources_at_times(model, "post", [[2.0], [6.0]], DT)
     model.add_synapse_population("syn", "DENSE", pre, post, init_weight_update(wum, {"amount": 0.5}),
                                  init_postsynaptic("DeltaCurr"))
     build_load(model, tmp_path)
@@ -179,8 +172,8 @@ def test_back_prop_delay_shifts_learning(make_model, build_load, tmp_path):
     model = make_model("bpd", "double")
     model.dt = DT
     d = 3
-    pre = _spike_sources(model, "pre", [[10.0]])
-    post = _spike_sources(model, "post", [[15.0]])
+    pre = spike_sources_at_times(model, "pre", [[10.0]], DT)
+    post = spike_sources_at_times(model, "post", [[15.0]], DT)
     sg = model.add_synapse_population("syn", "DENSE", pre, post,
                                       init_weight_update("STDP", STDP_PARAMS, {"g": G0}),
                                       init_postsynaptic("DeltaCurr"))
