@@ -183,7 +183,7 @@ class CUDABackend(Backend):
         "debug_code": False,
         "generate_line_info": False,
         "user_nvcc_flags": "",
-        "cuda_graphs": True,
+        "cuda_graphs": False,  # on only once measured faster on a GPU (each block is captured anew)
         "disk_cache": True,
     }
 
