@@ -89,15 +89,6 @@ def kernel_ranges(ir: ModelIR, kind: str, block_size: int, groups: List[MergedGr
     return out
 
 
-def launch_sizes(ir: ModelIR, block_size: int, neurons_per_thread: int = 1) -> Dict[str, int]:
-    """Global size of each SIMT kernel (0 if the kernel has nothing to do)."""
-    sizes = {}
-    for kind, groups in simt_kernels(ir).items():
-        ranges = kernel_ranges(ir, kind, block_size, groups, neurons_per_thread)
-        sizes[kind] = ranges[-1].end if ranges else 0
-    return sizes
-
-
 def simt_kernels(ir: ModelIR) -> Dict[str, List[MergedGroup]]:
     """Kernels of a SIMT backend: the IR's kinds plus the helper kernels of sparse connectivity."""
     kernels = dict(ir.kernels)

@@ -33,6 +33,8 @@ class GeNNModel:
         Type of ``t`` and ``dt``; defaults to ``precision``.
     **preferences
         Backend preferences, e.g. ``optimize_code=False``; unknown names raise ValueError.
+
+    The ``*_log_level`` arguments are accepted for compatibility with PyGeNN and ignored.
     """
 
     def __init__(self, precision: str = "float", model_name: str = "GeNNModel", backend: Optional[str] = None,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Dict, Optional, Tuple
 
 import numpy as np
 
-from pygenn_cl.codegen.ir import ArraySpec, ModelIR
+from pygenn_cl.codegen.ir import ModelIR
 
 if TYPE_CHECKING:
     from .genn_model import GeNNModel
@@ -219,7 +219,3 @@ class ModelRuntime:
                 raise ValueError(f"{sg.describe()}: {sg.connectivity_init.snippet.describe()} made more "
                                  f"synapses in a row than max_connections = {sg.max_connections}; set "
                                  "max_connections higher before build()")
-
-
-def spec_for(ir: ModelIR, name: str) -> ArraySpec:
-    return ir.arrays[name]

@@ -380,20 +380,7 @@ def compile_cubin(source: str, arch: str, flags: List[str], build_dir: str, name
     return c_compiler.cached_build([source, " ".join(cmd[1:]), nvcc_version(nvcc)], directory,
                                    f"{name}_{arch}", ".cubin", "CUDA module", always_rebuild, never_rebuild,
                                    build)
-    if never_rebuild:
-        raise BuildError(f"never_rebuild=True but no compiled CUDA module matches the model ({cubin_path})")
-    src_path = os.path.join(build_dir, f"{name}.cu")
-    fd, tmp_path = tempfile.mkstemp(suffix=".cubin", dir=directory)
-    os.close(fd)
-    try:
-        result = subprocess.run(cmd + ["-o", tmp_path, src_path], capture_output=True, text=True)
-        if result.returncode != 0:
-            raise BuildError(explain_nvcc_error(result.stderr + result.stdout, source, src_path, arch))
-        os.replace(tmp_path, cubin_path)
-    finally:
-        if os.path.exists(tmp_path):
-            os.unlink(tmp_path)
-    return cubin_path
+
 
 
 _NVCC_ERROR = re.compile(r"^(.*?)\((\d+)\): (?:catastrophic )?error(?: #\S+)?: (.*)$", re.MULTILINE)

@@ -33,7 +33,7 @@ def main(argv=None) -> int:
               f"Python {sys.executable})")
         return 3
     import_s = time.perf_counter() - t_import
-    from brian2 import Hz, amp, ms, mV, nA, nF, second
+    from brian2 import Hz, ms, mV, nA, nF
 
     directory = spec.get("directory") or tempfile.mkdtemp(prefix="brian2_pd14_")
     b2.set_device("cpp_standalone", build_on_run=False, directory=directory)
