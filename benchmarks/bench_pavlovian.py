@@ -27,27 +27,19 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import importlib.util
 import json
 import os
 import platform
 import sys
 
+from pygenn_cl.bench.common import example_module
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-EXAMPLE = os.path.join(os.path.dirname(HERE), "examples", "izhikevich_pavlovian.py")
 TARGET_S_PER_HOUR = 60.0
 
 
-def _load_example():
-    spec = importlib.util.spec_from_file_location("izhikevich_pavlovian", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def bench(backend: str, duration_s: float, seed: int, precision: str, progress: bool) -> dict:
-    pav = _load_example()
+    pav = example_module("izhikevich_pavlovian")
     summary = pav.run(backend, duration_s=duration_s, seed=seed, precision=precision, progress=progress,
                       timing=True, verbose=False)
     steps = summary["steps"]

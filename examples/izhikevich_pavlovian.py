@@ -410,14 +410,19 @@ def current_weights(model, info, name: str):
     return sg.get_sparse_pre_inds(), sg.get_sparse_post_inds(), g
 
 
-def mean_weights(model, info):
-    """Mean weight of S1's outgoing excitatory synapses and of all excitatory synapses."""
+def excitatory_weights(model, info):
+    """Presynaptic index and weight of every plastic (excitatory) synapse."""
     pre, g = [], []
     for name in ("E_E", "E_I"):
         p, _, w = current_weights(model, info, name)
         pre.append(p)
         g.append(w)
-    pre, g = np.concatenate(pre), np.concatenate(g)
+    return np.concatenate(pre), np.concatenate(g)
+
+
+def mean_weights(model, info):
+    """Mean weight of S1's outgoing excitatory synapses and of all excitatory synapses."""
+    pre, g = excitatory_weights(model, info)
     s1 = np.isin(pre, info["schedule"]["stim_sets"][0])
     return float(g[s1].mean()), float(g.mean())
 
@@ -434,12 +439,7 @@ def analyse(model, info, result, window_s: Optional[float] = None) -> Dict:
     """Learning summary: weights of S1's outgoing synapses vs others, responses early/late."""
     sched = info["schedule"]
     duration_ms = info["duration_ms"]
-    pre, g = [], []
-    for name in ("E_E", "E_I"):
-        p, _, w = current_weights(model, info, name)
-        pre.append(p)
-        g.append(w)
-    pre, g = np.concatenate(pre), np.concatenate(g)
+    pre, g = excitatory_weights(model, info)
     n_exc = info["params"]["num_excitatory"]
 
     def outgoing(s):

@@ -9,26 +9,19 @@
 3. (slow) The full network learns: S1's outgoing weights rise above those of the
    other stimuli and the response to S1 grows relative to the others.
 """
-import importlib.util
 import os
-import sys
 
 import numpy as np
 import pytest
 
 from helpers import spike_sources_at_times
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-EXAMPLE = os.path.join(os.path.dirname(HERE), "examples", "izhikevich_pavlovian.py")
 
 
 @pytest.fixture(scope="module")
 def pav():
-    spec = importlib.util.spec_from_file_location("izhikevich_pavlovian", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    from pygenn_cl.bench.common import example_module
+    return example_module("izhikevich_pavlovian")
 
 
 DT = 1.0

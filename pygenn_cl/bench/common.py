@@ -15,38 +15,42 @@ import numpy as np
 
 #: ``examples/`` of a source checkout (pygenn_cl/bench/common.py -> repository root).
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
-_MICROCIRCUIT = None
+_EXAMPLES: Dict[str, object] = {}
 
 
 class BenchSkipped(Exception):
     """A benchmark cannot run here (the message says why)."""
 
 
-def microcircuit_module():
-    """``examples/potjans_microcircuit.py`` as a module.
+def example_module(name: str):
+    """``examples/<name>.py`` as a module (cached).
 
     The examples are not installed with the package, so this only works from a source
     checkout (``pip install -e .`` or running inside the repository).  The environment
     variable ``PYGENN_CL_EXAMPLES`` may name another directory that holds the file.
     """
-    global _MICROCIRCUIT
-    if _MICROCIRCUIT is not None:
-        return _MICROCIRCUIT
+    if name in _EXAMPLES:
+        return _EXAMPLES[name]
     candidates = [Path(os.environ["PYGENN_CL_EXAMPLES"])] if os.environ.get("PYGENN_CL_EXAMPLES") else []
     candidates.append(EXAMPLES_DIR)
     for directory in candidates:
-        path = directory / "potjans_microcircuit.py"
+        path = directory / f"{name}.py"
         if path.is_file():
-            spec = importlib.util.spec_from_file_location("pygenn_cl_bench_potjans_microcircuit", path)
+            spec = importlib.util.spec_from_file_location(name, path)
             module = importlib.util.module_from_spec(spec)
             sys.modules[spec.name] = module
             spec.loader.exec_module(module)
-            _MICROCIRCUIT = module
+            _EXAMPLES[name] = module
             return module
     raise BenchSkipped(
-        "the microcircuit benchmarks need examples/potjans_microcircuit.py, which is not installed with "
-        f"the package; looked in {', '.join(str(c) for c in candidates)}. Run from a source checkout "
-        "(pip install -e .) or set PYGENN_CL_EXAMPLES to the directory holding it.")
+        f"this needs examples/{name}.py, which is not installed with the package; looked in "
+        f"{', '.join(str(c) for c in candidates)}. Run from a source checkout (pip install -e .) "
+        "or set PYGENN_CL_EXAMPLES to the directory holding it.")
+
+
+def microcircuit_module():
+    """``examples/potjans_microcircuit.py`` as a module."""
+    return example_module("potjans_microcircuit")
 
 
 def fresh_cache_env(cache: str) -> Dict[str, str]:
