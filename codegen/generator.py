@@ -52,9 +52,15 @@ class Generator:
 
     def fuse_postsynaptic_models(self) -> Dict[str, "SynapseGroup"]:
         """With ``model.fuse_postsynaptic_models``, incoming synapse groups of a population whose
-        postsynaptic models are the same (code, parameters, target variable, dendritic delay
-        length, no state variables) share one input buffer and one postsynaptic update."""
+        postsynaptic models are the same (code, parameters, target variable, no state
+        variables) share one input buffer and one postsynaptic update.
+
+        Their dendritic-delay ring is as long as the longest member's
+        ``max_dendritic_delay_timesteps`` (see :meth:`dendritic_ring_length`): a
+        longer ring delivers every delay exactly as a shorter one would.
+        """
         owners: Dict[str, "SynapseGroup"] = {}
+        self._ring_length: Dict[str, int] = {}
         for ng in self.model.neuron_populations.values():
             seen: Dict[Tuple, "SynapseGroup"] = {}
             for sg in ng.in_syn:
@@ -62,10 +68,16 @@ class Generator:
                 fusable = self.model.fuse_postsynaptic_models and not ps.vars and not ps.extra_global_params
                 key = (ps.class_name, ps.sim_code, tuple(sorted(sg.ps_resolved_params().items())),
                        sg.post_target_var, tuple(sorted(sg.psm_var_refs.items())),
-                       sg.max_dendritic_delay_timesteps, tuple(sorted(sg.dynamic_params("ps")))) \
+                       tuple(sorted(sg.dynamic_params("ps")))) \
                     if fusable else (sg.name,)
-                owners[sg.name] = seen.setdefault(key, sg)
+                owner = owners[sg.name] = seen.setdefault(key, sg)
+                self._ring_length[owner.name] = max(self._ring_length.get(owner.name, 1),
+                                                    sg.max_dendritic_delay_timesteps)
         return owners
+
+    def dendritic_ring_length(self, sg: "SynapseGroup") -> int:
+        """Slots of the dendritic-delay ring that ``sg``'s (possibly fused) input buffer uses."""
+        return self._ring_length[self.psm_owner[sg.name].name]
 
     def fused_inputs(self, ng: "NeuronGroup") -> List[Tuple["SynapseGroup", bool]]:
         """(owner synapse group, any member uses dendritic delays) per postsynaptic input of ``ng``."""
@@ -391,8 +403,9 @@ class Generator:
         out = code.array(prefix + "outPost", f"{sg.name}.outPost", self.scalar)
         before = f"{self.scalar.name} _inSyn = {out}[id];"
         if dendritic:
-            max_d = code.value(prefix + "max_dendritic_delay", sg.max_dendritic_delay_timesteps, types.Uint32)
-            self.add_array(f"{sg.name}.denDelay", self.scalar, sg.max_dendritic_delay_timesteps * sg.trg.size)
+            ring = self.dendritic_ring_length(sg)
+            max_d = code.value(prefix + "max_dendritic_delay", ring, types.Uint32)
+            self.add_array(f"{sg.name}.denDelay", self.scalar, ring * sg.trg.size)
             dd = code.array(prefix + "denDelay", f"{sg.name}.denDelay", self.scalar)
             before += (f"\nconst uint32_t _dd = (uint32_t)(timestep % {max_d}) * @@num_neurons@@ + id;"
                        f"\n_inSyn += {dd}[_dd];\n{dd}[_dd] = {_literal(0, self.scalar)};")
@@ -473,8 +486,9 @@ class Generator:
             env.add_function("addToPre", FunctionSpec(
                 [scalar], None, lambda a: self.target.accumulate(f"{out_pre}[id_pre]", a[0][0], scalar).rstrip(";")))
         if sg.uses_dendritic_delay:
-            max_d = code.value("max_dendritic_delay", sg.max_dendritic_delay_timesteps, types.Uint32)
-            self.add_array(f"{psm.name}.denDelay", scalar, sg.max_dendritic_delay_timesteps * sg.trg.size)
+            ring = self.dendritic_ring_length(sg)
+            max_d = code.value("max_dendritic_delay", ring, types.Uint32)
+            self.add_array(f"{psm.name}.denDelay", scalar, ring * sg.trg.size)
             dd = code.array("denDelay", f"{psm.name}.denDelay", scalar)
             env.add_function("addToPostDelay", FunctionSpec(
                 [scalar, types.Uint32], None,

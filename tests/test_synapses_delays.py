@@ -112,8 +112,9 @@ def test_add_to_post_delay_custom(make_model, tmp_path):
 
 
 def test_fused_postsynaptic_models_match_separate(make_model, build_load, tmp_path):
-    """fuse_postsynaptic_models shares one input buffer between identical ExpCurr inputs:
-    the membrane trace must equal the unfused model's (up to summation order)."""
+    """fuse_postsynaptic_models shares one input buffer between identical ExpCurr inputs, even
+    with different dendritic-delay ring lengths (5, 8 and 11 slots): the membrane trace must
+    equal the unfused model's (up to summation order)."""
     import numpy as np
     from pygenn_cl import init_postsynaptic, init_sparse_connectivity, init_var, init_weight_update
     traces = {}
@@ -130,10 +131,11 @@ def test_fused_postsynaptic_models_match_separate(make_model, build_load, tmp_pa
             sg = model.add_synapse_population(
                 f"syn{k}", "SPARSE", src, target,
                 init_weight_update("StaticPulseDendriticDelay", {},
-                                   {"g": 0.1 * (k + 1), "d": init_var("Uniform", {"min": 0.0, "max": 4.0})}),
+                                   {"g": 0.1 * (k + 1),
+                                    "d": init_var("Uniform", {"min": 0.0, "max": 4.0 + 3 * k})}),
                 init_postsynaptic("ExpCurr", {"tau": 5.0}),
                 init_sparse_connectivity("FixedProbability", {"prob": 0.5}))
-            sg.max_dendritic_delay_timesteps = 5
+            sg.max_dendritic_delay_timesteps = 5 + 3 * k
         build_load(model, tmp_path)
         trace = []
         for _ in range(200):
@@ -143,5 +145,6 @@ def test_fused_postsynaptic_models_match_separate(make_model, build_load, tmp_pa
         traces[fuse] = np.array(trace)
         if fuse:  # three inputs became one postsynaptic update
             assert sum(1 for a in model._ir.arrays if a.endswith(".outPost")) == 1
+            assert [a.length for n, a in model._ir.arrays.items() if n.endswith(".denDelay")] == [11 * 10]
     assert np.ptp(traces[False]) > 1.0
     np.testing.assert_allclose(traces[True], traces[False], rtol=1e-12, atol=1e-10)

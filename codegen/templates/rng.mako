@@ -300,6 +300,32 @@ ${qual} void genn_rng_init(genn_rng_t *r, uint32_t seed_lo, uint32_t seed_hi, ui
     r->next = 4u;
 }
 
+% if dialect == 'c':
+/* The refill is out of line and takes values, not the state's address: inlined,
+ * the compiler hoists its first Philox rounds into every caller's loop; given the
+ * address, the state could not live in registers. */
+typedef struct { uint32_t w[4]; } genn_block_t;
+static __attribute__((noinline, cold)) genn_block_t genn_philox_block(uint32_t c0, uint32_t c1, uint32_t c2,
+                                                                    uint32_t c3, uint32_t k0, uint32_t k1)
+{
+    const uint32_t ctr[4] = {c0, c1, c2, c3};
+    const uint32_t key[2] = {k0, k1};
+    genn_block_t b;
+    genn_philox4x32_10(ctr, key, b.w);
+    return b;
+}
+
+${qual} uint32_t genn_rand(genn_rng_t *r)
+{
+    if (__builtin_expect(r->next >= 4u, 0)) {
+        const genn_block_t b = genn_philox_block(r->ctr[0], r->ctr[1], r->ctr[2], r->ctr[3], r->key[0], r->key[1]);
+        r->out[0] = b.w[0]; r->out[1] = b.w[1]; r->out[2] = b.w[2]; r->out[3] = b.w[3];
+        r->ctr[3]++;
+        r->next = 0u;
+    }
+    return r->out[r->next++];
+}
+% else:
 ${qual} uint32_t genn_rand(genn_rng_t *r)
 {
     if (r->next >= 4u) {
@@ -309,6 +335,7 @@ ${qual} uint32_t genn_rand(genn_rng_t *r)
     }
     return r->out[r->next++];
 }
+% endif
 
 ${dists('float', 'f')}\
 % if double_support:
