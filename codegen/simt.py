@@ -1,9 +1,12 @@
 """Thread layout of SIMT kernels (shared by the OpenCL and CUDA backends).
 
 Every kernel launch covers all merged groups of one kind.  Each member group
-gets a contiguous range of threads, padded to the block (work-group) size, so
-a block never spans two groups: barriers and per-block recording words then
-stay within one group.
+gets a contiguous range of threads.  With one neuron per thread (GPUs) each
+range is padded to the block (work-group) size, so a block never spans two
+groups: barriers and per-block recording words then stay within one group.
+With several neurons per thread (CPU devices) no kernel uses barriers or local
+memory, so ranges are not padded and work-groups may span groups: padding
+work-items cost as much setup as busy ones on a CPU.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ class KernelRange:
 
     group: MergedGroup
     starts: List[int]   # first thread of each member, then the end of the last
+    table: str = ""     # name of the program-scope copy of ``starts`` (several members only)
 
     @property
     def begin(self) -> int:
@@ -74,18 +78,20 @@ def threads_needed(kind: str, mg: MergedGroup, member, neurons_per_thread: int =
 
 def kernel_ranges(ir: ModelIR, kind: str, block_size: int, groups: List[MergedGroup] = None,
                   neurons_per_thread: int = 1) -> List[KernelRange]:
-    """Thread ranges of every merged group of ``kind``, padded to ``block_size``."""
+    """Thread ranges of every merged group of ``kind`` (padded to ``block_size`` when
+    ``neurons_per_thread`` is 1)."""
+    pad = block_size if neurons_per_thread == 1 else 1
     out = []
     next_start = 0
     source = ir.kernels[kind] if groups is None else groups
-    for mg in source:
+    for index, mg in enumerate(source):
         starts = []
         for member in mg.members:
             starts.append(next_start)
             n = threads_needed(kind, mg, member, neurons_per_thread)
-            next_start += max(1, -(-n // block_size)) * block_size
+            next_start += max(1, -(-n // pad)) * pad
         starts.append(next_start)
-        out.append(KernelRange(mg, starts))
+        out.append(KernelRange(mg, starts, f"genn_starts_{kind}_{index}" if len(starts) > 2 else ""))
     return out
 
 
@@ -97,3 +103,10 @@ def simt_kernels(ir: ModelIR) -> Dict[str, List[MergedGroup]]:
     kernels["connectivity_sort"] = [mg for mg in conn if not mg.meta["by_row"]]
     kernels["connectivity_remap_sort"] = list(ir.kernels["connectivity_remap"])
     return kernels
+
+
+def launch_size(ranges: List[KernelRange], block_size: int) -> int:
+    """Global size of a kernel covering ``ranges``: their end, rounded up to whole blocks."""
+    if not ranges:
+        return 0
+    return -(-ranges[-1].end // block_size) * block_size

@@ -383,10 +383,16 @@ def test_model_larger_than_max_alloc_raises_memory_error(tmp_path):
 def test_unknown_preference_and_bad_block_size():
     with pytest.raises(ValueError, match="no_such_preference"):
         GeNNModel("float", "ocl_pref", backend="opencl", no_such_preference=1)
-    for bad in (48, 16, 0, "64"):
+    for bad in (0, -4, "64", 2.0, True):
         with pytest.raises(ValueError, match="block_size"):
             GeNNModel("float", "ocl_block", backend="opencl", block_size=bad)
-    assert GeNNModel("float", "ocl_block", backend="opencl", block_size=96)._backend.preferences["block_size"] == 96
+    # one neuron per thread builds 32-bit recording words per work-group
+    for bad in (48, 16):
+        with pytest.raises(ValueError, match="multiple of 32"):
+            GeNNModel("float", "ocl_block", backend="opencl", block_size=bad, neurons_per_thread=1)
+    assert GeNNModel("float", "ocl_block", backend="opencl", block_size=96)._backend.block_size == 96
+    assert GeNNModel("float", "ocl_block", backend="opencl", block_size=3,
+                     neurons_per_thread=32)._backend.block_size == 3
 
 
 class _NoDoubleDevice:

@@ -337,6 +337,59 @@ ${qual} uint32_t genn_rand(genn_rng_t *r)
 }
 % endif
 
+#ifdef GENN_RNG_TILE
+/* Updates that draw random numbers for many elements in one loop (the C backend's neuron
+   update, and the OpenCL one on CPU devices) first compute the first Philox block of a tile
+   of GENN_RNG_TILE consecutive elements in one branch-free loop the compiler vectorises;
+   each element's stream then starts from its prefetched block (the draws are the same as
+   genn_rng_init's). */
+${qual} void genn_philox_tile(uint32_t k0, uint32_t k1, uint32_t stream, uint32_t first, uint32_t step,
+                              uint32_t out[4][GENN_RNG_TILE])
+{
+#if defined(__AVX512F__)
+    /* 64-bit lanes, all rounds per lane: gcc maps the 32x32->64 products to vpmuludq
+       (1.6x faster than the 32-bit-lane loop below on Zen 4; slower without AVX-512). */
+    for (uint32_t j = 0; j < GENN_RNG_TILE; j++) {
+        uint64_t c0 = first + j, c1 = stream, c2 = step, c3 = 0u, a = k0, b = k1;
+        for (int round = 0; round < 10; round++) {
+            const uint64_t p0 = 0xD2511F53ull * c0;
+            const uint64_t p1 = 0xCD9E8D57ull * c2;
+            c0 = ((p1 >> 32) ^ c1 ^ a) & 0xFFFFFFFFull;
+            c1 = p1 & 0xFFFFFFFFull;
+            c2 = ((p0 >> 32) ^ c3 ^ b) & 0xFFFFFFFFull;
+            c3 = p0 & 0xFFFFFFFFull;
+            a = (a + 0x9E3779B9u) & 0xFFFFFFFFull;
+            b = (b + 0xBB67AE85u) & 0xFFFFFFFFull;
+        }
+        out[0][j] = (uint32_t)c0; out[1][j] = (uint32_t)c1; out[2][j] = (uint32_t)c2; out[3][j] = (uint32_t)c3;
+    }
+#else
+    uint32_t c0[GENN_RNG_TILE], c1[GENN_RNG_TILE], c2[GENN_RNG_TILE], c3[GENN_RNG_TILE];
+    for (uint32_t j = 0; j < GENN_RNG_TILE; j++) { c0[j] = first + j; c1[j] = stream; c2[j] = step; c3[j] = 0u; }
+    for (int round = 0; round < 10; round++) {
+        if (round > 0) { k0 += 0x9E3779B9u; k1 += 0xBB67AE85u; }
+        for (uint32_t j = 0; j < GENN_RNG_TILE; j++) {
+            const uint64_t p0 = (uint64_t)0xD2511F53u * (uint64_t)c0[j];
+            const uint64_t p1 = (uint64_t)0xCD9E8D57u * (uint64_t)c2[j];
+            const uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1[j] ^ k0;
+            const uint32_t n2 = (uint32_t)(p0 >> 32) ^ c3[j] ^ k1;
+            c1[j] = (uint32_t)p1; c3[j] = (uint32_t)p0; c0[j] = n0; c2[j] = n2;
+        }
+    }
+    for (uint32_t j = 0; j < GENN_RNG_TILE; j++) { out[0][j] = c0[j]; out[1][j] = c1[j]; out[2][j] = c2[j]; out[3][j] = c3[j]; }
+#endif
+}
+
+${qual} void genn_rng_init_block(genn_rng_t *r, uint32_t stream, uint32_t element, uint32_t step,
+                                 uint32_t k0, uint32_t k1, uint32_t block[4][GENN_RNG_TILE], uint32_t j)
+{
+    genn_rng_init(r, k0, k1, stream, element, step);
+    r->out[0] = block[0][j]; r->out[1] = block[1][j]; r->out[2] = block[2][j]; r->out[3] = block[3][j];
+    r->ctr[3] = 1u;
+    r->next = 0u;
+}
+#endif /* GENN_RNG_TILE */
+
 ${dists('float', 'f')}\
 % if double_support:
 ${dists('double', 'd')}\

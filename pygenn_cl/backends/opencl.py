@@ -16,7 +16,7 @@ from pygenn_cl import types
 from pygenn_cl.codegen import templates_dir
 from pygenn_cl.codegen.ir import ModelIR, format_literal
 from pygenn_cl.codegen.rng import rng_source
-from pygenn_cl.codegen.simt import kernel_ranges, simt_kernels
+from pygenn_cl.codegen.simt import kernel_ranges, launch_size, simt_kernels
 from pygenn_cl.codegen.targets import CodeTarget
 from pygenn_cl.codegen.transpiler import OPENCL_DIALECT
 
@@ -78,6 +78,18 @@ def select_device(choice: Any = None):
     if not named:
         raise ValueError(f"no OpenCL device whose name contains '{choice}'; see 'python -m pygenn_cl devices'")
     return named[0][2]
+
+
+def default_block_size(neurons_per_thread: int) -> int:
+    """Work-group size: 64 with a neuron per thread (GPUs); 16 with 32 (CPU devices).
+
+    On CPU devices (32 neurons per thread) the thread ranges of member groups are not
+    padded to whole work-groups (see ``codegen.simt``), so the work-group size only sets
+    how finely PoCL spreads the work over its threads.  Measured on the microcircuit at
+    scale 0.1 (PoCL, 2 cores, 1 s): 0.81-0.96 s with 4, 16 or 32 (within run-to-run
+    noise); with padding to 64-item work-groups it took 1.8 s, most of the work-items idle.
+    """
+    return 64 if neurons_per_thread == 1 else 16
 
 
 def default_neurons_per_thread(device) -> int:
@@ -142,7 +154,7 @@ class OpenCLBackend(Backend):
     name = "opencl"
     default_preferences = {
         "device": None,
-        "block_size": 64,
+        "block_size": None,
         "neurons_per_thread": None,
         "fast_math": False,
         "optimize_code": True,
@@ -153,15 +165,18 @@ class OpenCLBackend(Backend):
     def __init__(self, preferences: Dict[str, Any]):
         super().__init__(preferences)
         block = self.preferences["block_size"]
-        if not isinstance(block, int) or block < 32 or block % 32:
-            raise ValueError(f"block_size must be a multiple of 32, not {block!r}")
-        self.device = select_device(self.preferences["device"])
+        if block is not None and (not isinstance(block, int) or isinstance(block, bool) or block < 1):
+            raise ValueError(f"block_size must be a positive integer or None (automatic), not {block!r}")
         npt = self.preferences["neurons_per_thread"]
-        if npt is None:
-            npt = default_neurons_per_thread(self.device)
-        if npt not in (1, 32):
+        if npt is not None and npt not in (1, 32):
             raise ValueError(f"neurons_per_thread must be 1, 32 or None (automatic), not {npt!r}")
-        self.neurons_per_thread = npt
+        self.device = select_device(self.preferences["device"])
+        self.neurons_per_thread = default_neurons_per_thread(self.device) if npt is None else npt
+        self.block_size = default_block_size(self.neurons_per_thread) if block is None else block
+        if self.neurons_per_thread == 1 and self.block_size % 32:
+            # a block builds whole 32-bit spike-recording words in local memory
+            raise ValueError(f"block_size must be a multiple of 32 with neurons_per_thread=1, "
+                             f"not {self.block_size}")
         self.context = None
         self.queue = None
 
@@ -211,13 +226,13 @@ class OpenCLBackend(Backend):
         return types.Double in (ir.scalar, ir.time_type)
 
     def generate_source(self, ir: ModelIR) -> Dict[str, str]:
-        block = self.preferences["block_size"]
+        block = self.block_size
         double = self._needs_double(ir)
         lookup = TemplateLookup(directories=[templates_dir()], strict_undefined=True)
         npt = self.neurons_per_thread
         ranges = {kind: kernel_ranges(ir, kind, block, groups, npt) for kind, groups in simt_kernels(ir).items()}
         preamble = lookup.get_template("simt/opencl_preamble.mako").render(
-            double_support=double, double_atomics=ir.scalar == types.Double)
+            double_support=double, double_atomics=ir.scalar == types.Double, neurons_per_thread=npt)
         kernels = lookup.get_template("simt/kernels.mako").render(
             ir=ir, ranges=ranges, block_size=block, neurons_per_thread=npt, time_type=ir.time_type.name,
             dt=format_literal(ir.dt, ir.time_type))
@@ -252,7 +267,7 @@ class OpenCLBackend(Backend):
     def load(self, model, ir: ModelIR, program, num_recording_timesteps: Optional[int]):
         from .._runtime import OpenCLStepper
         cl = _cl()
-        block = self.preferences["block_size"]
+        block = self.block_size
         holder = {}
 
         def make_memory(nbytes):
@@ -261,7 +276,7 @@ class OpenCLBackend(Backend):
 
         runtime = ModelRuntime(model, ir, make_memory, num_recording_timesteps)
         buffer = holder["m"].buffer
-        sizes = {kind: (kernel_ranges(ir, kind, block, groups, self.neurons_per_thread)[-1].end if groups else 0)
+        sizes = {kind: launch_size(kernel_ranges(ir, kind, block, groups, self.neurons_per_thread), block)
                  for kind, groups in simt_kernels(ir).items()}
         kernels = {}
         for kind, size in sizes.items():

@@ -5,6 +5,7 @@
 #define GENN_KERNEL extern "C" __global__ void
 #define GENN_GLOBAL
 #define GENN_LOCAL __shared__
+#define GENN_CONSTANT static __constant__ const
 #define GENN_GLOBAL_ID ((uint32_t)(blockIdx.x * blockDim.x + threadIdx.x))
 #define GENN_LOCAL_ID ((uint32_t)threadIdx.x)
 #define GENN_BARRIER() __syncthreads()

@@ -22,11 +22,17 @@ ${" " * indent}GENN_GLOBAL ${ctype.name}* const _a_${key} = (GENN_GLOBAL ${ctype
 <%doc> Opens the branch of one merged group: finds the member and the member-local thread id. </%doc>
 <%def name="open_group(r, id_name='id')">\
     if (${f"_gid >= {r.begin}u && " if r.begin else ""}_gid < ${r.end}u) {
-% if len(r.starts) > 2:
-        const uint32_t _starts[${len(r.starts)}] = {${", ".join(f"{s}u" for s in r.starts)}};
+% if r.table:
+        /* member: binary search of the program-scope table of first threads */
         uint32_t _g = 0u;
-        while (_gid >= _starts[_g + 1u]) { _g++; }
-        const uint32_t ${id_name} = _gid - _starts[_g];
+        {
+            uint32_t _hi = ${len(r.starts) - 1}u;
+            while (_hi - _g > 1u) {
+                const uint32_t _mid = (_g + _hi) >> 1;
+                if (_gid >= ${r.table}[_mid]) { _g = _mid; } else { _hi = _mid; }
+            }
+        }
+        const uint32_t ${id_name} = _gid - ${r.table}[_g];
 % else:
         const uint32_t _g = 0u;
         const uint32_t ${id_name} = _gid - ${r.begin}u;
@@ -57,7 +63,8 @@ ${block(body, 16)}\
         if (id * ${neurons_per_thread}u < ${mg.get("row_stride")}) {
             for (uint32_t _i = 0u; _i < _numSpikes; _i++) {
                 const uint32_t id_pre = _spikes[_i];
-                const uint32_t _end = min(_a_rowLength[id_pre], id * ${neurons_per_thread}u + ${neurons_per_thread}u);
+                const uint32_t _rowEnd = _a_rowLength[id_pre], _chunkEnd = id * ${neurons_per_thread}u + ${neurons_per_thread}u;
+                const uint32_t _end = (_rowEnd < _chunkEnd) ? _rowEnd : _chunkEnd;  /* PoCL calls, not inlines, min() */
                 for (uint32_t _j = id * ${neurons_per_thread}u; _j < _end; _j++) {
                     const uint32_t id_syn = id_pre * ${mg.get("row_stride")} + _j;
                     const uint32_t id_post = _a_ind[id_syn];
@@ -102,7 +109,7 @@ ${block(body, 16)}\
 <%def name="zero_event_record(r)">\
 % if r.group.meta.get("event_record"):
         {
-            const uint32_t _threads = ${"_starts[_g + 1u] - _starts[_g]" if len(r.starts) > 2 else f"{r.end - r.begin}u"};
+            const uint32_t _threads = ${f"{r.table}[_g + 1u] - {r.table}[_g]" if r.table else f"{r.end - r.begin}u"};
             GENN_GLOBAL uint32_t* const _row = _a_evRec + (timestep % GENN_NUM_RECORDING_TIMESTEPS) * ${r.group.get("ev_words")};
             for (uint32_t _w = id; _w < ${r.group.get("ev_words")}; _w += _threads) { _row[_w] = 0u; }
         }
@@ -126,6 +133,15 @@ GENN_KERNEL ${name}(GENN_GLOBAL char* const genn_arena, const uint64_t timestep)
 #define GENN_APPEND_EVENT(cnt, spk, n, value) ((spk)[_slot * (n) + genn_atomic_inc_u32(&(cnt)[_slot])] = (value))
 #define GENN_RECORD_EVENT(rec, words, id) \
     genn_atomic_or_global_u32(&(rec)[(timestep % GENN_NUM_RECORDING_TIMESTEPS) * (words) + (id) / 32u], 1u << ((id) % 32u))
+
+/* First thread of each member of a merged group (and the end of the last) per kernel. */
+% for kind_ranges in ranges.values():
+%   for r in kind_ranges:
+%     if r.table:
+GENN_CONSTANT uint32_t ${r.table}[${len(r.starts)}] = {${", ".join(f"{s}u" for s in r.starts)}};
+%     endif
+%   endfor
+% endfor
 
 % for mg in ir.all_groups():
 struct ${mg.struct_name} {
@@ -161,14 +177,24 @@ ${open_group(r, "_tid")}\
 % else:
         /* ${npt} consecutive neurons per thread: the thread owns their recording word */
         uint32_t _recBits = 0u;
+%   if mg.sections["rng_stream"]:
+        uint32_t _block[4][GENN_RNG_TILE];
+        genn_philox_tile(GENN_SEED_LO, GENN_SEED_HI, ${mg.sections["rng_stream"]}, _tid * ${npt}u, (uint32_t)timestep, _block);
+%   endif
         for (uint32_t _k = 0u; _k < ${npt}u; _k++) {
             const uint32_t id = _tid * ${npt}u + _k;
             if (id >= ${mg.get("num_neurons")}) { break; }
             bool _spike = false;
+%   if mg.sections["rng_stream"]:
+            genn_rng_t _rng;
+            genn_rng_init_block(&_rng, ${mg.sections["rng_stream"]}, id, (uint32_t)timestep, GENN_SEED_LO, GENN_SEED_HI, _block, _k);
+%   endif
 % endif
 ${block(mg.sections["load"], 12)}\
 ${block(mg.sections["inputs"], 12)}\
+% if npt == 1 or not mg.sections["rng_stream"]:
 ${block(mg.sections["rng"], 12)}\
+% endif
 %   if mg.meta["auto_refractory"]:
             const bool _oldSpike = (${mg.sections["threshold"]});
 %   endif

@@ -1,4 +1,4 @@
-<%doc> OpenCL C 1.2 definitions of the SIMT macros and atomics. Context: double_support, double_atomics. </%doc>
+<%doc> OpenCL C 1.2 definitions of the SIMT macros and atomics. Context: double_support, double_atomics, neurons_per_thread. </%doc>
 % if double_support:
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 % endif
@@ -10,6 +10,11 @@
 #define GENN_KERNEL __kernel void
 #define GENN_GLOBAL __global
 #define GENN_LOCAL __local
+#define GENN_CONSTANT __constant
+% if neurons_per_thread > 1:
+/* each thread prefetches the first Philox block of its neurons (see genn_philox_tile) */
+#define GENN_RNG_TILE ${neurons_per_thread}u
+% endif
 #define GENN_GLOBAL_ID ((uint32_t)get_global_id(0))
 #define GENN_LOCAL_ID ((uint32_t)get_local_id(0))
 #define GENN_BARRIER() barrier(CLK_LOCAL_MEM_FENCE)
