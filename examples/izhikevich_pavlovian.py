@@ -29,11 +29,18 @@ With ``1/tau = 1/tau_c + 1/tau_d`` the weight change from ``t0`` to ``t1`` is
                    + sum_{t0 < r <= t1} D exp(-(r - t0)/tau_c) (1 - exp(-(t1 - r)/tau)) ]
 
 Rewards at or before ``t0`` contribute through ``d(t0)``; each later one
-contributes from its own time on.  The synapses get the sorted reward times
-and the dopamine level just after each reward (both precomputed) as extra
-global parameters; every synapse keeps the time of its last update ``tLast``
-and the number of rewards at or before it ``rIdx``, so ``d(t0)`` costs one
-``exp`` and only the (rare) rewards since the last update are looped over.
+contributes from its own time on.  Without rewards in ``(t0, t1]`` (almost
+every event) ``d(t1) = d(t0) exp(-(t1 - t0)/tau_d)``, and the integral is
+
+    c0 tau [ d(t0) - exp(-(t1 - t0)/tau_c) d(t1) ]
+
+so an event costs one ``exp`` (the eligibility decay, which it needs anyway)
+plus the STDP ``exp``.  The synapses get the dopamine level at every step
+(``dopamine``, a table of one value per step, 14 MB for an hour), the sorted
+reward times and the level just after each reward as extra global parameters;
+every synapse keeps the time of its last update ``tLast``, the dopamine level
+then ``dLast`` and the number of rewards at or before it ``rIdx``.  Only when
+rewards fell since the last update are they looped over, with the full formula.
 The weight is clipped to ``[Wmin, Wmax]`` at each event.  STDP is
 nearest-neighbour, from ``st_pre``/``st_post`` as in the STDP built-in.
 
@@ -106,22 +113,27 @@ def load_params(path: Optional[os.PathLike] = None) -> Dict:
 # ----------------------------------------------------------------------------
 # Models
 # ----------------------------------------------------------------------------
-# Brings c (eligibility) and g (weight) of one synapse from tLast to t, exactly.
+# Brings c (eligibility), g (weight) and dLast (dopamine) of one synapse from tLast to t, exactly.
 _CATCH_UP = """
 const scalar elapsed = t - tLast;
 if (elapsed > 0.0) {
-    scalar dLast = 0.0;
-    if (rIdx > 0) {
-        dLast = rewardDopamine[rIdx - 1] * exp(-(tLast - rewardTimes[rIdx - 1]) / tauD);
+    const scalar decayC = exp(-elapsed * invTauC);
+    const scalar dNow = dopamine[(unsigned int)(t / dt + 0.5)];
+    scalar integral;
+    if (rewardTimes[rIdx] > t) {
+        integral = dLast - decayC * dNow;
     }
-    scalar integral = dLast * (1.0 - exp(-elapsed / tauCD));
-    while (rewardTimes[rIdx] <= t) {
-        const scalar r = rewardTimes[rIdx];
-        integral += dopaminePerReward * exp(-(r - tLast) / tauC) * (1.0 - exp(-(t - r) / tauCD));
-        rIdx++;
+    else {
+        integral = dLast * (1.0 - exp(-elapsed / tauCD));
+        while (rewardTimes[rIdx] <= t) {
+            const scalar r = rewardTimes[rIdx];
+            integral += dopaminePerReward * exp(-(r - tLast) * invTauC) * (1.0 - exp(-(t - r) / tauCD));
+            rIdx++;
+        }
     }
     g = fmin(Wmax, fmax(Wmin, g + c * tauCD * integral));
-    c *= exp(-elapsed / tauC);
+    c *= decayC;
+    dLast = dNow;
     tLast = t;
 }
 """
@@ -132,29 +144,35 @@ def dopamine_stdp_model():
 
     Params: tauPlus, tauMinus, Aplus, Aminus (STDP bumps of the eligibility trace),
     tauC (eligibility), tauD (dopamine), dopaminePerReward, Wmin, Wmax.
-    Vars: g (weight), c (eligibility at tLast), tLast (ms), rIdx (rewards at or before tLast).
-    EGPs: rewardTimes (sorted, ms, ending with a huge sentinel) and rewardDopamine
-    (dopamine just after each reward).
+    Vars: g (weight), c (eligibility at tLast), tLast (ms), dLast (dopamine at tLast),
+    rIdx (rewards at or before tLast).
+    EGPs: dopamine (level at each step, see :func:`dopamine_table`), rewardTimes (sorted,
+    ms, ending with a huge sentinel) and rewardDopamine (dopamine just after each reward).
     """
     return create_weight_update_model(
         "DopamineSTDP",
         params=["tauPlus", "tauMinus", "Aplus", "Aminus", "tauC", "tauD", "dopaminePerReward",
                 "Wmin", "Wmax"],
-        derived_params=[("tauCD", lambda p, dt: 1.0 / (1.0 / p["tauC"] + 1.0 / p["tauD"]))],
-        vars=[("g", "scalar"), ("c", "scalar"), ("tLast", "scalar"), ("rIdx", "unsigned int")],
-        extra_global_params=[("rewardTimes", "scalar*"), ("rewardDopamine", "scalar*")],
+        derived_params=[("tauCD", lambda p, dt: 1.0 / (1.0 / p["tauC"] + 1.0 / p["tauD"])),
+                        ("invTauC", lambda p, dt: 1.0 / p["tauC"]),
+                        ("invTauPlus", lambda p, dt: 1.0 / p["tauPlus"]),
+                        ("invTauMinus", lambda p, dt: 1.0 / p["tauMinus"])],
+        vars=[("g", "scalar"), ("c", "scalar"), ("tLast", "scalar"), ("dLast", "scalar"),
+              ("rIdx", "unsigned int")],
+        extra_global_params=[("dopamine", "scalar*"), ("rewardTimes", "scalar*"),
+                             ("rewardDopamine", "scalar*")],
         pre_spike_syn_code=(
             _CATCH_UP
             + "addToPost(g);\n"
             "const scalar sincePost = t - st_post;\n"
             "if (sincePost > 0.0) {\n"
-            "    c -= Aminus * exp(-sincePost / tauMinus);\n"
+            "    c -= Aminus * exp(-sincePost * invTauMinus);\n"
             "}\n"),
         post_spike_syn_code=(
             _CATCH_UP
             + "const scalar sincePre = t - st_pre;\n"
             "if (sincePre > 0.0) {\n"
-            "    c += Aplus * exp(-sincePre / tauPlus);\n"
+            "    c += Aplus * exp(-sincePre * invTauPlus);\n"
             "}\n"))
 
 
@@ -257,8 +275,26 @@ def stdp_params(params: Dict) -> Dict[str, float]:
             "Wmin": w["excitatory_min"], "Wmax": w["excitatory_max"]}
 
 
-def set_reward_egps(sg, rewards: np.ndarray, reward_dopamine: np.ndarray) -> None:
-    """Give a :func:`dopamine_stdp_model` synapse group its reward schedule (before load)."""
+def dopamine_table(rewards: np.ndarray, reward_dopamine: np.ndarray, num_steps: int, dt: float,
+                   tau_d: float) -> np.ndarray:
+    """Dopamine level at steps 0..num_steps (rewards at or before each step's time included)."""
+    times = np.arange(num_steps + 1) * dt
+    last = np.searchsorted(rewards, times, side="right") - 1
+    safe = np.maximum(last, 0)
+    level = np.asarray(reward_dopamine, dtype=float)[safe] * np.exp(-(times - np.asarray(rewards)[safe]) / tau_d) \
+        if len(rewards) else np.zeros_like(times)
+    return np.where(last >= 0, level, 0.0)
+
+
+def set_reward_egps(sg, rewards: np.ndarray, reward_dopamine: np.ndarray, num_steps: int,
+                    dt: float, tau_d: float) -> None:
+    """Give a :func:`dopamine_stdp_model` synapse group its reward schedule (before load).
+
+    ``num_steps``: the steps the model will be run for (the dopamine table's length);
+    ``tau_d``: the group's dopamine time constant (ms).
+    """
+    sg.extra_global_params["dopamine"].set_init_values(
+        dopamine_table(rewards, reward_dopamine, num_steps, dt, tau_d))
     sg.extra_global_params["rewardTimes"].set_init_values(np.append(rewards, SENTINEL_TIME))
     sg.extra_global_params["rewardDopamine"].set_init_values(np.append(reward_dopamine, 0.0))
 
@@ -337,9 +373,11 @@ def build_model(backend: Optional[str] = None, duration_s: float = 3600.0, seed:
         sg = model.add_synapse_population(
             f"E_{trg}", "SPARSE", pops["E"], pops[trg],
             init_weight_update(dopamine_stdp_model(), sp,
-                               {"g": w["excitatory_initial"], "c": 0.0, "tLast": 0.0, "rIdx": 0}),
+                               {"g": w["excitatory_initial"], "c": 0.0, "tLast": 0.0, "dLast": 0.0,
+                                "rIdx": 0}),
             init_postsynaptic("DeltaCurr"), conn)
-        set_reward_egps(sg, schedule["rewards"], schedule["reward_dopamine"])
+        set_reward_egps(sg, schedule["rewards"], schedule["reward_dopamine"],
+                        int(round(duration_ms / params["dt_ms"])), params["dt_ms"], sp["tauD"])
         syn[f"E_{trg}"] = sg
     syn["I_E"] = model.add_synapse_population(
         "I_E", "SPARSE", pops["I"], pops["E"], init_weight_update("StaticPulse", {}, {"g": w["inhibitory"]}),

@@ -83,7 +83,7 @@ def test_dopamine_stdp_matches_brute_force(pav, make_model, build_load, tmp_path
         init_weight_update_da(pav, p),
         _delta(), _all_to_all())
     dopamine = pav.dopamine_after_rewards(REWARDS, p["tauD"], p["dopaminePerReward"])
-    pav.set_reward_egps(sg, REWARDS, dopamine)
+    pav.set_reward_egps(sg, REWARDS, dopamine, NUM_STEPS, DT, p["tauD"])
     build_load(model, tmp_path)
     model.run_steps(NUM_STEPS)
     for v in sg.vars.values():
@@ -123,7 +123,8 @@ def test_dopamine_stdp_weights_are_clipped(pav, make_model, build_load, tmp_path
     post = spike_sources_at_times(model, "post", POST_SPIKES, DT)
     sg = model.add_synapse_population("syn", "SPARSE", pre, post, init_weight_update_da(pav, p),
                                       _delta(), _all_to_all())
-    pav.set_reward_egps(sg, REWARDS, pav.dopamine_after_rewards(REWARDS, p["tauD"], p["dopaminePerReward"]))
+    pav.set_reward_egps(sg, REWARDS, pav.dopamine_after_rewards(REWARDS, p["tauD"], p["dopaminePerReward"]),
+                        NUM_STEPS, DT, p["tauD"])
     build_load(model, tmp_path)
     model.run_steps(NUM_STEPS)
     sg.vars["g"].pull_from_device()
@@ -134,7 +135,8 @@ def test_dopamine_stdp_weights_are_clipped(pav, make_model, build_load, tmp_path
 
 def init_weight_update_da(pav, p):
     from pygenn_cl import init_weight_update
-    return init_weight_update(pav.dopamine_stdp_model(), p, {"g": G0, "c": 0.0, "tLast": 0.0, "rIdx": 0})
+    return init_weight_update(pav.dopamine_stdp_model(), p, {"g": G0, "c": 0.0, "tLast": 0.0, "dLast": 0.0,
+                                                          "rIdx": 0})
 
 
 def _delta():
@@ -148,10 +150,13 @@ def _all_to_all():
 
 
 def test_dopamine_helpers(pav):
-    """Precomputed dopamine after each reward equals the brute-force sum."""
+    """Precomputed dopamine after each reward, and at every step, equals the brute-force sum."""
     rewards = np.array([3.0, 10.0, 11.0, 500.0])
     after = pav.dopamine_after_rewards(rewards, 200.0, 0.5)
     np.testing.assert_allclose(after, pav.dopamine_at(rewards, rewards, 200.0, 0.5), rtol=1e-14)
+    table = pav.dopamine_table(rewards, after, 800, 1.0, 200.0)
+    assert len(table) == 801 and np.all(table[:3] == 0.0) and table[3] == 0.5
+    np.testing.assert_allclose(table, pav.dopamine_at(np.arange(801.0), rewards, 200.0, 0.5), rtol=1e-13)
     sched = pav.make_schedule(pav.load_params(), 60000.0, seed=3)
     assert np.all(np.diff(sched["onsets"]) >= 100) and np.all(np.diff(sched["onsets"]) <= 300)
     s1 = sched["onsets"][sched["stims"] == 0]

@@ -272,7 +272,7 @@ def test_min_max_abs():
     assert (out.text, out.type) == ("genn_abs_u64(big)", types.Uint64)
     assert ex("abs(small)").text == "genn_abs_i32((int32_t)(small))"
     assert ex("max(3l, 4)").text == "genn_max_i64(3ll, (int64_t)(4))"
-    assert ex("min(V, 1)").text == "fminf(V, (float)(1))"
+    assert ex("min(V, 1)").text == "genn_fminf(V, (float)(1))"
     assert ex("abs(V)", types.Double).text == "fabs(V)"
     assert ex("max(V, 1.0)", dialect=OPENCL_DIALECT).text == "fmax(V, 1.0f)"
 

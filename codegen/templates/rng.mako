@@ -344,12 +344,13 @@ ${qual} uint32_t genn_rand(genn_rng_t *r)
    each element's stream then starts from its prefetched block (the draws are the same as
    genn_rng_init's). */
 ${qual} void genn_philox_tile(uint32_t k0, uint32_t k1, uint32_t stream, uint32_t first, uint32_t step,
-                              uint32_t out[4][GENN_RNG_TILE])
+                              uint32_t count, uint32_t out[4][GENN_RNG_TILE])
 {
+    /* blocks of elements first .. first + count - 1 (count <= GENN_RNG_TILE) */
 #if defined(__AVX512F__)
     /* 64-bit lanes, all rounds per lane: gcc maps the 32x32->64 products to vpmuludq
        (1.6x faster than the 32-bit-lane loop below on Zen 4; slower without AVX-512). */
-    for (uint32_t j = 0; j < GENN_RNG_TILE; j++) {
+    for (uint32_t j = 0; j < count; j++) {
         uint64_t c0 = first + j, c1 = stream, c2 = step, c3 = 0u, a = k0, b = k1;
         for (int round = 0; round < 10; round++) {
             const uint64_t p0 = 0xD2511F53ull * c0;
@@ -365,10 +366,10 @@ ${qual} void genn_philox_tile(uint32_t k0, uint32_t k1, uint32_t stream, uint32_
     }
 #else
     uint32_t c0[GENN_RNG_TILE], c1[GENN_RNG_TILE], c2[GENN_RNG_TILE], c3[GENN_RNG_TILE];
-    for (uint32_t j = 0; j < GENN_RNG_TILE; j++) { c0[j] = first + j; c1[j] = stream; c2[j] = step; c3[j] = 0u; }
+    for (uint32_t j = 0; j < count; j++) { c0[j] = first + j; c1[j] = stream; c2[j] = step; c3[j] = 0u; }
     for (int round = 0; round < 10; round++) {
         if (round > 0) { k0 += 0x9E3779B9u; k1 += 0xBB67AE85u; }
-        for (uint32_t j = 0; j < GENN_RNG_TILE; j++) {
+        for (uint32_t j = 0; j < count; j++) {
             const uint64_t p0 = (uint64_t)0xD2511F53u * (uint64_t)c0[j];
             const uint64_t p1 = (uint64_t)0xCD9E8D57u * (uint64_t)c2[j];
             const uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1[j] ^ k0;
@@ -376,7 +377,7 @@ ${qual} void genn_philox_tile(uint32_t k0, uint32_t k1, uint32_t stream, uint32_
             c1[j] = (uint32_t)p1; c3[j] = (uint32_t)p0; c0[j] = n0; c2[j] = n2;
         }
     }
-    for (uint32_t j = 0; j < GENN_RNG_TILE; j++) { out[0][j] = c0[j]; out[1][j] = c1[j]; out[2][j] = c2[j]; out[3][j] = c3[j]; }
+    for (uint32_t j = 0; j < count; j++) { out[0][j] = c0[j]; out[1][j] = c1[j]; out[2][j] = c2[j]; out[3][j] = c3[j]; }
 #endif
 }
 

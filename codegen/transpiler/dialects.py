@@ -78,7 +78,23 @@ class Dialect:
 
 
 class CDialect(Dialect):
-    """C99 for the single-threaded CPU backend."""
+    """C99 for the single-threaded CPU backend.
+
+    ``fmin``/``fmax`` become inline helpers: without ``-ffinite-math-only`` gcc calls
+    libm's for them (3 % of the Pavlovian model's time).  The helpers keep C99's
+    semantics: a NaN argument yields the other argument.
+    """
+
+    maths_renames = {"fmin": "genn_fmin", "fmax": "genn_fmax"}
+
+    def preamble(self) -> str:
+        lines = [super().preamble()]
+        for t, s in (("float", "f"), ("double", "")):
+            lines.append(f"{self.function_qualifier} {t} genn_fmin{s}({t} a, {t} b) "
+                         "{ return (a < b || b != b) ? a : b; }")
+            lines.append(f"{self.function_qualifier} {t} genn_fmax{s}({t} a, {t} b) "
+                         "{ return (a > b || b != b) ? a : b; }")
+        return "\n".join(lines) + "\n"
 
 
 class CUDADialect(Dialect):

@@ -76,7 +76,8 @@ ${group_loop(mg)}\
         uint32_t _block[4][GENN_RNG_TILE];
         for (uint32_t id = 0; id < ${mg.get("num_neurons")}; id++) {
             if (id % GENN_RNG_TILE == 0u) {
-                genn_philox_tile(_seedLo, _seedHi, ${mg.sections["rng_stream"]}, id, (uint32_t)timestep, _block);
+                genn_philox_tile(_seedLo, _seedHi, ${mg.sections["rng_stream"]}, id, (uint32_t)timestep,
+                                 genn_min_u32(GENN_RNG_TILE, ${mg.get("num_neurons")} - id), _block);
             }
             genn_rng_t _rng;
             genn_rng_init_block(&_rng, ${mg.sections["rng_stream"]}, id, (uint32_t)timestep, _seedLo, _seedHi,

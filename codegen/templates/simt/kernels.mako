@@ -179,7 +179,12 @@ ${open_group(r, "_tid")}\
         uint32_t _recBits = 0u;
 %   if mg.sections["rng_stream"]:
         uint32_t _block[4][GENN_RNG_TILE];
-        genn_philox_tile(GENN_SEED_LO, GENN_SEED_HI, ${mg.sections["rng_stream"]}, _tid * ${npt}u, (uint32_t)timestep, _block);
+        {
+            const uint32_t _first = _tid * ${npt}u, _n = ${mg.get("num_neurons")};
+            const uint32_t _count = (_first >= _n) ? 0u : ((_n - _first < ${npt}u) ? (_n - _first) : ${npt}u);
+            genn_philox_tile(GENN_SEED_LO, GENN_SEED_HI, ${mg.sections["rng_stream"]}, _first, (uint32_t)timestep,
+                             _count, _block);
+        }
 %   endif
         for (uint32_t _k = 0u; _k < ${npt}u; _k++) {
             const uint32_t id = _tid * ${npt}u + _k;
