@@ -19,6 +19,9 @@ class Backend(abc.ABC):
     name: str = ""
     #: Preferences accepted as ``GeNNModel(**preferences)`` and their defaults.
     default_preferences: Dict[str, Any] = {}
+    #: Whether ``timing_enabled`` leaves the run's speed unchanged.  SIMT backends time each
+    #: kernel by waiting for it, which serialises the host and the device.
+    timing_is_free: bool = False
 
     def __init__(self, preferences: Dict[str, Any]):
         unknown = [k for k in preferences if k not in self.default_preferences]

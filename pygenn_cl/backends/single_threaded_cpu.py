@@ -27,6 +27,7 @@ class SingleThreadedCPUBackend(Backend):
     """Runs the model in one CPU thread from a C shared library."""
 
     name = "single_threaded_cpu"
+    timing_is_free = True  # clock reads inside the C step loop
     default_preferences = {
         "optimize_code": True,
         "debug_code": False,
