@@ -138,6 +138,12 @@ class MergedGroup:
     def groups(self) -> List[Any]:
         return [m.group for m in self.members]
 
+    @property
+    def distinct_arrays(self) -> bool:
+        """Whether, in every member, each array key names a different array (so the code's
+        array pointers may be declared ``restrict``)."""
+        return all(len({name for name, _ in m.arrays.values()}) == len(m.arrays) for m in self.members)
+
     def field_values(self, member: GroupCode) -> Dict[str, Any]:
         """Field name -> array name (array fields) or value, for one member."""
         out: Dict[str, Any] = {}

@@ -195,15 +195,14 @@ def stimulus_model():
         vars=[("nextOnset", "unsigned int")],
         extra_global_params=[("onsetTimes", "scalar*"), ("onsetStim", "unsigned int*"),
                              ("members", "uint32_t*")],
+        # Branch-free, so that the C backend vectorises the neuron update (loads under an
+        # `if` may not be speculated); the sentinel keeps every index in range.
         injection_code=(
-            "if (t >= onsetTimes[nextOnset]) {\n"
-            "    const unsigned int s = onsetStim[nextOnset];\n"
-            "    const unsigned int word = members[(s * ((num_neurons + 31) / 32)) + (id / 32)];\n"
-            "    if (((word >> (id % 32)) & 1) != 0) {\n"
-            "        injectCurrent(amp);\n"
-            "    }\n"
-            "    nextOnset++;\n"
-            "}\n"))
+            "const unsigned int onset = (t >= onsetTimes[nextOnset]) ? 1 : 0;\n"
+            "const unsigned int s = onsetStim[nextOnset];\n"
+            "const unsigned int word = members[(s * ((num_neurons + 31) / 32)) + (id / 32)];\n"
+            "injectCurrent(((onset & (word >> (id % 32)) & 1) != 0) ? amp : 0.0);\n"
+            "nextOnset += onset;\n"))
 
 
 # ----------------------------------------------------------------------------

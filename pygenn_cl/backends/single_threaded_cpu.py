@@ -54,7 +54,9 @@ class SingleThreadedCPUBackend(Backend):
 
     def flags(self):
         prefs = self.preferences
-        flags = ["-std=gnu99", "-ffp-contract=off"]
+        # -fno-trapping-math: nothing reads floating-point exception flags, and it lets gcc
+        # if-convert (and so vectorise) neuron updates; it changes no rounding.
+        flags = ["-std=gnu99", "-ffp-contract=off", "-fno-trapping-math"]
         flags += ["-O0", "-g"] if prefs["debug_code"] else (["-O3"] if prefs["optimize_code"] else ["-O0"])
         # Contraction stays off, so using the host's instruction set changes speed, not results.
         if prefs["native_arch"] and prefs["optimize_code"] and not prefs["debug_code"]:

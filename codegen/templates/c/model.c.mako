@@ -2,17 +2,25 @@
 Single-threaded C backend: sequential loops around the generated element-level code.
 Context: ir (ModelIR), preamble (dialect helpers), rng (RNG source), time_type (C name).
 </%doc>
-<%def name="pointers(mg)">\
+<%!
+import re
+
+def by_index(text):
+    """Array accesses [id] -> [_i]: the same element, through the 64-bit loop counter,
+    which gcc's vectoriser needs to see the accesses as affine."""
+    return text.replace("[id]", "[_i]")
+%>\
+<%def name="pointers(mg, restrict=False)">\
 % for key, ctype in mg.arrays.items():
-        ${ctype.name}* const _a_${key} = (${ctype.name}*)(genn_arena + grp->${key});
+        ${ctype.name}* ${"restrict " if restrict else ""}const _a_${key} = (${ctype.name}*)(genn_arena + grp->${key});
 % endfor
 </%def>
-<%def name="group_loop(mg)">\
+<%def name="group_loop(mg, restrict=False)">\
     const struct ${mg.struct_name}* const _groups = (const struct ${mg.struct_name}*)GENN_TABLE(${mg.table});
     for (uint32_t _g = 0; _g < ${len(mg.members)}u; _g++) {
         const struct ${mg.struct_name}* const grp = &_groups[_g];
         (void)grp;
-${pointers(mg)}\
+${pointers(mg, restrict)}\
 </%def>
 <%def name="block(text, indent)">\
 % for line in text.splitlines():
@@ -56,6 +64,47 @@ struct ${mg.struct_name} {
 
 % for mg in ir.kernels["neuron_update"]:
 /* Neuron update of ${", ".join(g.name for g in mg.groups)} */
+<%
+    # Two passes over each tile of neurons: the first updates the state and flags spikes in
+    # a loop gcc can vectorise (with -fno-trapping-math it if-converts the model's branches;
+    # it is a function of its own, not inlined, because gcc honours restrict on parameters
+    # only, and loses it on inlining); the second emits the flagged spikes in order.  Only when the spike code
+    # uses no registers of the first pass and the update raises no spike-like events.
+    two_pass = bool(mg.sections["threshold"]) and not mg.sections["events"] \
+        and not re.search(r"\b_l[A-Za-z_]", mg.sections["on_spike"])
+    restrict = "restrict " if mg.distinct_arrays else ""
+%>\
+%   if two_pass:
+static __attribute__((noinline)) void neuron_update_${mg.index}_tile(
+        char* const genn_arena, const struct ${mg.struct_name}* const grp, uint64_t timestep, ${time_type} t,
+        uint32_t _slot, uint32_t _first, uint32_t _count, uint32_t _seedLo, uint32_t _seedHi,
+        uint32_t _block[restrict 4][GENN_RNG_TILE], uint32_t* restrict _spiked,
+${",\n".join(f"        {ctype.name}* {restrict}const _a_{key}" for key, ctype in mg.arrays.items())}) {
+    (void)genn_arena; (void)_slot; (void)_seedLo; (void)_seedHi; (void)_block;
+    for (uint64_t _i = _first; _i < (uint64_t)_first + _count; _i++) {
+        const uint32_t id = (uint32_t)_i;
+%     if mg.sections["rng"]:
+        genn_rng_t _rng;
+        genn_rng_init_block(&_rng, ${mg.sections["rng_stream"]}, id, (uint32_t)timestep, _seedLo, _seedHi,
+                            _block, id - _first);
+%     endif
+${block(by_index(mg.sections["load"]), 8)}\
+${block(by_index(mg.sections["inputs"]), 8)}\
+%     if mg.meta["auto_refractory"]:
+        const bool _oldSpike = (${mg.sections["threshold"]});
+%     endif
+${block(by_index(mg.sections["pre_sim"]), 8)}\
+${block(by_index(mg.sections["sim"]), 8)}\
+        const bool _spike = (${mg.sections["threshold"]})${" && !_oldSpike" if mg.meta["auto_refractory"] else ""};
+        if (_spike) {
+${block(by_index(mg.sections["reset"]), 12)}\
+        }
+        _spiked[_i - _first] = _spike ? 1u : 0u;
+${block(by_index(mg.sections["store"]), 8)}\
+    }
+}
+
+%   endif
 static void neuron_update_${mg.index}(char* const genn_arena, uint64_t timestep, ${time_type} t) {
 ${group_loop(mg)}\
         const uint32_t _slot = (uint32_t)(timestep % ${mg.get("num_delay_slots")});
@@ -71,6 +120,29 @@ ${group_loop(mg)}\
         uint32_t* const _rec = _a_recordSpk + (timestep % GENN_NUM_RECORDING_TIMESTEPS) * ${mg.get("record_words")};
         memset(_rec, 0, ${mg.get("record_words")} * sizeof(uint32_t));
 %   endif
+%   if two_pass:
+        const uint32_t _seedLo = GENN_SEED_LO, _seedHi = GENN_SEED_HI;
+        uint32_t _block[4][GENN_RNG_TILE];
+        uint32_t _spiked[GENN_RNG_TILE];
+        for (uint32_t _first = 0; _first < ${mg.get("num_neurons")}; _first += GENN_RNG_TILE) {
+            const uint32_t _count = genn_min_u32(GENN_RNG_TILE, ${mg.get("num_neurons")} - _first);
+%     if mg.sections["rng"]:
+            genn_philox_tile(_seedLo, _seedHi, ${mg.sections["rng_stream"]}, _first, (uint32_t)timestep, _count, _block);
+%     endif
+            neuron_update_${mg.index}_tile(genn_arena, grp, timestep, t, _slot, _first, _count, _seedLo, _seedHi, _block, _spiked,
+                ${", ".join(f"_a_{key}" for key in mg.arrays)});
+            for (uint32_t _j = 0; _j < _count; _j++) {
+                if (_spiked[_j]) {
+                    const uint32_t id = _first + _j;
+${block(mg.sections["on_spike"], 20)}\
+                    _spk[_spkCnt++] = id;
+%     if mg.meta["recording"]:
+                    _rec[id / 32u] |= (1u << (id % 32u));
+%     endif
+                }
+            }
+        }
+%   else:
 %   if mg.sections["rng"]:
         const uint32_t _seedLo = GENN_SEED_LO, _seedHi = GENN_SEED_HI;
         uint32_t _block[4][GENN_RNG_TILE];
@@ -105,6 +177,7 @@ ${block(mg.sections["on_spike"], 16)}\
 %   endif
 ${block(mg.sections["store"], 12)}\
         }
+%   endif
         _a_spkCnt[_slot] = _spkCnt;
     }
 }
