@@ -10,17 +10,17 @@ def by_index(text):
     which gcc's vectoriser needs to see the accesses as affine."""
     return text.replace("[id]", "[_i]")
 %>\
-<%def name="pointers(mg, restrict=False)">\
+<%def name="pointers(mg)">\
 % for key, ctype in mg.arrays.items():
-        ${ctype.name}* ${"restrict " if restrict else ""}const _a_${key} = (${ctype.name}*)(genn_arena + grp->${key});
+        ${ctype.name}* const _a_${key} = (${ctype.name}*)(genn_arena + grp->${key});
 % endfor
 </%def>
-<%def name="group_loop(mg, restrict=False)">\
+<%def name="group_loop(mg)">\
     const struct ${mg.struct_name}* const _groups = (const struct ${mg.struct_name}*)GENN_TABLE(${mg.table});
     for (uint32_t _g = 0; _g < ${len(mg.members)}u; _g++) {
         const struct ${mg.struct_name}* const grp = &_groups[_g];
         (void)grp;
-${pointers(mg, restrict)}\
+${pointers(mg)}\
 </%def>
 <%def name="block(text, indent)">\
 % for line in text.splitlines():
