@@ -83,11 +83,11 @@ def select_device(choice: Any = None):
 def default_block_size(neurons_per_thread: int) -> int:
     """Work-group size: 64 with a neuron per thread (GPUs); 16 with 32 (CPU devices).
 
-    On CPU devices (32 neurons per thread) the thread ranges of member groups are not
-    padded to whole work-groups (see ``codegen.simt``), so the work-group size only sets
-    how finely PoCL spreads the work over its threads.  Measured on the microcircuit at
-    scale 0.1 (PoCL, 2 cores, 1 s): 0.81-0.96 s with 4, 16 or 32 (within run-to-run
-    noise); with padding to 64-item work-groups it took 1.8 s, most of the work-items idle.
+    On CPU devices (32 neurons per thread) small member ranges are packed without padding
+    to whole work-groups (see ``codegen.simt``), so the work-group size mostly sets how
+    finely PoCL spreads the work over its threads.  Measured on the microcircuit at scale
+    0.1 (PoCL, 2 cores, 1 s): 0.81-0.96 s with 4, 16 or 32 (within run-to-run noise);
+    with every member padded to 64-item work-groups it took 1.8 s, most work-items idle.
     """
     return 64 if neurons_per_thread == 1 else 16
 
