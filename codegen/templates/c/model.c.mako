@@ -9,7 +9,28 @@ def by_index(text):
     """Array accesses [id] -> [_i]: the same element, through the 64-bit loop counter,
     which gcc's vectoriser needs to see the accesses as affine."""
     return text.replace("[id]", "[_i]")
+
+
+def as_is(text):
+    return text
 %>\
+<%doc> A neuron's update up to its threshold test: loads, inputs, pre-sim and sim code. </%doc>
+<%def name="state_update(mg, indent, fix)">\
+${block(fix(mg.sections["load"]), indent)}\
+${block(fix(mg.sections["inputs"]), indent)}\
+% if mg.meta["auto_refractory"]:
+${" " * indent}const bool _oldSpike = (${mg.sections["threshold"]});
+% endif
+${block(fix(mg.sections["pre_sim"]), indent)}\
+${block(fix(mg.sections["sim"]), indent)}\
+</%def>
+<%doc> Appends neuron id's spike to the queue and, when recording, sets its bit. </%doc>
+<%def name="emit_spike(mg, indent)">\
+${" " * indent}_spk[_spkCnt++] = id;
+% if mg.meta["recording"]:
+${" " * indent}_rec[id / 32u] |= (1u << (id % 32u));
+% endif
+</%def>
 <%def name="pointers(mg)">\
 % for key, ctype in mg.arrays.items():
         ${ctype.name}* const _a_${key} = (${ctype.name}*)(genn_arena + grp->${key});
@@ -65,11 +86,12 @@ struct ${mg.struct_name} {
 % for mg in ir.kernels["neuron_update"]:
 /* Neuron update of ${", ".join(g.name for g in mg.groups)} */
 <%
-    # Two passes over each tile of neurons: the first updates the state and flags spikes in
-    # a loop gcc can vectorise (with -fno-trapping-math it if-converts the model's branches;
-    # it is a function of its own, not inlined, because gcc honours restrict on parameters
-    # only, and loses it on inlining); the second emits the flagged spikes in order.  Only when the spike code
-    # uses no registers of the first pass and the update raises no spike-like events.
+    # Two passes over each tile of neurons: the first updates the state and flags spikes
+    # in a loop gcc can vectorise (with -fno-trapping-math it if-converts the model's
+    # branches; it is a function of its own, not inlined, because gcc honours restrict on
+    # parameters only, and loses it on inlining); the second emits the flagged spikes in
+    # order.  Only when the spike code uses no registers of the first pass and the update
+    # raises no spike-like events.
     two_pass = bool(mg.sections["threshold"]) and not mg.sections["events"] \
         and not re.search(r"\b_l[A-Za-z_]", mg.sections["on_spike"])
     restrict = "restrict " if mg.distinct_arrays else ""
@@ -88,13 +110,7 @@ ${",\n".join(f"        {ctype.name}* {restrict}const _a_{key}" for key, ctype in
         genn_rng_init_block(&_rng, ${mg.sections["rng_stream"]}, id, (uint32_t)timestep, _seedLo, _seedHi,
                             _block, id - _first);
 %     endif
-${block(by_index(mg.sections["load"]), 8)}\
-${block(by_index(mg.sections["inputs"]), 8)}\
-%     if mg.meta["auto_refractory"]:
-        const bool _oldSpike = (${mg.sections["threshold"]});
-%     endif
-${block(by_index(mg.sections["pre_sim"]), 8)}\
-${block(by_index(mg.sections["sim"]), 8)}\
+${state_update(mg, 8, by_index)}\
         const bool _spike = (${mg.sections["threshold"]})${" && !_oldSpike" if mg.meta["auto_refractory"] else ""};
         if (_spike) {
 ${block(by_index(mg.sections["reset"]), 12)}\
@@ -135,10 +151,7 @@ ${group_loop(mg)}\
                 if (_spiked[_j]) {
                     const uint32_t id = _first + _j;
 ${block(mg.sections["on_spike"], 20)}\
-                    _spk[_spkCnt++] = id;
-%     if mg.meta["recording"]:
-                    _rec[id / 32u] |= (1u << (id % 32u));
-%     endif
+${emit_spike(mg, 20)}\
                 }
             }
         }
@@ -157,22 +170,13 @@ ${block(mg.sections["on_spike"], 20)}\
 %   else:
         for (uint32_t id = 0; id < ${mg.get("num_neurons")}; id++) {
 %   endif
-${block(mg.sections["load"], 12)}\
-${block(mg.sections["inputs"], 12)}\
-%   if mg.meta["auto_refractory"]:
-            const bool _oldSpike = (${mg.sections["threshold"]});
-%   endif
-${block(mg.sections["pre_sim"], 12)}\
-${block(mg.sections["sim"], 12)}\
+${state_update(mg, 12, as_is)}\
 ${block(mg.sections["events"], 12)}\
 %   if mg.sections["threshold"]:
             if ((${mg.sections["threshold"]})${" && !_oldSpike" if mg.meta["auto_refractory"] else ""}) {
 ${block(mg.sections["reset"], 16)}\
 ${block(mg.sections["on_spike"], 16)}\
-                _spk[_spkCnt++] = id;
-%     if mg.meta["recording"]:
-                _rec[id / 32u] |= (1u << (id % 32u));
-%     endif
+${emit_spike(mg, 16)}\
             }
 %   endif
 ${block(mg.sections["store"], 12)}\
