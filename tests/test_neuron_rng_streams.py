@@ -27,6 +27,7 @@ def _expected():
     ids = np.arange(N_NEURONS)
     acc = [0] * N_NEURONS
     count = np.zeros(N_NEURONS, dtype=np.uint32)
+    spikes = 0   # neuron-steps ending with acc % 8 == 0 (the threshold variant's condition)
     for s in range(N_STEPS):
         words = ref.rand_words(seed_lo, seed_hi, stream, ids, s, 9)
         for i in ids:
@@ -34,7 +35,8 @@ def _expected():
             for w in words[i, :k]:
                 acc[i] = ((acc[i] * 31) & 0xFFFFFFFF) ^ int(w)   # order-sensitive
             count[i] += k
-    return np.array(acc, dtype=np.uint32), count
+            spikes += (acc[i] & 7) == 0
+    return np.array(acc, dtype=np.uint32), count, spikes
 
 
 def _layouts():
@@ -47,8 +49,11 @@ def _layouts():
     return out
 
 
+@pytest.mark.parametrize("threshold", ["", "(acc & 7u) == 0"], ids=["no_threshold", "threshold"])
 @pytest.mark.parametrize("backend_name,prefs", _layouts(), ids=lambda v: str(v))
-def test_neuron_update_draws_match_reference(tmp_path, backend_name, prefs):
+def test_neuron_update_draws_match_reference(tmp_path, backend_name, prefs, threshold):
+    """With a threshold the C backend takes its two-pass (vectorisable) neuron update;
+    without one, the single-pass loop."""
     model = pg.GeNNModel("float", "neuron_draws", backend=backend_name, **prefs)
     model.seed = SEED
     nm = pg.create_neuron_model(
@@ -58,16 +63,24 @@ def test_neuron_update_draws_match_reference(tmp_path, backend_name, prefs):
                   "    acc = (acc * 31) ^ gennrand();\n"
                   "}\n"
                   "count += k;\n"
-                  "step++;\n"))
+                  "step++;\n"),
+        threshold_condition_code=threshold)
     pop = model.add_neuron_population("draws", N_NEURONS, nm, {}, {"acc": 0, "count": 0, "step": 0})
-    build_load(model, tmp_path)
+    pop.spike_recording_enabled = bool(threshold)
+    build_load(model, tmp_path, n_rec=N_STEPS if threshold else None)
     model.run_steps(N_STEPS)
+    num_spikes = None
+    if threshold:   # spikes emitted in the second pass: every neuron-step whose acc was then 0 mod 8
+        model.pull_recording_buffers_from_device()
+        num_spikes = len(pop.spike_recording_data[0][0])
     got = {}
     for name in ("acc", "count"):
         pop.vars[name].pull_from_device()
         got[name] = np.array(pop.vars[name].values, copy=True)
     model.unload()
-    acc, count = _expected()
+    acc, count, spikes = _expected()
+    if threshold:
+        assert spikes > 0 and num_spikes == spikes
     np.testing.assert_array_equal(got["count"], count)
     assert len(np.unique(acc)) == N_NEURONS   # the reference itself is not degenerate
     np.testing.assert_array_equal(got["acc"], acc)
