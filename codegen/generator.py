@@ -407,8 +407,10 @@ class Generator:
             max_d = code.value(prefix + "max_dendritic_delay", ring, types.Uint32)
             self.add_array(f"{sg.name}.denDelay", self.scalar, ring * sg.trg.size)
             dd = code.array(prefix + "denDelay", f"{sg.name}.denDelay", self.scalar)
-            before += (f"\nconst uint32_t _dd = (uint32_t)(timestep % {max_d}) * @@num_neurons@@ + id;"
-                       f"\n_inSyn += {dd}[_dd];\n{dd}[_dd] = {_literal(0, self.scalar)};")
+            # the ring row of this step through a pointer, so the neuron's own slot is still
+            # indexed by [id]: the C backend's loops then see a unit-stride access and vectorise
+            before += (f"\nGENN_GLOBAL {self.scalar.name}* const _ddRow = {dd} + (uint64_t)(timestep % {max_d}) * @@num_neurons@@;"
+                       f"\n_inSyn += _ddRow[id];\n_ddRow[id] = {_literal(0, self.scalar)};")
         return self._wrap_piece(prefix, regs, t, before, f"{out}[id] = _inSyn;"), t
 
     def current_source_piece(self, code: GroupCode, neuron_env: Environment, cs: "CurrentSource", j: int,

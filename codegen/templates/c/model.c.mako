@@ -57,6 +57,8 @@ ${" " * indent}${line}
 #include <time.h>
 
 ${preamble}
+/* Address-space qualifier of the SIMT dialects (generated code shared with them uses it). */
+#define GENN_GLOBAL
 /* Neuron updates prefetch the first Philox block of this many neurons at a time. */
 #define GENN_RNG_TILE 256u
 ${rng}
@@ -98,10 +100,14 @@ struct ${mg.struct_name} {
 %>\
 %   if two_pass:
 static __attribute__((noinline)) void neuron_update_${mg.index}_tile(
-        char* const genn_arena, const struct ${mg.struct_name}* const grp, uint64_t timestep, ${time_type} t,
+        char* const genn_arena, const struct ${mg.struct_name}* const _grpIn, uint64_t timestep, ${time_type} t,
         uint32_t _slot, uint32_t _first, uint32_t _count, uint32_t _seedLo, uint32_t _seedHi,
         uint32_t _block[restrict 4][GENN_RNG_TILE], uint32_t* restrict _spiked,
 ${",\n".join(f"        {ctype.name}* {restrict}const _a_{key}" for key, ctype in mg.arrays.items())}) {
+    /* a local copy of the group's fields: gcc keeps them in registers, so parameters read
+       only in a branch of the model's code (LIF's Ioffset) need no masked loads */
+    const struct ${mg.struct_name} _grpLocal = *_grpIn;
+    const struct ${mg.struct_name}* const grp = &_grpLocal;
     (void)genn_arena; (void)_slot; (void)_seedLo; (void)_seedHi; (void)_block;
     for (uint64_t _i = _first; _i < (uint64_t)_first + _count; _i++) {
         const uint32_t id = (uint32_t)_i;
