@@ -102,3 +102,59 @@ def test_custom_current_source(make_model, tmp_path):
     tr = h.run_and_trace(model, 20, [rec.vars["Irec"]])[0]
     k = np.arange(20)[:, None]
     np.testing.assert_allclose(tr, np.array([0.0, 1.0, -2.0])[None, :] + 0.5 * k, atol=1e-5)
+
+
+# lambda (expected input spikes per step) of each population; "mixA"/"mixB" merge into one
+# group whose NumTerms differ (8 and 24), so the term count is read from the group's struct
+POISSON_LAMBDAS = {"zero": 0.0, "micro": 0.17, "one": 1.0, "mixA": 0.05, "mixB": 2.5}
+
+
+@pytest.fixture(scope="module")
+def poisson_counts(backend, tmp_path_factory):
+    """Per-step PoissonExp spike counts: with tauSyn = dt / 100 the current decays to zero
+    within a step and Init = 1, so the recorded input is the step's count."""
+    from pygenn_cl import GeNNModel, create_neuron_model
+    dt, n, steps = 0.1, 1000, 200
+    # a threshold that never fires, so the C backend takes its two-pass (vectorised) update
+    counter = create_neuron_model("Counter", vars=[("Irec", "scalar")], sim_code="Irec = Isyn;",
+                                  threshold_condition_code="Irec < -1.0")
+    model = GeNNModel("float", "poisson_counts", backend=backend)
+    model.dt = dt
+    model.seed = 77
+    pops = {}
+    for name, lam in POISSON_LAMBDAS.items():
+        pops[name] = model.add_neuron_population(name, n, counter, {}, {"Irec": 0.0})
+        model.add_current_source(f"cs_{name}", "PoissonExp", pops[name],
+                                 {"weight": 100.0, "tauSyn": dt / 100.0, "rate": lam / dt * 1000.0},
+                                 {"current": 0.0})
+    build_load(model, tmp_path_factory.mktemp("poisson_counts"))
+    traces = h.run_and_trace(model, steps, [p.vars["Irec"] for p in pops.values()])
+    model.unload()
+    return dict(zip(pops, traces))
+
+
+def test_poisson_terms_ladder():
+    from pygenn_cl.current_source_models import poisson_terms
+    assert [poisson_terms(lam) for lam in (0.0, 0.17, 0.3, 1.0, 1.6, 3.0, 10.0)] == [8, 8, 12, 16, 16, 24, 48]
+    for lam in (0.01, 0.5, 2.5, 7.0, 40.0):
+        k = poisson_terms(lam)
+        assert stats.poisson.sf(k - 1, lam) < 2.0 ** -32      # P(N >= K): lumped into K
+    with pytest.raises(ValueError, match="rate must be >= 0"):
+        poisson_terms(-0.1)
+
+
+@pytest.mark.parametrize("name", list(POISSON_LAMBDAS))
+def test_poisson_exp_counts_are_poisson(poisson_counts, name):
+    """The counts are integers with the Poisson(lambda) distribution (chi-squared, fixed seed)."""
+    lam = POISSON_LAMBDAS[name]
+    x = poisson_counts[name].ravel()
+    counts = np.rint(x)
+    np.testing.assert_allclose(x, counts, atol=1e-4)
+    if lam == 0.0:
+        assert not counts.any()
+        return
+    top = int(stats.poisson.ppf(1.0 - 1e-4, lam))         # bins 0 .. top - 1 and a tail bin
+    observed = np.array([np.sum(counts == k) for k in range(top)] + [np.sum(counts >= top)])
+    expected = np.append(stats.poisson.pmf(np.arange(top), lam), stats.poisson.sf(top - 1, lam)) * x.size
+    assert stats.chisquare(observed, expected).pvalue > 1e-3
+    assert counts.mean() == pytest.approx(lam, abs=5 * math.sqrt(lam / x.size))

@@ -48,8 +48,9 @@ WEIGHT_UPDATE = {
 CURRENT_SOURCE = {
     "DC": ([("amp", S)], [], []),
     "GaussianNoise": ([("mean", S), ("sd", S)], [], []),
+    # PyGeNN's three derived parameters, then two of the inversion sampler
     "PoissonExp": ([("weight", S), ("tauSyn", S), ("rate", S)], [("current", S, RW)],
-                   ["ExpDecay", "Init", "ExpMinusLambda"]),
+                   ["ExpDecay", "Init", "ExpMinusLambda", "Lambda", "NumTerms"]),
 }
 VAR_INIT = {
     "Uninitialised": ([], [], []),
