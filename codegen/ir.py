@@ -139,6 +139,16 @@ class MergedGroup:
         return [m.group for m in self.members]
 
     @property
+    def two_pass_neuron_update(self) -> bool:
+        """Whether a neuron update can run as two passes over a run of neurons: the first
+        updates state and flags spikes (a loop with no atomics or queue appends, which CPU
+        compilers vectorise), the second emits the flagged spikes in order.  Only with a
+        threshold, no spike-like events, and spike code that reads no registers (``_l...``)
+        of the first pass."""
+        return (bool(self.sections.get("threshold")) and not self.sections.get("events")
+                and not re.search(r"\b_l[A-Za-z_]", self.sections.get("on_spike", "")))
+
+    @property
     def distinct_arrays(self) -> bool:
         """Whether, in every member, each array key names a different array (so the code's
         array pointers may be declared ``restrict``)."""

@@ -634,3 +634,20 @@ def test_local_may_shadow_model_variable():
                                   scalar=types.Float, dialect=C_DIALECT, context=ErrorContext("m", "s"))
     assert "u_dt = t - 1.0f" in result.text and "_lV = u_dt" in result.text
     assert "_lV += (0.1f)" in result.text
+
+
+def test_unroll_hints_mark_only_short_literal_loops():
+    add = transpiler.printer.add_unroll_hints
+    code = ("    for (uint32_t u_k = 1; u_k <= (8u); u_k++) {\n"
+            "for (int u_i = 0; u_i < 33; u_i++) {\n"
+            "for (int u_i = 0; u_i < 32; u_i++) {\n"
+            "for (uint32_t u_k = 1; u_k <= grp->cs0_p_NumTerms; u_k++) {\n"
+            "while (u_k < 3) {\n")
+    out = add(code, "HINT ").splitlines()
+    assert out == ["    HINT for (uint32_t u_k = 1; u_k <= (8u); u_k++) {",
+                   "for (int u_i = 0; u_i < 33; u_i++) {",
+                   "HINT for (int u_i = 0; u_i < 32; u_i++) {",
+                   "for (uint32_t u_k = 1; u_k <= grp->cs0_p_NumTerms; u_k++) {",
+                   "while (u_k < 3) {"]
+    assert add(code, "") == code
+    assert OPENCL_DIALECT.unroll_hint and not C_DIALECT.unroll_hint

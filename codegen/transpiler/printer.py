@@ -10,7 +10,7 @@ from . import ast
 from .dialects import C_DIALECT, CUDA_DIALECT, OPENCL_DIALECT, Dialect
 from .typechecker import Local
 
-__all__ = ["Printer", "is_primary", "Dialect", "C_DIALECT", "OPENCL_DIALECT", "CUDA_DIALECT"]
+__all__ = ["Printer", "is_primary", "add_unroll_hints", "Dialect", "C_DIALECT", "OPENCL_DIALECT", "CUDA_DIALECT"]
 
 PRIMARY, UNARY, TERNARY, ASSIGN, COMMA = 16, 15, 3, 2, 1
 BINARY_PREC = {"*": 13, "/": 13, "%": 13, "+": 12, "-": 12, "<<": 11, ">>": 11,
@@ -52,6 +52,25 @@ def is_primary(text: str) -> bool:
             return False
         pos = end
     return True
+
+
+_INT_LITERAL = r"\(?(-?\d+)(?:u|l|ul|ll|ull)?\)?"
+_SHORT_LOOP_RE = re.compile(r"^(\s*)(for \([^;=]*=\s*" + _INT_LITERAL + r";\s*\w+\s*(?:<|<=|>|>=|!=)\s*"
+                            + _INT_LITERAL + r";)", re.MULTILINE)
+MAX_UNROLLED_TRIPS = 32
+
+
+def add_unroll_hints(code: str, hint: str) -> str:
+    """Prefix ``hint`` to each ``for`` loop of ``code`` that runs between two integer
+    literals at most MAX_UNROLLED_TRIPS apart (e.g. ``for (uint32_t u_k = 1; u_k <= (8u);``).
+
+    Applied to generated code after parameter values are substituted, when a bound that
+    was a parameter may have become a literal.
+    """
+    def mark(m: "re.Match[str]") -> str:
+        short = abs(int(m.group(4)) - int(m.group(3))) <= MAX_UNROLLED_TRIPS
+        return f"{m.group(1)}{hint if short else ''}{m.group(2)}"
+    return _SHORT_LOOP_RE.sub(mark, code) if hint else code
 
 
 class Printer:

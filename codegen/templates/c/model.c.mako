@@ -3,8 +3,6 @@ Single-threaded C backend: sequential loops around the generated element-level c
 Context: ir (ModelIR), preamble (dialect helpers), rng (RNG source), time_type (C name).
 </%doc>
 <%!
-import re
-
 def by_index(text):
     """Array accesses [id] -> [_i]: the same element, through the 64-bit loop counter,
     which gcc's vectoriser needs to see the accesses as affine."""
@@ -88,14 +86,11 @@ struct ${mg.struct_name} {
 % for mg in ir.kernels["neuron_update"]:
 /* Neuron update of ${", ".join(g.name for g in mg.groups)} */
 <%
-    # Two passes over each tile of neurons: the first updates the state and flags spikes
-    # in a loop gcc can vectorise (with -fno-trapping-math it if-converts the model's
-    # branches; it is a function of its own, not inlined, because gcc honours restrict on
-    # parameters only, and loses it on inlining); the second emits the flagged spikes in
-    # order.  Only when the spike code uses no registers of the first pass and the update
-    # raises no spike-like events.
-    two_pass = bool(mg.sections["threshold"]) and not mg.sections["events"] \
-        and not re.search(r"\b_l[A-Za-z_]", mg.sections["on_spike"])
+    # Two passes over each tile of neurons (see MergedGroup.two_pass_neuron_update): the
+    # first is a function of its own, not inlined, because gcc honours restrict on
+    # parameters only, and loses it on inlining; with -fno-trapping-math gcc if-converts
+    # the model's branches and vectorises it.
+    two_pass = mg.two_pass_neuron_update
     restrict = "restrict " if mg.distinct_arrays else ""
 %>\
 %   if two_pass:

@@ -3,14 +3,18 @@ SIMT kernels shared by the OpenCL and CUDA backends.  The API-specific preamble
 defines GENN_KERNEL, GENN_GLOBAL, GENN_LOCAL, GENN_GLOBAL_ID, GENN_LOCAL_ID,
 GENN_BARRIER() and the atomics genn_atomic_add_f/_d, genn_atomic_inc_u32 and
 genn_atomic_or_local_u32.
-Context: ir, ranges (kind -> [KernelRange]), block_size, time_type, dt, neurons_per_thread
+Context: ir, ranges (kind -> [KernelRange]), block_size, time_type, dt, unroll_hint (the
+dialect's, for short loops with literal bounds), neurons_per_thread
 (1: a thread per neuron, spike recording words built in local memory between barriers;
 32: each thread loops over 32 consecutive neurons and writes their recording word itself,
 with no barrier and no local memory; for CPU devices, where work-groups and barriers are
 costly and memory coalescing does not matter).
 </%doc>
+<%!
+from pygenn_cl.codegen.transpiler.printer import add_unroll_hints
+%>\
 <%def name="block(text, indent)">\
-% for line in text.splitlines():
+% for line in add_unroll_hints(text, unroll_hint).splitlines():
 ${" " * indent}${line}
 % endfor
 </%def>
@@ -115,6 +119,45 @@ ${block(body, 16)}\
         }
 % endif
 </%def>
+<%doc> CPU devices (several neurons per thread): the first pass of a two-pass neuron update
+(see MergedGroup.two_pass_neuron_update) over a thread's run of neurons.  A function, so that
+its array parameters can be restrict (clang honours restrict on parameters, and keeps it
+through inlining), working on a private copy of the group's fields: the loop then has no
+atomics, no appends and no loads that may alias stores, and the compiler vectorises it. </%doc>
+<%def name="state_pass(mg)">\
+<% restrict = "restrict " if mg.distinct_arrays else "" %>\
+static void neuron_update_${mg.index}_state(
+        GENN_GLOBAL char* const genn_arena, const GENN_GLOBAL struct ${mg.struct_name}* const _grpIn,
+        const uint64_t timestep, const ${time_type} t, const uint32_t _slot, const uint32_t _first,
+        const uint32_t _count,${" uint32_t _block[4][GENN_RNG_TILE]," if mg.sections["rng_stream"] else ""} uint32_t* const _spiked,
+${",\n".join(f"        GENN_GLOBAL {ctype.name}* {restrict}const _a_{key}" for key, ctype in mg.arrays.items())}) {
+    const struct ${mg.struct_name} _grpLocal = *_grpIn;
+    const struct ${mg.struct_name}* const grp = &_grpLocal;
+    (void)genn_arena; (void)t; (void)_slot;
+    for (uint32_t _k = 0u; _k < _count; _k++) {
+        const uint32_t id = _first + _k;
+% if mg.sections["rng_stream"]:
+        genn_rng_t _rng;
+        genn_rng_init_block(&_rng, ${mg.sections["rng_stream"]}, id, (uint32_t)timestep, GENN_SEED_LO, GENN_SEED_HI,
+                            _block, _k);
+% endif
+${block(mg.sections["load"], 8)}\
+${block(mg.sections["inputs"], 8)}\
+% if mg.meta["auto_refractory"]:
+        const bool _oldSpike = (${mg.sections["threshold"]});
+% endif
+${block(mg.sections["pre_sim"], 8)}\
+${block(mg.sections["sim"], 8)}\
+        const bool _spike = (${mg.sections["threshold"]})${" && !_oldSpike" if mg.meta["auto_refractory"] else ""};
+        if (_spike) {
+${block(mg.sections["reset"], 12)}\
+        }
+        _spiked[_k] = _spike ? 1u : 0u;
+${block(mg.sections["store"], 8)}\
+    }
+}
+
+</%def>
 <%def name="kernel_head(name)">\
 GENN_KERNEL ${name}(GENN_GLOBAL char* const genn_arena, const uint64_t timestep) {
     const uint32_t _gid = GENN_GLOBAL_ID;
@@ -152,6 +195,13 @@ struct ${mg.struct_name} {
 % endfor
 
 % if ranges["neuron_update"]:
+% if neurons_per_thread > 1:
+%   for r in ranges["neuron_update"]:
+%     if r.group.two_pass_neuron_update:
+${state_pass(r.group)}\
+%     endif
+%   endfor
+% endif
 ${kernel_head("neuron_update")}\
 <% recording = any(r.group.meta["recording"] for r in ranges["neuron_update"]); npt = neurons_per_thread %>\
 % if recording and npt == 1:
@@ -164,7 +214,7 @@ ${kernel_head("neuron_update")}\
     GENN_BARRIER();
 % endif
 % for r in ranges["neuron_update"]:
-<% mg = r.group %>\
+<% mg = r.group; two_pass = npt > 1 and mg.two_pass_neuron_update %>\
 % if npt == 1:
 ${open_group(r)}\
 % else:
@@ -174,6 +224,30 @@ ${open_group(r, "_tid")}\
 % if npt == 1:
         bool _spike = false;
         if (id < ${mg.get("num_neurons")}) {
+% elif two_pass:
+        /* ${npt} consecutive neurons per thread, in two passes: state, then spikes */
+        uint32_t _recBits = 0u;
+        {
+            const uint32_t _first = _tid * ${npt}u, _n = ${mg.get("num_neurons")};
+            const uint32_t _count = (_first >= _n) ? 0u : ((_n - _first < ${npt}u) ? (_n - _first) : ${npt}u);
+%   if mg.sections["rng_stream"]:
+            uint32_t _block[4][GENN_RNG_TILE];
+            genn_philox_tile(GENN_SEED_LO, GENN_SEED_HI, ${mg.sections["rng_stream"]}, _first, (uint32_t)timestep,
+                             _count, _block);
+%   endif
+            uint32_t _spiked[${npt}];
+            neuron_update_${mg.index}_state(genn_arena, grp, timestep, t, _slot, _first, _count,${" _block," if mg.sections["rng_stream"] else ""} _spiked,
+                ${", ".join(f"_a_{key}" for key in mg.arrays)});
+            for (uint32_t _k = 0u; _k < _count; _k++) {
+                if (_spiked[_k]) {
+                    const uint32_t id = _first + _k;
+${block(mg.sections["on_spike"], 20)}\
+                    const uint32_t _pos = genn_atomic_inc_u32(&_a_spkCnt[_slot]);
+                    _a_spk[_slot * ${mg.get("num_neurons")} + _pos] = id;
+                    _recBits |= 1u << _k;
+                }
+            }
+        }
 % else:
         /* ${npt} consecutive neurons per thread: the thread owns their recording word */
         uint32_t _recBits = 0u;
@@ -195,6 +269,7 @@ ${open_group(r, "_tid")}\
             genn_rng_init_block(&_rng, ${mg.sections["rng_stream"]}, id, (uint32_t)timestep, GENN_SEED_LO, GENN_SEED_HI, _block, _k);
 %   endif
 % endif
+% if not two_pass:
 ${block(mg.sections["load"], 12)}\
 ${block(mg.sections["inputs"], 12)}\
 % if npt == 1 or not mg.sections["rng_stream"]:
@@ -222,6 +297,7 @@ ${block(mg.sections["store"], 12)}\
 % endif
             }
         }
+% endif
         if (${"id" if npt == 1 else "_tid"} == 0u) {
             /* the slot the next step writes was consumed by this step's synapse update */
             const uint32_t _nextSlot = (uint32_t)((timestep + 1u) % ${mg.get("num_delay_slots")});
