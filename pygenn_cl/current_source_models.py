@@ -24,6 +24,8 @@ def GaussianNoise() -> CurrentSourceModel:
 
 #: Bound on the probability of more Poisson counts than ``PoissonExp`` sums terms for.
 _TAIL_BOUND = 2.0 ** -32
+#: Largest expected count per step: exp(-lambda) is a normal double up to about 708.
+_MAX_LAMBDA = 700.0
 
 
 def poisson_terms(lam: float, tail_bound: float = _TAIL_BOUND) -> int:
@@ -38,6 +40,10 @@ def poisson_terms(lam: float, tail_bound: float = _TAIL_BOUND) -> int:
     """
     if not lam >= 0.0:
         raise ValueError(f"rate must be >= 0 Hz (expected input spikes per step: {lam})")
+    if lam > _MAX_LAMBDA:
+        # exp(-lambda) underflows even in double precision: no sampler that starts from it works
+        raise ValueError(f"rate x dt gives {lam:g} expected input spikes per step, more than "
+                         f"PoissonExp can sample ({_MAX_LAMBDA:g}); split the input over several sources")
     k = 8
     while _poisson_tail(lam, k) >= tail_bound:
         k = k * 3 // 2 if k & (k - 1) == 0 else k * 4 // 3

@@ -141,6 +141,16 @@ def test_poisson_terms_ladder():
         assert stats.poisson.sf(k - 1, lam) < 2.0 ** -32      # P(N >= K): lumped into K
     with pytest.raises(ValueError, match="rate must be >= 0"):
         poisson_terms(-0.1)
+    with pytest.raises(ValueError, match="more than PoissonExp can sample"):
+        poisson_terms(701.0)
+
+
+def test_poisson_exp_bad_rate_names_the_source(make_model):
+    model = make_model("bad_rate")
+    pop = model.add_neuron_population("pop", 1, "LIF", h.LIF_PARAMS, {"V": -60.0, "RefracTime": 0.0})
+    with pytest.raises(ValueError, match=r"bg.*rate must be >= 0"):
+        model.add_current_source("bg", "PoissonExp", pop, {"weight": 1.0, "tauSyn": 5.0, "rate": -5.0},
+                                 {"current": 0.0})
 
 
 @pytest.mark.parametrize("name", list(POISSON_LAMBDAS))
