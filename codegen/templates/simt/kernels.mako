@@ -119,6 +119,20 @@ ${block(body, 16)}\
         }
 % endif
 </%def>
+<%doc> A neuron's update up to its threshold test: loads, inputs, RNG (unless prefetched),
+pre-sim and sim code. </%doc>
+<%def name="state_update(mg, indent)">\
+${block(mg.sections["load"], indent)}\
+${block(mg.sections["inputs"], indent)}\
+% if neurons_per_thread == 1 or not mg.sections["rng_stream"]:
+${block(mg.sections["rng"], indent)}\
+% endif
+% if mg.meta["auto_refractory"]:
+${" " * indent}const bool _oldSpike = (${mg.sections["threshold"]});
+% endif
+${block(mg.sections["pre_sim"], indent)}\
+${block(mg.sections["sim"], indent)}\
+</%def>
 <%doc> CPU devices (several neurons per thread): the first pass of a two-pass neuron update
 (see MergedGroup.two_pass_neuron_update) over a thread's run of neurons.  A function, so that
 its array parameters can be restrict (clang honours restrict on parameters, and keeps it
@@ -141,13 +155,7 @@ ${",\n".join(f"        GENN_GLOBAL {ctype.name}* {restrict}const _a_{key}" for k
         genn_rng_init_block(&_rng, ${mg.sections["rng_stream"]}, id, (uint32_t)timestep, GENN_SEED_LO, GENN_SEED_HI,
                             _block, _k);
 % endif
-${block(mg.sections["load"], 8)}\
-${block(mg.sections["inputs"], 8)}\
-% if mg.meta["auto_refractory"]:
-        const bool _oldSpike = (${mg.sections["threshold"]});
-% endif
-${block(mg.sections["pre_sim"], 8)}\
-${block(mg.sections["sim"], 8)}\
+${state_update(mg, 8)}\
         const bool _spike = (${mg.sections["threshold"]})${" && !_oldSpike" if mg.meta["auto_refractory"] else ""};
         if (_spike) {
 ${block(mg.sections["reset"], 12)}\
@@ -224,62 +232,42 @@ ${open_group(r, "_tid")}\
 % if npt == 1:
         bool _spike = false;
         if (id < ${mg.get("num_neurons")}) {
-% elif two_pass:
-        /* ${npt} consecutive neurons per thread, in two passes: state, then spikes */
-        uint32_t _recBits = 0u;
-        {
-            const uint32_t _first = _tid * ${npt}u, _n = ${mg.get("num_neurons")};
-            const uint32_t _count = (_first >= _n) ? 0u : ((_n - _first < ${npt}u) ? (_n - _first) : ${npt}u);
-%   if mg.sections["rng_stream"]:
-            uint32_t _block[4][GENN_RNG_TILE];
-            genn_philox_tile(GENN_SEED_LO, GENN_SEED_HI, ${mg.sections["rng_stream"]}, _first, (uint32_t)timestep,
-                             _count, _block);
-%   endif
-            uint32_t _spiked[${npt}];
-            neuron_update_${mg.index}_state(genn_arena, grp, timestep, t, _slot, _first, _count,${" _block," if mg.sections["rng_stream"] else ""} _spiked,
-                ${", ".join(f"_a_{key}" for key in mg.arrays)});
-            for (uint32_t _k = 0u; _k < _count; _k++) {
-                if (_spiked[_k]) {
-                    const uint32_t id = _first + _k;
-${block(mg.sections["on_spike"], 20)}\
-                    const uint32_t _pos = genn_atomic_inc_u32(&_a_spkCnt[_slot]);
-                    _a_spk[_slot * ${mg.get("num_neurons")} + _pos] = id;
-                    _recBits |= 1u << _k;
-                }
-            }
-        }
 % else:
         /* ${npt} consecutive neurons per thread: the thread owns their recording word */
         uint32_t _recBits = 0u;
+        const uint32_t _first = _tid * ${npt}u, _n = ${mg.get("num_neurons")};
+        const uint32_t _count = (_first >= _n) ? 0u : ((_n - _first < ${npt}u) ? (_n - _first) : ${npt}u);
 %   if mg.sections["rng_stream"]:
         uint32_t _block[4][GENN_RNG_TILE];
-        {
-            const uint32_t _first = _tid * ${npt}u, _n = ${mg.get("num_neurons")};
-            const uint32_t _count = (_first >= _n) ? 0u : ((_n - _first < ${npt}u) ? (_n - _first) : ${npt}u);
-            genn_philox_tile(GENN_SEED_LO, GENN_SEED_HI, ${mg.sections["rng_stream"]}, _first, (uint32_t)timestep,
-                             _count, _block);
-        }
+        genn_philox_tile(GENN_SEED_LO, GENN_SEED_HI, ${mg.sections["rng_stream"]}, _first, (uint32_t)timestep,
+                         _count, _block);
 %   endif
-        for (uint32_t _k = 0u; _k < ${npt}u; _k++) {
-            const uint32_t id = _tid * ${npt}u + _k;
-            if (id >= ${mg.get("num_neurons")}) { break; }
+%   if two_pass:
+        /* two passes: state (vectorisable), then spikes */
+        uint32_t _spiked[${npt}];
+        neuron_update_${mg.index}_state(genn_arena, grp, timestep, t, _slot, _first, _count,${" _block," if mg.sections["rng_stream"] else ""} _spiked,
+            ${", ".join(f"_a_{key}" for key in mg.arrays)});
+        for (uint32_t _k = 0u; _k < _count; _k++) {
+            if (_spiked[_k]) {
+                const uint32_t id = _first + _k;
+${block(mg.sections["on_spike"], 16)}\
+                const uint32_t _pos = genn_atomic_inc_u32(&_a_spkCnt[_slot]);
+                _a_spk[_slot * ${mg.get("num_neurons")} + _pos] = id;
+                _recBits |= 1u << _k;
+            }
+        }
+%   else:
+        for (uint32_t _k = 0u; _k < _count; _k++) {
+            const uint32_t id = _first + _k;
             bool _spike = false;
-%   if mg.sections["rng_stream"]:
+%     if mg.sections["rng_stream"]:
             genn_rng_t _rng;
             genn_rng_init_block(&_rng, ${mg.sections["rng_stream"]}, id, (uint32_t)timestep, GENN_SEED_LO, GENN_SEED_HI, _block, _k);
+%     endif
 %   endif
 % endif
 % if not two_pass:
-${block(mg.sections["load"], 12)}\
-${block(mg.sections["inputs"], 12)}\
-% if npt == 1 or not mg.sections["rng_stream"]:
-${block(mg.sections["rng"], 12)}\
-% endif
-%   if mg.meta["auto_refractory"]:
-            const bool _oldSpike = (${mg.sections["threshold"]});
-%   endif
-${block(mg.sections["pre_sim"], 12)}\
-${block(mg.sections["sim"], 12)}\
+${state_update(mg, 12)}\
 ${block(mg.sections["events"], 12)}\
 %   if mg.sections["threshold"]:
             if ((${mg.sections["threshold"]})${" && !_oldSpike" if mg.meta["auto_refractory"] else ""}) {
