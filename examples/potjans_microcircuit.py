@@ -184,8 +184,11 @@ def dc_compensation(params: dict, connectivity_scale: float) -> Dict[str, float]
 # ----------------------------------------------------------------------------
 def build_model(backend: Optional[str] = None, neuron_scale: float = 0.1, connectivity_scale: float = 0.1,
                 seed: int = 1234, record: bool = True, params: Optional[dict] = None,
-                model_name: str = "potjans_microcircuit", precision: str = "float"):
+                model_name: str = "potjans_microcircuit", precision: str = "float", **preferences):
     """Create (but do not build) the microcircuit.
+
+    ``preferences`` go to ``GeNNModel`` as backend preferences (e.g.
+    ``user_cxx_flags_gnu="-mno-avx512f"`` for the C backend).
 
     Returns ``(model, populations)`` where ``populations`` maps population
     names ("23E", ...) to neuron groups.  The synapse groups are in
@@ -202,7 +205,7 @@ def build_model(backend: Optional[str] = None, neuron_scale: float = 0.1, connec
     k = connectivity_scale
     weight_scale = 1.0 / math.sqrt(k)
 
-    model = GeNNModel(precision, model_name, backend=backend)
+    model = GeNNModel(precision, model_name, backend=backend, **preferences)
     model.dt = dt
     model.seed = seed
     # All projections onto a population use the same ExpCurr synapse: share one input buffer.

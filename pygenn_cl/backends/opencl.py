@@ -211,7 +211,7 @@ class OpenCLBackend(Backend):
             kind = "GPU" if d.type & cl.device_type.GPU else "CPU" if d.type & cl.device_type.CPU else "other"
             lines.append(f"{pi}:{di}  {d.name.strip()} [{kind}, {d.platform.name.strip()}, "
                          f"{d.max_compute_units} compute units, {d.global_mem_size / 2**30:.1f} GiB, "
-                         f"{'double' if d.double_fp_config else 'no double'}]")
+                         f"{'double' if d.double_fp_config else 'no double'}; {d.version.strip()}]")
         return lines
 
     def describe_device(self) -> str:

@@ -43,6 +43,10 @@ def parse_args(argv=None):
     p.add_argument("--peer-python", default=None,
                    help="interpreter that runs Brian2 (default: $PYGENN_CL_BENCH_BRIAN2_PYTHON or this one)")
     p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--c-flags", default=None, metavar="FLAGS",
+                   help="microcircuit suite: also run the C backend built with these extra gcc flags, "
+                        "labelled single_threaded_cpu[FLAGS]; e.g. --c-flags=-mno-avx512f compares C "
+                        "and an OpenCL CPU device at the same vector width (write it with '=')")
     args = p.parse_args(argv)
     unknown = [s for s in args.suite if s not in SUITES]
     if unknown:
@@ -71,18 +75,21 @@ def main(argv=None) -> int:
                "command": "python -m pygenn_cl.bench " + " ".join(sys.argv[1:] if argv is None else argv),
                "machine": machine, "devices": devices,
                "config": {"backends": backends, "suites": args.suite, "scales": args.scale,
-                          "duration_ms": args.duration, "quick": args.quick, "seed": args.seed},
+                          "duration_ms": args.duration, "quick": args.quick, "seed": args.seed,
+                          "c_flags": args.c_flags},
                "skipped": {}}
     workdir = tempfile.mkdtemp(prefix="pygenn_cl_bench_")
     memo = {}
 
-    def mic_run(backend, scale, mode, cold):
+    def mic_run(backend, scale, mode, cold, c_flags=None):
         from .microcircuit import run_microcircuit
-        key = (backend, scale, mode)
+        label = f"{backend}[{c_flags}]" if c_flags else backend
+        key = (label, scale, mode)
         if key not in memo:
-            print(f"  microcircuit {backend} scale {scale:g} {mode} ...", flush=True)
+            print(f"  microcircuit {label} scale {scale:g} {mode} ...", flush=True)
             memo[key] = run_microcircuit(backend, scale, args.duration, mode, workdir, seed=args.seed,
-                                         cold=cold and not args.no_cold)
+                                         cold=cold and not args.no_cold, label=label,
+                                         preferences={"user_cxx_flags_gnu": c_flags} if c_flags else None)
             r = memo[key]
             print(f"    build cold {r.get('build_cold_s', float('nan')):.2f} s, warm {r['build_warm_s']:.2f} s, "
                   f"load {r['load_s']:.2f} s, sim {r['sim_s']:.2f} s (wall {r['wall_s']:.2f} s)", flush=True)
@@ -102,8 +109,11 @@ def main(argv=None) -> int:
 
     try:
         if "microcircuit" in args.suite:
-            guarded("microcircuit", lambda: [mic_run(b, s, m, cold=True) for s in args.scale for b in backends
-                                             for m in ("recording", "none")])
+            variants = [(b, None) for b in backends]
+            if args.c_flags:
+                variants.append(("single_threaded_cpu", args.c_flags))
+            guarded("microcircuit", lambda: [mic_run(b, s, m, cold=True, c_flags=f) for s in args.scale
+                                             for b, f in variants for m in ("recording", "none")])
         if "scaling" in args.suite:
             from .scaling import run_scaling
             guarded("scaling", lambda: [r for b in backends for r in run_scaling(b, args.duration, workdir,

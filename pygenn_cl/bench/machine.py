@@ -20,6 +20,24 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+#: Vector instruction sets, widest first, as /proc/cpuinfo names them (x86, then Arm).
+_SIMD_FLAGS = ("avx512f", "avx2", "avx", "sse4_2", "sve2", "sve", "asimd")
+
+
+def _simd() -> str:
+    """The widest vector instruction set the CPU reports: a C compiler told to use the host's
+    (``-march=native``) may use it while an OpenCL CPU compiler targets a narrower one."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith(("flags", "Features")):
+                    flags = set(line.split(":", 1)[1].split())
+                    return next((s for s in _SIMD_FLAGS if s in flags), "none of " + "/".join(_SIMD_FLAGS))
+    except OSError:
+        pass
+    return "unknown"
+
+
 def _memory_gib():
     try:
         with open("/proc/meminfo") as f:
@@ -43,9 +61,9 @@ def _compiler_version() -> str:
 
 
 def machine_description() -> dict:
-    """CPU model, cores, memory, OS, Python, numpy, C compiler."""
+    """CPU model and widest vector instruction set, cores, memory, OS, Python, numpy, C compiler."""
     import pygenn_cl
-    return {"cpu": _cpu_model(), "cores": os.cpu_count(), "memory_gib": _memory_gib(),
+    return {"cpu": _cpu_model(), "simd": _simd(), "cores": os.cpu_count(), "memory_gib": _memory_gib(),
             "platform": platform.platform(), "python": sys.version.split()[0], "numpy": np.__version__,
             "compiler": _compiler_version(), "pygenn_cl": pygenn_cl.__version__}
 
@@ -69,7 +87,8 @@ def device_descriptions() -> Dict[str, dict]:
 
 def format_machine(machine: dict, devices: Dict[str, dict]) -> str:
     lines = [f"pygenn_cl {machine['pygenn_cl']}",
-             f"machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB RAM",
+             f"machine: {machine['cpu']} ({machine.get('simd', 'unknown')}), {machine['cores']} cores, "
+             f"{machine['memory_gib']} GiB RAM",
              f"         {machine['platform']}; Python {machine['python']}; numpy {machine['numpy']}; "
              f"{machine['compiler']}",
              "backends:"]

@@ -91,12 +91,14 @@ def _run_per_step_pull(model, populations, total: int):
 
 
 def run_microcircuit(backend: str, scale: float, duration_ms: float, mode: str, workdir: str,
-                     seed: int = 1234, cold: bool = True, log=print) -> dict:
+                     seed: int = 1234, cold: bool = True, preferences: Optional[dict] = None,
+                     label: Optional[str] = None) -> dict:
     """Build, load and simulate the microcircuit once.
 
     ``mode``: "none" (no spike output: one ``run_steps`` call), "recording" (the spike
     recording system, pulled every CHUNK_STEPS steps), "per_step_pull" (spikes pulled every step).
-    Times are in seconds.
+    ``preferences`` are backend preferences for ``GeNNModel``; ``label`` names the run in the
+    results (default: the backend).  Times are in seconds.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
@@ -104,9 +106,10 @@ def run_microcircuit(backend: str, scale: float, duration_ms: float, mode: str, 
     params, _ = mic.load_params()
     record = mode == "recording"
     spec = {"backend": backend, "neuron_scale": scale, "connectivity_scale": scale, "seed": seed,
-            "record": record}
-    path = os.path.join(workdir, f"{backend}_{mode}_{scale:g}")
-    out = {"backend": backend, "scale": scale, "duration_ms": duration_ms, "mode": mode, "seed": seed}
+            "record": record, **(preferences or {})}
+    label = label or backend
+    path = os.path.join(workdir, f"{backend}_{abs(hash(label)):x}_{mode}_{scale:g}")
+    out = {"backend": label, "preferences": dict(preferences or {}), "scale": scale, "duration_ms": duration_ms, "mode": mode, "seed": seed}
 
     if cold:
         out["build_cold_s"] = cold_build("microcircuit", spec, os.path.join(path, "cold"))

@@ -34,12 +34,18 @@ def print_microcircuit(runs, summary) -> None:
             print(f"  rates {r['backend']} scale {r['scale']:g} (first {r['rates_discard_ms']:g} ms dropped): "
                   + ", ".join(f"{p} {v:.2f}" for p, v in r["rates_hz"].items()) + " Hz")
     by = {(r["backend"], r["scale"], r["mode"]): r for r in runs}
+    # Every run against the C backend; runs other than C's variants (--c-flags) also against those.
+    c_labels = sorted({b for b, _, _ in by if b.startswith("single_threaded_cpu")}, key=len)
     for (b, s, m), r in by.items():
-        c = by.get(("single_threaded_cpu", s, m))
-        if b != "single_threaded_cpu" and c is not None:
+        for c_label in c_labels:
+            c = by.get((c_label, s, m))
+            if c is None or b == c_label or (b.startswith("single_threaded_cpu") and c_label != c_labels[0]):
+                continue
             ratio = r["sim_s"] / c["sim_s"]
-            print(f"  {b} / single_threaded_cpu simulation time, scale {s:g}, recording {'on' if m == 'recording' else 'off'}: {ratio:.2f}x")
-            summary.setdefault("backend_vs_c_sim_ratio", {})[f"{b}/{s:g}/{m}"] = ratio
+            print(f"  {b} / {c_label} simulation time, scale {s:g}, "
+                  f"recording {'on' if m == 'recording' else 'off'}: {ratio:.2f}x")
+            key = f"{b}/{s:g}/{m}" if c_label == "single_threaded_cpu" else f"{b} vs {c_label}/{s:g}/{m}"
+            summary.setdefault("backend_vs_c_sim_ratio", {})[key] = ratio
 
 
 def print_scaling(runs, summary) -> None:

@@ -1,0 +1,52 @@
+"""The benchmark suite's command (``python -m pygenn_cl.bench``): what it runs and reports.
+
+Timings are never asserted; these tests check that the suite runs the models it names,
+with the builds it names, and that what it reports about the machine is right.
+"""
+import json
+
+import pytest
+
+from pygenn_cl import GeNNModel
+from pygenn_cl.bench import __main__ as bench
+from pygenn_cl.bench.machine import _simd
+
+
+def test_c_flags_variant_runs_the_same_model_built_differently(tmp_path):
+    out = tmp_path / "bench.json"
+    rc = bench.main(["--backends", "single_threaded_cpu", "--suite", "microcircuit", "--scale", "0.02",
+                     "--duration", "100", "--no-cold", "--out", str(out), "--c-flags=-O1"])
+    assert rc == 0
+    results = json.loads(out.read_text())
+    runs = {(r["backend"], r["mode"]): r for r in results["microcircuit"]}
+    assert set(runs) == {(label, mode) for label in ("single_threaded_cpu", "single_threaded_cpu[-O1]")
+                         for mode in ("recording", "none")}
+    assert runs["single_threaded_cpu[-O1]", "recording"]["preferences"] == {"user_cxx_flags_gnu": "-O1"}
+    assert runs["single_threaded_cpu", "recording"]["preferences"] == {}
+    # -O1 and -O3 keep IEEE semantics (no fast-math, no contraction): the same spikes.
+    plain, variant = runs["single_threaded_cpu", "recording"], runs["single_threaded_cpu[-O1]", "recording"]
+    assert plain["spikes"] > 0
+    assert variant["spikes"] == plain["spikes"]
+    assert variant["synaptic_events"] == plain["synaptic_events"]
+    assert variant["rates_hz"] == plain["rates_hz"]
+    ratios = results["summary"]["backend_vs_c_sim_ratio"]
+    assert set(ratios) == {"single_threaded_cpu[-O1]/0.02/recording", "single_threaded_cpu[-O1]/0.02/none"}
+    assert results["config"]["c_flags"] == "-O1"
+
+
+def test_user_cxx_flags_reach_the_c_compiler():
+    model = GeNNModel("float", "flags", backend="single_threaded_cpu", user_cxx_flags_gnu="-O1 -mno-avx512f")
+    assert model._backend.flags()[-2:] == ["-O1", "-mno-avx512f"]
+
+
+def test_machine_description_names_the_widest_vector_set_numpy_detects():
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as features
+    except ImportError:  # numpy < 2
+        from numpy.core._multiarray_umath import __cpu_features__ as features
+    expected = next((name for key, name in (("AVX512F", "avx512f"), ("AVX2", "avx2"), ("AVX", "avx"),
+                                            ("SSE42", "sse4_2"))
+                     if features.get(key)), None)
+    if expected is None:
+        pytest.skip("not an x86 CPU with SSE4.2 or wider")
+    assert _simd() == expected
