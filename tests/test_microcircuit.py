@@ -56,14 +56,30 @@ def test_microcircuit_tiny_scale_builds_and_runs(backend, tmp_path):
                                     for p in params["populations"])
 
 
-@pytest.mark.slow
-def test_microcircuit_rates_match_pygenn(backend, tmp_path):
+def _assert_rates_match_pygenn(rates):
     if not PD14_JSON.exists():
         pytest.skip(f"{PD14_JSON} is missing")
     with open(PD14_JSON) as f:
         reference = json.load(f)["downscaled_rates_measured_hz"]["pygenn_5.4.0"]
-    rates = pd14.run(backend, neuron_scale=0.1, connectivity_scale=0.1, duration=1000.0, seed=1234,
-                     build_dir=str(tmp_path))
     report = ", ".join(f"{p}: {rates[p]:.2f} (ref {reference[p]:.2f})" for p in reference)
     for pop, ref in reference.items():
         assert abs(rates[pop] - ref) <= TOLERANCE * ref, f"{pop} off by more than 20%: {report}"
+
+
+@pytest.mark.slow
+def test_microcircuit_rates_match_pygenn(backend, tmp_path):
+    _assert_rates_match_pygenn(pd14.run(backend, neuron_scale=0.1, connectivity_scale=0.1, duration=1000.0,
+                                        seed=1234, build_dir=str(tmp_path)))
+
+
+@pytest.mark.slow
+def test_microcircuit_rates_in_the_gpu_thread_layout(tmp_path):
+    """One neuron and one row position per thread in blocks of 64: the kernels GPUs run (the
+    CUDA backend shares their text), here on whatever OpenCL device is present."""
+    from pygenn_cl.backends import availability
+    ok, why = availability("opencl")
+    if not ok:
+        pytest.skip(why)
+    _assert_rates_match_pygenn(pd14.run("opencl", neuron_scale=0.1, connectivity_scale=0.1, duration=1000.0,
+                                        seed=1234, build_dir=str(tmp_path), neurons_per_thread=1,
+                                        block_size=64))
