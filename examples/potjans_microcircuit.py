@@ -418,6 +418,32 @@ def plot(path: str, spikes, populations, rates, params, duration: float, sample:
     plt.close(fig)
 
 
+def save_spikes(path: str, spikes, populations) -> str:
+    """Write every population's spike times (ms) and neuron ids; returns the path written.
+
+    A path ending in ``.csv`` gets one table, ``population,time_ms,neuron_id``, in time order
+    (populations in model order at equal times); any other path gets a compressed ``.npz``
+    (the suffix is added if missing) with ``<pop>_times``, ``<pop>_ids`` and ``<pop>_size``.
+    """
+    if path.lower().endswith(".csv"):
+        names = np.concatenate([np.full(len(t), name) for name, (t, _) in spikes.items()])
+        times = np.concatenate([t for t, _ in spikes.values()])
+        ids = np.concatenate([i for _, i in spikes.values()])
+        order = np.argsort(times, kind="stable")
+        with open(path, "w") as f:
+            f.write("population,time_ms,neuron_id\n")
+            f.writelines(f"{n},{t:.3f},{i}\n" for n, t, i in zip(names[order], times[order], ids[order]))
+        return path
+    arrays = {}
+    for name, (t, i) in spikes.items():
+        arrays[f"{name}_times"] = t
+        arrays[f"{name}_ids"] = i
+        arrays[f"{name}_size"] = np.array(populations[name].size)
+    path = path if path.endswith(".npz") else path + ".npz"
+    np.savez_compressed(path, **arrays)
+    return path
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -427,7 +453,7 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", type=float, default=1000.0, help="biological time (ms)")
     parser.add_argument("--seed", type=int, default=1234, help="model seed (0: random)")
     parser.add_argument("--no-record", action="store_true", help="do not record spikes")
-    parser.add_argument("--save-data", metavar="PATH", help="save spike times and ids to this .npz")
+    parser.add_argument("--save-data", metavar="PATH", help="save spike times and ids to this file: a .csv table, or else .npz arrays")
     parser.add_argument("--plot", metavar="PATH", help="save a raster and rate plot to this PNG")
     parser.add_argument("--build-dir", default=None, help="where generated code is built "
                         "(default: a directory under the system temp dir)")
@@ -447,13 +473,7 @@ def main(argv=None) -> int:
         downscaled = abs(args.neuron_scale - 0.1) < 1e-9 and abs(args.connectivity_scale - 0.1) < 1e-9
         print(rate_table(res["rates"], params, downscaled))
     if args.save_data:
-        arrays = {}
-        for name, (t, i) in res["spikes"].items():
-            arrays[f"{name}_times"] = t
-            arrays[f"{name}_ids"] = i
-            arrays[f"{name}_size"] = np.array(res["populations"][name].size)
-        np.savez_compressed(args.save_data, **arrays)
-        print(f"Spikes saved to {args.save_data}")
+        print(f"Spikes saved to {save_spikes(args.save_data, res['spikes'], res['populations'])}")
     if args.plot:
         plot(args.plot, res["spikes"], res["populations"], res["rates"], params, args.duration)
         print(f"Plot saved to {args.plot}")

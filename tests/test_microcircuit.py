@@ -83,3 +83,28 @@ def test_microcircuit_rates_in_the_gpu_thread_layout(tmp_path):
     _assert_rates_match_pygenn(pd14.run("opencl", neuron_scale=0.1, connectivity_scale=0.1, duration=1000.0,
                                         seed=1234, build_dir=str(tmp_path), neurons_per_thread=1,
                                         block_size=64))
+
+
+def test_save_data_writes_the_recorded_spikes_as_csv_and_npz(tmp_path, capsys):
+    args = ["--backend", "single_threaded_cpu", "--neuron-scale", "0.01", "--connectivity-scale", "0.01",
+            "--duration", "200", "--build-dir", str(tmp_path / "build")]
+    assert pd14.main(args + ["--save-data", str(tmp_path / "spikes.csv")]) == 0
+    assert pd14.main(args + ["--save-data", str(tmp_path / "spikes")]) == 0
+    assert f"Spikes saved to {tmp_path / 'spikes.npz'}" in capsys.readouterr().out
+
+    arrays = np.load(tmp_path / "spikes.npz")
+    rows = (tmp_path / "spikes.csv").read_text().splitlines()
+    assert rows[0] == "population,time_ms,neuron_id"
+    table = [r.split(",") for r in rows[1:]]
+    times = np.array([float(t) for _, t, _ in table])
+    assert np.all(np.diff(times) >= 0.0), "CSV rows are not in time order"
+    params, _ = pd14.load_params()
+    total = 0
+    for pop in params["populations"]:
+        # The same seed: both files hold the same spikes, within 200 ms, of neurons that exist.
+        csv_spikes = sorted((float(t), int(i)) for p, t, i in table if p == pop)
+        npz_spikes = sorted(zip(np.round(arrays[f"{pop}_times"], 3).tolist(), arrays[f"{pop}_ids"].tolist()))
+        assert csv_spikes == npz_spikes, pop
+        assert all(0.0 <= t < 200.0 and 0 <= i < int(arrays[f"{pop}_size"]) for t, i in csv_spikes)
+        total += len(csv_spikes)
+    assert total > 0, "the network is silent"
