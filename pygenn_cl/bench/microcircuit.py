@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import time
 from typing import Dict, Optional
 
@@ -108,8 +109,9 @@ def run_microcircuit(backend: str, scale: float, duration_ms: float, mode: str, 
     spec = {"backend": backend, "neuron_scale": scale, "connectivity_scale": scale, "seed": seed,
             "record": record, **(preferences or {})}
     label = label or backend
-    path = os.path.join(workdir, f"{backend}_{abs(hash(label)):x}_{mode}_{scale:g}")
-    out = {"backend": label, "preferences": dict(preferences or {}), "scale": scale, "duration_ms": duration_ms, "mode": mode, "seed": seed}
+    path = os.path.join(workdir, f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', label)}_{mode}_{scale:g}")
+    out = {"backend": label, "preferences": dict(preferences or {}), "scale": scale,
+           "duration_ms": duration_ms, "mode": mode, "seed": seed}
 
     if cold:
         out["build_cold_s"] = cold_build("microcircuit", spec, os.path.join(path, "cold"))
