@@ -34,6 +34,14 @@ def test_c_flags_variant_runs_the_same_model_built_differently(tmp_path):
     assert results["config"]["c_flags"] == "-O1"
 
 
+def test_c_flags_reach_gcc_through_the_suite(tmp_path):
+    out = tmp_path / "bench.json"
+    bench.main(["--backends", "single_threaded_cpu", "--suite", "microcircuit", "--scale", "0.02",
+                "--duration", "20", "--no-cold", "--out", str(out), "--c-flags=-fno-such-option-pygenn"])
+    why = json.loads(out.read_text())["skipped"]["microcircuit"]
+    assert "BuildError" in why and "-fno-such-option-pygenn" in why
+
+
 def test_user_cxx_flags_reach_the_c_compiler():
     model = GeNNModel("float", "flags", backend="single_threaded_cpu", user_cxx_flags_gnu="-O1 -mno-avx512f")
     assert model._backend.flags()[-2:] == ["-O1", "-mno-avx512f"]
