@@ -347,7 +347,7 @@ ${qual} void genn_philox_tile(uint32_t k0, uint32_t k1, uint32_t stream, uint32_
                               uint32_t count, uint32_t out[4][GENN_RNG_TILE])
 {
     /* blocks of elements first .. first + count - 1 (count <= GENN_RNG_TILE) */
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) && !defined(__OPENCL_VERSION__)
     /* 64-bit lanes, all rounds per lane: gcc maps the 32x32->64 products to vpmuludq
        (1.6x faster than the 32-bit-lane loop below on Zen 4; slower without AVX-512). */
     for (uint32_t j = 0; j < count; j++) {
