@@ -24,7 +24,7 @@ from ..c_compiler import code_origin
 from ..errors import BackendUnavailableError, BuildError
 from ..runtime import Memory, ModelRuntime
 from .base import Backend
-from .simt_launcher import STEP_KERNELS, SIMTLauncher
+from .simt_launcher import STEP_KERNELS, WARM_UP_STEP, SIMTLauncher
 
 DEVICE_ENV = "PYGENN_CL_DEVICE"
 
@@ -285,6 +285,13 @@ class OpenCLBackend(Backend):
                 kernel.set_arg(0, buffer)
                 kernel.set_arg(1, np.uint64(0))
                 kernels[kind] = kernel
+        # PoCL compiles each kernel for its launch size on first use: do that here, so that
+        # the first simulated step does not pay for it (a warm-up launch changes nothing).
+        for kind, kernel in kernels.items():
+            kernel.set_arg(1, np.uint64(WARM_UP_STEP))
+            cl.enqueue_nd_range_kernel(self.queue, kernel, (sizes[kind],), (block,))
+            kernel.set_arg(1, np.uint64(0))
+        self.queue.finish()
         step = [k for k in STEP_KERNELS if k in kernels]
         stepper = OpenCLStepper(opencl_library_path(), self.queue.int_ptr, [kernels[k].int_ptr for k in step],
                                 [sizes[k] for k in step], block, (program, kernels, buffer, self.queue),

@@ -168,10 +168,17 @@ ${block(mg.sections["store"], 8)}\
 </%def>
 <%def name="kernel_head(name)">\
 GENN_KERNEL ${name}(GENN_GLOBAL char* const genn_arena, const uint64_t timestep) {
+    if (timestep == GENN_WARM_UP_STEP) {
+        return;  /* uniform over the launch, so no barrier is left waiting */
+    }
     const uint32_t _gid = GENN_GLOBAL_ID;
     const ${time_type} t = (${time_type})timestep * (${time_type})${dt};
     (void)t;
 </%def>
+
+/* A launch with this timestep does nothing: drivers that compile a kernel for its launch
+   configuration on first use (PoCL) do so in load(), not in the first simulated step. */
+#define GENN_WARM_UP_STEP (~(uint64_t)0)
 
 /* Arena header (uint64 words): seed, num_recording_timesteps, 4 timers (double), table offsets. */
 #define GENN_G ((const GENN_GLOBAL uint64_t*)genn_arena)
