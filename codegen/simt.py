@@ -19,6 +19,12 @@ from typing import Dict, List
 
 from .ir import MergedGroup, ModelIR
 
+# A device buffer may be capped (OpenCL's CL_DEVICE_MAX_MEM_ALLOC_SIZE), so the arena may be cut
+# into segments, each a kernel argument: an array's address in a table is its segment in the
+# top byte and its offset in that segment below (see pygenn_cl.runtime.ArenaLayout).
+ARENA_SEGMENT_SHIFT = 56
+MAX_ARENA_SEGMENTS = 8
+
 
 @dataclass
 class KernelRange:

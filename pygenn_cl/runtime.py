@@ -5,15 +5,23 @@ All of a model's state lives in one *arena*: a header, the merged-group
 tables, then every array, each at a 64-byte aligned byte offset.  Generated
 code reaches everything through the arena's base address, so the same layout
 works for host memory (C backend) and for device buffers (OpenCL, CUDA).
+
+A device may cap the size of one buffer (OpenCL's ``CL_DEVICE_MAX_MEM_ALLOC_SIZE``:
+2 GiB on PoCL, often a quarter of the memory on GPUs).  The arena is then cut
+into *segments*, each its own buffer, at array boundaries.  The tables hold an
+array's *address*: its segment in the top byte and its offset in that segment
+below (``GENN_ADDR`` in the kernels); with one segment that is the offset itself.
+The host copy stays one contiguous array.
 """
 from __future__ import annotations
 
 import abc
-from typing import TYPE_CHECKING, Dict, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, List, NamedTuple, Optional, Tuple
 
 import numpy as np
 
 from pygenn_cl.codegen.ir import ModelIR
+from pygenn_cl.codegen.simt import ARENA_SEGMENT_SHIFT, MAX_ARENA_SEGMENTS
 
 if TYPE_CHECKING:
     from .genn_model import GeNNModel
@@ -25,6 +33,14 @@ TIMER_NAMES = ("neuron_update", "presynaptic_update", "init", "init_sparse")
 
 def _align(n: int) -> int:
     return (n + ALIGNMENT - 1) // ALIGNMENT * ALIGNMENT
+
+
+def format_bytes(n: int) -> str:
+    """``n`` bytes in the largest binary unit that keeps it at least 1 (e.g. '3.1 GiB')."""
+    for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= size:
+            return f"{n / size:,.1f} {unit}"
+    return f"{n:,} bytes"
 
 
 class Memory(abc.ABC):
@@ -65,22 +81,56 @@ def table_dtype(mg) -> np.dtype:
     return np.dtype([(f.name, f.struct_type.dtype) for f in mg.fields], align=True)
 
 
-class ArenaLayout:
-    """Byte offsets of the header, tables and arrays for given array sizes."""
+class Segment(NamedTuple):
+    """A byte range of the arena that lives in one device buffer."""
+    start: int
+    nbytes: int
 
-    def __init__(self, ir: ModelIR, sizes: Dict[str, int]):
+
+class ArenaLayout:
+    """Byte offsets of the header, tables and arrays for given array sizes.
+
+    Parameters
+    ----------
+    ir : ModelIR
+    sizes : dict
+        Elements of every array.
+    max_segment_bytes : int, optional
+        Largest buffer the device allows; None: one segment, however large.
+    """
+
+    def __init__(self, ir: ModelIR, sizes: Dict[str, int], max_segment_bytes: Optional[int] = None):
         offset = _align(8 * (HEADER_WORDS + ir.num_tables))
         self.tables: Dict[int, Tuple[int, np.dtype]] = {}
         for mg in ir.all_groups():
             dtype = table_dtype(mg)
             self.tables[mg.table] = (offset, dtype)
             offset = _align(offset + dtype.itemsize * len(mg.members))
+        if max_segment_bytes is not None and offset > max_segment_bytes:
+            raise MemoryError(f"the model's merged-group tables take {format_bytes(offset)}, more than one "
+                              f"device buffer may hold ({format_bytes(max_segment_bytes)})")
+        starts = [0]
         self.arrays: Dict[str, Tuple[int, int]] = {}
+        self.addresses: Dict[str, int] = {}
         for name, spec in ir.arrays.items():
             count = sizes[name]
+            nbytes = max(count, 1) * spec.ctype.size
+            if max_segment_bytes is not None and _align(offset + nbytes) - starts[-1] > max_segment_bytes:
+                if _align(nbytes) > max_segment_bytes:
+                    raise MemoryError(f"population '{name.split('.')[0]}': array '{name}' takes "
+                                      f"{format_bytes(nbytes)} ({count:,} elements), more than one device "
+                                      f"buffer may hold ({format_bytes(max_segment_bytes)})")
+                starts.append(offset)
+                if len(starts) > MAX_ARENA_SEGMENTS:
+                    raise MemoryError(f"the model needs more than {MAX_ARENA_SEGMENTS} device buffers of at most "
+                                      f"{format_bytes(max_segment_bytes)} (array '{name}' and those after it "
+                                      "do not fit)")
             self.arrays[name] = (offset, count)
-            offset = _align(offset + max(count, 1) * spec.ctype.size)
+            self.addresses[name] = ((len(starts) - 1) << ARENA_SEGMENT_SHIFT) | (offset - starts[-1])
+            offset = _align(offset + nbytes)
         self.nbytes = offset
+        ends = starts[1:] + [offset]
+        self.segments: List[Segment] = [Segment(a, b - a) for a, b in zip(starts, ends)]
 
 
 class ModelRuntime:
@@ -90,16 +140,19 @@ class ModelRuntime:
     ----------
     model : GeNNModel
     ir : ModelIR
-    make_memory : callable(nbytes) -> Memory
+    make_memory : callable(ArenaLayout) -> Memory
     num_recording_timesteps : int or None
+    max_segment_bytes : int, optional
+        Largest device buffer (see ``ArenaLayout``).
     """
 
-    def __init__(self, model: "GeNNModel", ir: ModelIR, make_memory, num_recording_timesteps: Optional[int]):
+    def __init__(self, model: "GeNNModel", ir: ModelIR, make_memory, num_recording_timesteps: Optional[int],
+                 max_segment_bytes: Optional[int] = None):
         self.model = model
         self.ir = ir
         self.num_recording_timesteps = num_recording_timesteps or 0
-        self.layout = ArenaLayout(ir, self._array_sizes())
-        self.memory: Memory = make_memory(self.layout.nbytes)
+        self.layout = ArenaLayout(ir, self._array_sizes(), max_segment_bytes)
+        self.memory: Memory = make_memory(self.layout)
         self._views: Dict[str, np.ndarray] = {}
         self._write_header_and_tables()
         self._write_extra_global_params()
@@ -130,7 +183,7 @@ class ModelRuntime:
             for i, member in enumerate(mg.members):
                 for field_name, value in mg.field_values(member).items():
                     is_array = any(f.name == field_name and f.is_array for f in mg.fields)
-                    table[i][field_name] = self.layout.arrays[value][0] if is_array else value
+                    table[i][field_name] = self.layout.addresses[value] if is_array else value
         self.memory.push(0, self.layout.arrays[next(iter(self.layout.arrays))][0]
                          if self.layout.arrays else self.layout.nbytes)
 

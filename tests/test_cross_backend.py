@@ -10,8 +10,9 @@ BACKENDS = _available_backends()
 pytestmark = pytest.mark.skipif(len(BACKENDS) < 2, reason="needs at least two backends")
 
 
-def _deterministic_network(backend, path, **preferences):
-    """SSA input -> LIF (user sparse weights, ExpCurr) -> LIF (dense, delayed DeltaCurr); no RNG."""
+def _deterministic_network(backend, path, inspect=None, **preferences):
+    """SSA input -> LIF (user sparse weights, ExpCurr) -> LIF (dense, delayed DeltaCurr); no RNG.
+    ``inspect(model)`` is called before the model is unloaded."""
     from pygenn_cl import GeNNModel
     dt, n_steps = 0.1, 500
     rng = np.random.default_rng(0)
@@ -39,6 +40,8 @@ def _deterministic_network(backend, path, **preferences):
     va, vb = h.run_and_trace(model, n_steps, [a.vars["V"], b.vars["V"]])
     model.pull_recording_buffers_from_device()
     out = (va, vb, h.sorted_spikes(*a.spike_recording_data[0], dt), h.sorted_spikes(*b.spike_recording_data[0], dt))
+    if inspect is not None:
+        inspect(model)
     model.unload()
     return out
 
@@ -66,6 +69,27 @@ def test_opencl_neuron_layouts_agree(tmp_path, neurons_per_thread, block_size):
     ref = _deterministic_network("single_threaded_cpu", tmp_path / "c")
     got = _deterministic_network("opencl", tmp_path / "cl", neurons_per_thread=neurons_per_thread,
                                  block_size=block_size)
+    np.testing.assert_array_equal(got[2], ref[2])
+    np.testing.assert_array_equal(got[3], ref[3])
+    np.testing.assert_allclose(got[0], ref[0], atol=1e-6)
+    np.testing.assert_allclose(got[1], ref[1], atol=1e-6)
+
+
+@pytest.mark.skipif("opencl" not in BACKENDS, reason="needs the OpenCL backend")
+@pytest.mark.parametrize("max_buffer_bytes", [16384, 12288])
+def test_opencl_arena_over_several_buffers_agrees(tmp_path, max_buffer_bytes):
+    """With one buffer capped below the model's size, the arena is cut into several (the largest
+    array, 12,000 bytes, still fits one): the run gives the C backend's results."""
+    ref = _deterministic_network("single_threaded_cpu", tmp_path / "c")
+    seen = {}
+
+    def inspect(model):
+        seen["segments"] = model._runtime.layout.segments
+        seen["buffers"] = len(model._runtime.memory.buffers)
+
+    got = _deterministic_network("opencl", tmp_path / "cl", inspect=inspect, max_buffer_bytes=max_buffer_bytes)
+    assert 3 <= len(seen["segments"]) == seen["buffers"], seen
+    assert all(seg.nbytes <= max_buffer_bytes for seg in seen["segments"]), seen
     np.testing.assert_array_equal(got[2], ref[2])
     np.testing.assert_array_equal(got[3], ref[3])
     np.testing.assert_allclose(got[0], ref[0], atol=1e-6)

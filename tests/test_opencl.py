@@ -182,8 +182,9 @@ def test_axonal_and_dendritic_delays_take_effect(tmp_path):
 # ---------------------------------------------------------------------------------------------------
 # 2. identical random streams
 # ---------------------------------------------------------------------------------------------------
-def _random_model(backend, path):
-    model = GeNNModel("float", "ocl_rand", backend=backend)
+def _random_model(backend, path, segments=None, **preferences):
+    """``segments``, a list, receives the arena's segments (one per device buffer) before unload."""
+    model = GeNNModel("float", "ocl_rand", backend=backend, **preferences)
     model.seed = 1234
     nm = pg.create_neuron_model("RandVars", vars=[("u", "scalar"), ("n", "scalar")], sim_code="")
     big = model.add_neuron_population("big", 1000, nm, {}, {"u": pg.init_var("Uniform", {"min": -2.0, "max": 3.0}),
@@ -213,6 +214,8 @@ def _random_model(backend, path):
         out[f"{name}.pre"] = np.array(sg.get_sparse_pre_inds(), copy=True)
         out[f"{name}.post"] = np.array(sg.get_sparse_post_inds(), copy=True)
         out[f"{name}.g"] = h.pull(sg.vars["g"])
+    if segments is not None:
+        segments.extend(model._runtime.layout.segments)
     model.unload()
     return out
 
@@ -354,20 +357,22 @@ def test_devices_command_lists_backends():
 # ---------------------------------------------------------------------------------------------------
 # 5. bad input
 # ---------------------------------------------------------------------------------------------------
-def test_model_larger_than_max_alloc_raises_memory_error(tmp_path):
+def test_array_larger_than_max_alloc_raises_memory_error(tmp_path):
+    """The arena may span several buffers, but one array must fit in one."""
+    from pygenn_cl.runtime import format_bytes
     model = GeNNModel("float", "ocl_huge", backend="opencl")
     max_alloc = model._backend.device.max_mem_alloc_size
     n_vars = 8
-    n = max_alloc // (4 * n_vars) + 1        # the variables alone exceed the limit
+    n = max_alloc // 4 + 1                   # each variable alone exceeds the limit
     assert n < 2 ** 32
     nm = pg.create_neuron_model("Wide", vars=[(f"x{i}", "scalar") for i in range(n_vars)], sim_code="x0 += 1.0;")
     model.add_neuron_population("huge", int(n), nm, {}, {f"x{i}": 0.0 for i in range(n_vars)})
     model.build(path_to_model=str(tmp_path))
     with pytest.raises(MemoryError) as info:
         model.load()
-    numbers = [float(x) for x in re.findall(r"(\d+(?:\.\d+)?) MiB", str(info.value))]
-    assert numbers and numbers[0] >= n * n_vars * 4 / 2 ** 20, str(info.value)
-    assert f"{max_alloc / 2 ** 20:.1f} MiB" in str(info.value)
+    message = str(info.value)
+    assert re.search(r"population 'huge': array 'huge\.x\d' takes", message), message
+    assert f"{n:,} elements" in message and format_bytes(max_alloc) in message, message
     model.unload()
     with pytest.raises(RuntimeError):
         model.step_time()
@@ -378,6 +383,45 @@ def test_model_larger_than_max_alloc_raises_memory_error(tmp_path):
     np.testing.assert_array_equal(h.pull(pop.vars["x0"]), np.full(100, 3.0, np.float32))
     np.testing.assert_array_equal(h.pull(pop.vars["x7"]), np.full(100, 7.0, np.float32))
     small.unload()
+
+
+def test_arena_over_several_buffers_initialises_identically(tmp_path):
+    """A device that caps one buffer below the model's size (PoCL: 2 GiB; the full-scale
+    microcircuit needs 3.2 GiB) gets the arena in several buffers: initialisation on the device
+    (connectivity, variables, random streams) then writes every array where the C backend has it."""
+    ref = _random_model("single_threaded_cpu", tmp_path / "c")
+    segments = []
+    limit = 80 * 1024                       # seven buffers here (the kernels take up to eight)
+    got = _random_model("opencl", tmp_path / "cl", segments=segments, max_buffer_bytes=limit)
+    assert len(segments) >= 3 and all(0 < seg.nbytes <= limit for seg in segments), segments
+    assert set(got) == set(ref)
+    for name, values in ref.items():
+        if name.endswith(".n"):
+            np.testing.assert_allclose(got[name], values, rtol=1e-5, atol=1e-6, err_msg=name)
+        else:
+            np.testing.assert_array_equal(got[name], values, err_msg=name)
+
+
+def test_max_buffer_bytes_errors(tmp_path):
+    """An array larger than one buffer, or a model needing more buffers than the kernels take,
+    is a MemoryError that names the array; a bad preference is a ValueError."""
+    from pygenn_cl.runtime import format_bytes
+    for bad in (0, 100, -1, 1.5e6, True, "1e6"):
+        with pytest.raises(ValueError, match="max_buffer_bytes"):
+            GeNNModel("float", "ocl_maxbuf", backend="opencl", max_buffer_bytes=bad)
+    nm = pg.create_neuron_model("TwoVars", vars=[("x", "scalar"), ("y", "scalar")], sim_code="x += 1.0;")
+    model = GeNNModel("float", "ocl_maxbuf", backend="opencl", max_buffer_bytes=8192)
+    model.add_neuron_population("wide", 4096, nm, {}, {"x": 0.0, "y": 0.0})     # 16 KiB per variable
+    model.build(path_to_model=str(tmp_path / "wide"))
+    with pytest.raises(MemoryError, match=r"population 'wide': array 'wide\.[xy]' takes 16\.0 KiB "
+                                          r"\(4,096 elements\), more than one device buffer may hold \(8\.0 KiB\)"):
+        model.load()
+    many = GeNNModel("float", "ocl_maxbuf", backend="opencl", max_buffer_bytes=4096)
+    for i in range(6):                                   # per population: x and y (2,000 bytes), spikes (4,000)
+        many.add_neuron_population(f"p{i}", 500, nm, {}, {"x": 0.0, "y": 0.0})
+    many.build(path_to_model=str(tmp_path / "many"))
+    with pytest.raises(MemoryError, match=f"more than 8 device buffers of at most {format_bytes(4096)}"):
+        many.load()
 
 
 def test_unknown_preference_and_bad_block_size():

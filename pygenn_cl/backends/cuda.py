@@ -309,8 +309,8 @@ class CUDABackend(Backend):
         context = device.retain_primary_context()
         holder = {}
 
-        def make_memory(nbytes):
-            holder["m"] = CUDAMemory(context, device, nbytes)
+        def make_memory(layout):
+            holder["m"] = CUDAMemory(context, device, layout.nbytes)
             return holder["m"]
 
         try:

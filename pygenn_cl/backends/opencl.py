@@ -5,9 +5,10 @@ step's kernels through the OpenCL C API with PyOpenCL's handles.
 """
 from __future__ import annotations
 
+import bisect
 import os
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 import numpy as np
 from mako.lookup import TemplateLookup
@@ -22,7 +23,7 @@ from pygenn_cl.codegen.transpiler import OPENCL_DIALECT
 
 from ..c_compiler import code_origin
 from ..errors import BackendUnavailableError, BuildError
-from ..runtime import Memory, ModelRuntime
+from ..runtime import ArenaLayout, Memory, ModelRuntime, format_bytes
 from .base import Backend
 from .simt_launcher import STEP_KERNELS, WARM_UP_STEP, SIMTLauncher
 
@@ -123,29 +124,49 @@ def opencl_library_path() -> str:
 
 
 class OpenCLMemory(Memory):
-    """One device buffer holding the arena, with a host copy."""
+    """The arena in one device buffer per segment (see ``runtime.ArenaLayout``), with a host copy."""
 
-    def __init__(self, context, queue, device, nbytes: int):
+    def __init__(self, context, queue, device, layout: ArenaLayout):
         cl = _cl()
-        if nbytes > device.max_mem_alloc_size:
-            raise MemoryError(f"the model needs {nbytes / 2**20:.1f} MiB in one buffer but OpenCL device "
-                              f"'{device.name}' allows at most {device.max_mem_alloc_size / 2**20:.1f} MiB")
+        name = device.name.strip()
+        if layout.nbytes > device.global_mem_size:
+            raise MemoryError(f"the model needs {format_bytes(layout.nbytes)} but OpenCL device '{name}' has "
+                              f"{format_bytes(device.global_mem_size)}")
         self.queue = queue
-        self.host = np.zeros(nbytes, dtype=np.uint8)
+        self.host = np.zeros(layout.nbytes, dtype=np.uint8)
+        self.starts = [segment.start for segment in layout.segments]
+        self.buffers = []
         try:
-            self.buffer = cl.Buffer(context, cl.mem_flags.READ_WRITE, nbytes)
-            cl.enqueue_copy(queue, self.buffer, self.host)
+            for segment in layout.segments:
+                buffer = cl.Buffer(context, cl.mem_flags.READ_WRITE, max(segment.nbytes, 1))
+                cl.enqueue_copy(queue, buffer, self.host[segment.start:segment.start + segment.nbytes])
+                self.buffers.append(buffer)
         except cl.Error as exc:
-            raise MemoryError(f"could not allocate {nbytes / 2**20:.1f} MiB on OpenCL device "
-                              f"'{device.name}': {exc}") from exc
+            raise MemoryError(f"could not allocate {format_bytes(layout.nbytes)} in {len(layout.segments)} "
+                              f"buffer(s) on OpenCL device '{name}': {exc}") from exc
+
+    def _locate(self, offset: int):
+        """The buffer holding a host offset, and the offset in it (no array spans two)."""
+        k = bisect.bisect_right(self.starts, offset) - 1
+        return self.buffers[k], offset - self.starts[k]
 
     def push(self, offset: int, nbytes: int) -> None:
         if nbytes:
-            _cl().enqueue_copy(self.queue, self.buffer, self.host[offset:offset + nbytes], dst_offset=offset)
+            buffer, local = self._locate(offset)
+            _cl().enqueue_copy(self.queue, buffer, self.host[offset:offset + nbytes], dst_offset=local)
 
     def pull(self, offset: int, nbytes: int) -> None:
         if nbytes:
-            _cl().enqueue_copy(self.queue, self.host[offset:offset + nbytes], self.buffer, src_offset=offset)
+            buffer, local = self._locate(offset)
+            _cl().enqueue_copy(self.queue, self.host[offset:offset + nbytes], buffer, src_offset=local)
+
+
+class _Program(NamedTuple):
+    """A built OpenCL program, with what rebuilding it for more arena segments needs."""
+    program: Any
+    source: str
+    path: str
+    segments: int
 
 
 class OpenCLBackend(Backend):
@@ -160,6 +181,7 @@ class OpenCLBackend(Backend):
         "optimize_code": True,
         "debug_code": False,
         "build_options": "",
+        "max_buffer_bytes": None,
     }
 
     def __init__(self, preferences: Dict[str, Any]):
@@ -170,6 +192,10 @@ class OpenCLBackend(Backend):
         npt = self.preferences["neurons_per_thread"]
         if npt is not None and npt not in (1, 32):
             raise ValueError(f"neurons_per_thread must be 1, 32 or None (automatic), not {npt!r}")
+        limit = self.preferences["max_buffer_bytes"]
+        if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 4096):
+            raise ValueError(f"max_buffer_bytes must be an integer of at least 4096 or None (the device's "
+                             f"limit), not {limit!r}")
         self.device = select_device(self.preferences["device"])
         self.neurons_per_thread = default_neurons_per_thread(self.device) if npt is None else npt
         self.block_size = default_block_size(self.neurons_per_thread) if block is None else block
@@ -253,37 +279,54 @@ class OpenCLBackend(Backend):
         if self.context is None:
             self.context = cl.Context([self.device])
             self.queue = cl.CommandQueue(self.context, self.device)
+        return self._compile(source, os.path.join(build_dir, file_name), segments=1)
+
+    def _compile(self, source: str, path: str, segments: int) -> "_Program":
+        """Build ``source`` for kernels that take ``segments`` arena buffers (GENN_ARENA_SEGMENTS)."""
+        cl = _cl()
         options = ["-cl-std=CL1.2"] + (["-cl-fast-relaxed-math"] if self.preferences["fast_math"] else []) \
             + ([] if self.preferences["optimize_code"] else ["-cl-opt-disable"]) \
+            + ([f"-DGENN_ARENA_SEGMENTS={segments}"] if segments > 1 else []) \
             + self.preferences["build_options"].split()
         try:
             program = cl.Program(self.context, source).build(options=options)
         except (cl.RuntimeError, cl.LogicError, cl.Error) as exc:
-            raise BuildError(_explain_build_log(str(exc), source, os.path.join(build_dir, file_name),
-                                                self.device.name.strip())) from None
-        return program
+            raise BuildError(_explain_build_log(str(exc), source, path, self.device.name.strip())) from None
+        return _Program(program, source, path, segments)
+
+    def max_buffer_bytes(self) -> int:
+        """Largest buffer the arena may use: the device's limit, or the preference if lower."""
+        limit = self.preferences["max_buffer_bytes"]
+        device_limit = int(self.device.max_mem_alloc_size)
+        return device_limit if limit is None else min(limit, device_limit)
 
     # -- load ------------------------------------------------------------------------
-    def load(self, model, ir: ModelIR, program, num_recording_timesteps: Optional[int]):
+    def load(self, model, ir: ModelIR, built: "_Program", num_recording_timesteps: Optional[int]):
         from .._runtime import OpenCLStepper
         cl = _cl()
         block = self.block_size
         holder = {}
 
-        def make_memory(nbytes):
-            holder["m"] = OpenCLMemory(self.context, self.queue, self.device, nbytes)
+        def make_memory(layout):
+            holder["m"] = OpenCLMemory(self.context, self.queue, self.device, layout)
             return holder["m"]
 
-        runtime = ModelRuntime(model, ir, make_memory, num_recording_timesteps)
-        buffer = holder["m"].buffer
+        runtime = ModelRuntime(model, ir, make_memory, num_recording_timesteps, self.max_buffer_bytes())
+        buffers = holder["m"].buffers
+        if len(buffers) != built.segments:
+            # the arrays' sizes are known only now (recording buffers, extra global parameters)
+            built = self._compile(built.source, built.path, len(buffers))
+        program = built.program
         sizes = {kind: launch_size(kernel_ranges(ir, kind, block, groups, self.neurons_per_thread), block)
                  for kind, groups in simt_kernels(ir).items()}
         kernels = {}
         for kind, size in sizes.items():
             if size:
                 kernel = getattr(program, kind)
-                kernel.set_arg(0, buffer)
+                kernel.set_arg(0, buffers[0])
                 kernel.set_arg(1, np.uint64(0))
+                for k, extra in enumerate(buffers[1:], start=2):
+                    kernel.set_arg(k, extra)
                 kernels[kind] = kernel
         # PoCL compiles each kernel for its launch size on first use: do that here, so that
         # the first simulated step does not pay for it (a warm-up launch changes nothing).
@@ -294,7 +337,7 @@ class OpenCLBackend(Backend):
         self.queue.finish()
         step = [k for k in STEP_KERNELS if k in kernels]
         stepper = OpenCLStepper(opencl_library_path(), self.queue.int_ptr, [kernels[k].int_ptr for k in step],
-                                [sizes[k] for k in step], block, (program, kernels, buffer, self.queue),
+                                [sizes[k] for k in step], block, (program, kernels, buffers, self.queue),
                                 bool(ir.timing_enabled))
         launcher = _OpenCLLauncher(self.queue, kernels, sizes, block, stepper, step)
         return runtime, launcher

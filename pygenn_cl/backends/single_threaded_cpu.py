@@ -85,8 +85,8 @@ class SingleThreadedCPUBackend(Backend):
         from .._runtime import SharedLibraryModel
         memory_holder = {}
 
-        def make_memory(nbytes):
-            memory_holder["m"] = HostMemory(nbytes)
+        def make_memory(layout):
+            memory_holder["m"] = HostMemory(layout.nbytes)
             return memory_holder["m"]
 
         runtime = ModelRuntime(model, ir, make_memory, num_recording_timesteps)

@@ -12,6 +12,7 @@ costly and memory coalescing does not matter).
 </%doc>
 <%!
 from pygenn_cl.codegen.transpiler.printer import add_unroll_hints
+from pygenn_cl.codegen.simt import ARENA_SEGMENT_SHIFT, MAX_ARENA_SEGMENTS
 %>\
 <%def name="block(text, indent)">\
 % for line in add_unroll_hints(text, unroll_hint).splitlines():
@@ -20,7 +21,7 @@ ${" " * indent}${line}
 </%def>
 <%def name="pointers(mg, indent)">\
 % for key, ctype in mg.arrays.items():
-${" " * indent}GENN_GLOBAL ${ctype.name}* const _a_${key} = (GENN_GLOBAL ${ctype.name}*)(genn_arena + grp->${key});
+${" " * indent}GENN_GLOBAL ${ctype.name}* const _a_${key} = (GENN_GLOBAL ${ctype.name}*)GENN_ADDR(grp->${key});
 % endfor
 </%def>
 <%doc> Opens the branch of one merged group: finds the member and the member-local thread id. </%doc>
@@ -167,7 +168,7 @@ ${block(mg.sections["store"], 8)}\
 
 </%def>
 <%def name="kernel_head(name)">\
-GENN_KERNEL ${name}(GENN_GLOBAL char* const genn_arena, const uint64_t timestep) {
+GENN_KERNEL ${name}(GENN_GLOBAL char* const genn_arena, const uint64_t timestep GENN_SEGMENT_PARAMS) {
     if (timestep == GENN_WARM_UP_STEP) {
         return;  /* uniform over the launch, so no barrier is left waiting */
     }
@@ -188,6 +189,29 @@ GENN_KERNEL ${name}(GENN_GLOBAL char* const genn_arena, const uint64_t timestep)
     genn_rng_t _rng; genn_rng_init(&_rng, GENN_SEED_LO, GENN_SEED_HI, (stream), (element), (step))
 #define GENN_NUM_RECORDING_TIMESTEPS (GENN_G[1])
 #define GENN_TABLE(k) (genn_arena + GENN_G[6 + (k)])
+/* An array's address: its arena segment (a kernel argument each; the backend builds with
+   -DGENN_ARENA_SEGMENTS=n when the device caps a buffer below the model's size) in the top
+   byte, and its byte offset in that segment. */
+#ifndef GENN_ARENA_SEGMENTS
+#define GENN_ARENA_SEGMENTS 1
+#endif
+#define GENN_SEGMENT(a) ((uint32_t)((a) >> ${ARENA_SEGMENT_SHIFT}))
+#define GENN_IN_SEGMENT(a) ((a) & ${hex((1 << ARENA_SEGMENT_SHIFT) - 1)}ul)
+#if GENN_ARENA_SEGMENTS == 1
+#define GENN_SEGMENT_PARAMS
+#define GENN_ADDR(a) (genn_arena + (a))
+% for n in range(2, MAX_ARENA_SEGMENTS + 1):
+<%
+    base = "genn_arena"
+    for k in range(1, n):
+        base = f"(GENN_SEGMENT(a) == {k}u ? genn_arena{k} : {base})"
+%>#elif GENN_ARENA_SEGMENTS == ${n}
+#define GENN_SEGMENT_PARAMS ${"".join(f", GENN_GLOBAL char* const genn_arena{k}" for k in range(1, n))}
+#define GENN_ADDR(a) (${base} + GENN_IN_SEGMENT(a))
+% endfor
+#else
+#error "GENN_ARENA_SEGMENTS is out of range"
+#endif
 #define GENN_APPEND_EVENT(cnt, spk, n, value) ((spk)[_slot * (n) + genn_atomic_inc_u32(&(cnt)[_slot])] = (value))
 #define GENN_RECORD_EVENT(rec, words, id) \
     genn_atomic_or_global_u32(&(rec)[(timestep % GENN_NUM_RECORDING_TIMESTEPS) * (words) + (id) / 32u], 1u << ((id) % 32u))
