@@ -38,8 +38,13 @@ def test_c_flags_reach_gcc_through_the_suite(tmp_path):
     out = tmp_path / "bench.json"
     bench.main(["--backends", "single_threaded_cpu", "--suite", "microcircuit", "--scale", "0.02",
                 "--duration", "20", "--no-cold", "--out", str(out), "--c-flags=-fno-such-option-pygenn"])
-    why = json.loads(out.read_text())["skipped"]["microcircuit"]
-    assert "BuildError" in why and "-fno-such-option-pygenn" in why
+    results = json.loads(out.read_text())
+    failed = results["failed_runs"]
+    assert len(failed) == 2, failed                        # recording on and off
+    assert all("BuildError" in why and "-fno-such-option-pygenn" in why for why in failed), failed
+    # the variant failing loses no other run: the plain C runs are in the results
+    assert sorted((r["backend"], r["mode"]) for r in results["microcircuit"]) == \
+        [("single_threaded_cpu", "none"), ("single_threaded_cpu", "recording")]
 
 
 def test_user_cxx_flags_reach_the_c_compiler():

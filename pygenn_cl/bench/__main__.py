@@ -11,7 +11,7 @@ import tempfile
 import time
 import traceback
 
-from .common import BenchSkipped, check_backends
+from .common import BenchSkipped, RunFailed, check_backends
 from .machine import device_descriptions, format_machine, machine_description
 from .report import plot_results, print_microcircuit, print_peer, print_recording, print_scaling
 
@@ -77,7 +77,7 @@ def main(argv=None) -> int:
                "config": {"backends": backends, "suites": args.suite, "scales": args.scale,
                           "duration_ms": args.duration, "quick": args.quick, "seed": args.seed,
                           "c_flags": args.c_flags},
-               "skipped": {}}
+               "skipped": {}, "failed_runs": []}
     workdir = tempfile.mkdtemp(prefix="pygenn_cl_bench_")
     memo = {}
 
@@ -87,13 +87,32 @@ def main(argv=None) -> int:
         key = (label, scale, mode)
         if key not in memo:
             print(f"  microcircuit {label} scale {scale:g} {mode} ...", flush=True)
-            memo[key] = run_microcircuit(backend, scale, args.duration, mode, workdir, seed=args.seed,
-                                         cold=cold and not args.no_cold, label=label,
-                                         preferences={"user_cxx_flags_gnu": c_flags} if c_flags else None)
-            r = memo[key]
-            print(f"    build cold {r.get('build_cold_s', float('nan')):.2f} s, warm {r['build_warm_s']:.2f} s, "
-                  f"load {r['load_s']:.2f} s, sim {r['sim_s']:.2f} s (wall {r['wall_s']:.2f} s)", flush=True)
+            try:
+                memo[key] = run_microcircuit(backend, scale, args.duration, mode, workdir, seed=args.seed,
+                                             cold=cold and not args.no_cold, label=label,
+                                             preferences={"user_cxx_flags_gnu": c_flags} if c_flags else None)
+            except Exception as exc:  # noqa: BLE001 - reported, and asked again it fails the same way
+                memo[key] = RunFailed(f"microcircuit {label} scale {scale:g} {mode}: {type(exc).__name__}: {exc}")
+                print(f"    FAILED: {exc}", flush=True)
+            else:
+                r = memo[key]
+                print(f"    build cold {r.get('build_cold_s', float('nan')):.2f} s, warm {r['build_warm_s']:.2f} s, "
+                      f"load {r['load_s']:.2f} s, sim {r['sim_s']:.2f} s (wall {r['wall_s']:.2f} s)", flush=True)
+        if isinstance(memo[key], RunFailed):
+            raise memo[key]
         return memo[key]
+
+    def microcircuit_suite(variants):
+        """Every run that succeeds: one backend failing (e.g. out of memory) keeps the others."""
+        runs = []
+        for s in args.scale:
+            for b, f in variants:
+                for m in ("recording", "none"):
+                    try:
+                        runs.append(mic_run(b, s, m, cold=True, c_flags=f))
+                    except RunFailed as exc:
+                        results["failed_runs"].append(str(exc))
+        return runs
 
     def guarded(name, fn):
         print(f"\n== {name}", flush=True)
@@ -112,8 +131,7 @@ def main(argv=None) -> int:
             variants = [(b, None) for b in backends]
             if args.c_flags:
                 variants.append(("single_threaded_cpu", args.c_flags))
-            guarded("microcircuit", lambda: [mic_run(b, s, m, cold=True, c_flags=f) for s in args.scale
-                                             for b, f in variants for m in ("recording", "none")])
+            guarded("microcircuit", lambda: microcircuit_suite(variants))
         if "scaling" in args.suite:
             from .scaling import run_scaling
             guarded("scaling", lambda: [r for b in backends for r in run_scaling(b, args.duration, workdir,
@@ -153,6 +171,8 @@ def main(argv=None) -> int:
         print_peer(results["peer"], summary)
     for name, why in results["skipped"].items():
         print(f"\n[{name}] skipped: {why}")
+    for why in results["failed_runs"]:
+        print(f"\n[failed] {why}")
     results["summary"] = summary
     results["total_s"] = time.perf_counter() - t_start
     print(f"\ntotal time of the suite: {results['total_s']:.0f} s")

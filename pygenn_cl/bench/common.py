@@ -22,6 +22,10 @@ class BenchSkipped(Exception):
     """A benchmark cannot run here (the message says why)."""
 
 
+class RunFailed(Exception):
+    """One run of a suite failed (the message names the run and the error)."""
+
+
 def example_module(name: str):
     """``examples/<name>.py`` as a module (cached).
 
