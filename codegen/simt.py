@@ -24,6 +24,9 @@ from .ir import MergedGroup, ModelIR
 # top byte and its offset in that segment below (see pygenn_cl.runtime.ArenaLayout).
 ARENA_SEGMENT_SHIFT = 56
 MAX_ARENA_SEGMENTS = 8
+# Timestep argument of a launch that returns at once (GENN_WARM_UP_STEP): drivers that compile
+# a kernel for its launch size on first use (PoCL) then do so at load, not in the first step.
+WARM_UP_STEP = 2 ** 64 - 1
 
 
 @dataclass

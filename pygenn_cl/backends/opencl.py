@@ -17,7 +17,7 @@ from pygenn_cl import types
 from pygenn_cl.codegen import templates_dir
 from pygenn_cl.codegen.ir import ModelIR, format_literal
 from pygenn_cl.codegen.rng import rng_source
-from pygenn_cl.codegen.simt import kernel_ranges, launch_size, simt_kernels
+from pygenn_cl.codegen.simt import WARM_UP_STEP, kernel_ranges, launch_size, simt_kernels
 from pygenn_cl.codegen.targets import CodeTarget
 from pygenn_cl.codegen.transpiler import OPENCL_DIALECT
 
@@ -25,7 +25,7 @@ from ..c_compiler import code_origin
 from ..errors import BackendUnavailableError, BuildError
 from ..runtime import ArenaLayout, Memory, ModelRuntime, format_bytes
 from .base import Backend
-from .simt_launcher import STEP_KERNELS, WARM_UP_STEP, SIMTLauncher
+from .simt_launcher import STEP_KERNELS, SIMTLauncher
 
 DEVICE_ENV = "PYGENN_CL_DEVICE"
 

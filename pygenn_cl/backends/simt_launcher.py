@@ -12,8 +12,6 @@ INIT_KERNELS = ("neuron_init", "dense_init", "connectivity_prelude", "connectivi
                 "connectivity_remap", "connectivity_remap_sort")
 SPARSE_INIT_KERNELS = ("sparse_init",)
 SYNAPSE_KERNELS = ("synapse_dynamics", "presynaptic_update", "postsynaptic_update")
-# Timestep argument of a launch that returns at once (GENN_WARM_UP_STEP in the kernels).
-WARM_UP_STEP = 2 ** 64 - 1
 
 
 class SIMTLauncher(abc.ABC):

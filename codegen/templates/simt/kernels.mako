@@ -12,7 +12,7 @@ costly and memory coalescing does not matter).
 </%doc>
 <%!
 from pygenn_cl.codegen.transpiler.printer import add_unroll_hints
-from pygenn_cl.codegen.simt import ARENA_SEGMENT_SHIFT, MAX_ARENA_SEGMENTS
+from pygenn_cl.codegen.simt import ARENA_SEGMENT_SHIFT, MAX_ARENA_SEGMENTS, WARM_UP_STEP
 %>\
 <%def name="block(text, indent)">\
 % for line in add_unroll_hints(text, unroll_hint).splitlines():
@@ -179,7 +179,7 @@ GENN_KERNEL ${name}(GENN_GLOBAL char* const genn_arena, const uint64_t timestep 
 
 /* A launch with this timestep does nothing: drivers that compile a kernel for its launch
    configuration on first use (PoCL) do so in load(), not in the first simulated step. */
-#define GENN_WARM_UP_STEP (~(uint64_t)0)
+#define GENN_WARM_UP_STEP ${hex(WARM_UP_STEP)}ul
 
 /* Arena header (uint64 words): seed, num_recording_timesteps, 4 timers (double), table offsets. */
 #define GENN_G ((const GENN_GLOBAL uint64_t*)genn_arena)
