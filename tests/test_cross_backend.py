@@ -46,17 +46,21 @@ def _deterministic_network(backend, path, inspect=None, **preferences):
     return out
 
 
+def _assert_same_network_results(got, ref, label):
+    """Same spikes of both populations, voltage traces within 1e-6 mV."""
+    np.testing.assert_array_equal(got[2], ref[2], err_msg=f"{label}: spikes of a")
+    np.testing.assert_array_equal(got[3], ref[3], err_msg=f"{label}: spikes of b")
+    np.testing.assert_allclose(got[0], ref[0], atol=1e-6, err_msg=f"{label}: V of a")
+    np.testing.assert_allclose(got[1], ref[1], atol=1e-6, err_msg=f"{label}: V of b")
+
+
 def test_deterministic_network_agrees(tmp_path):
     results = {b: _deterministic_network(b, tmp_path / b) for b in BACKENDS}
     ref_b = BACKENDS[0]
     ref = results[ref_b]
     assert len(ref[2]) > 50 and len(ref[3]) > 10
     for b in BACKENDS[1:]:
-        got = results[b]
-        np.testing.assert_array_equal(got[2], ref[2], err_msg=f"{b} vs {ref_b}: spikes of a")
-        np.testing.assert_array_equal(got[3], ref[3], err_msg=f"{b} vs {ref_b}: spikes of b")
-        np.testing.assert_allclose(got[0], ref[0], atol=1e-6)
-        np.testing.assert_allclose(got[1], ref[1], atol=1e-6)
+        _assert_same_network_results(results[b], ref, f"{b} vs {ref_b}")
 
 
 @pytest.mark.skipif("opencl" not in BACKENDS, reason="needs the OpenCL backend")
@@ -69,10 +73,7 @@ def test_opencl_neuron_layouts_agree(tmp_path, neurons_per_thread, block_size):
     ref = _deterministic_network("single_threaded_cpu", tmp_path / "c")
     got = _deterministic_network("opencl", tmp_path / "cl", neurons_per_thread=neurons_per_thread,
                                  block_size=block_size)
-    np.testing.assert_array_equal(got[2], ref[2])
-    np.testing.assert_array_equal(got[3], ref[3])
-    np.testing.assert_allclose(got[0], ref[0], atol=1e-6)
-    np.testing.assert_allclose(got[1], ref[1], atol=1e-6)
+    _assert_same_network_results(got, ref, "opencl vs single_threaded_cpu")
 
 
 @pytest.mark.skipif("opencl" not in BACKENDS, reason="needs the OpenCL backend")
@@ -90,10 +91,7 @@ def test_opencl_arena_over_several_buffers_agrees(tmp_path, max_buffer_bytes):
     got = _deterministic_network("opencl", tmp_path / "cl", inspect=inspect, max_buffer_bytes=max_buffer_bytes)
     assert 3 <= len(seen["segments"]) == seen["buffers"], seen
     assert all(seg.nbytes <= max_buffer_bytes for seg in seen["segments"]), seen
-    np.testing.assert_array_equal(got[2], ref[2])
-    np.testing.assert_array_equal(got[3], ref[3])
-    np.testing.assert_allclose(got[0], ref[0], atol=1e-6)
-    np.testing.assert_allclose(got[1], ref[1], atol=1e-6)
+    _assert_same_network_results(got, ref, "opencl vs single_threaded_cpu")
 
 
 def _random_model(backend, path):
