@@ -312,6 +312,12 @@ def test_select_device(monkeypatch):
         chosen = ocl.select_device(query)
         assert part.lower() in chosen.name.lower()
         assert chosen == next(d for _, _, d in devices if part.lower() in d.name.lower())
+    # a platform's name selects its first device when no device name matches
+    for _, _, device in devices:
+        platform = device.platform.name.strip()
+        if not any(platform.lower() in d.name.lower() for _, _, d in devices):
+            assert ocl.select_device(platform.swapcase()) == next(
+                d for _, _, d in devices if d.platform.name.strip() == platform)
     for bad in (len(devices), str(len(devices) + 5), "9:9", "no device is called this 1234"):
         with pytest.raises(ValueError, match="pygenn_cl devices"):
             ocl.select_device(bad)

@@ -52,7 +52,10 @@ def all_devices() -> List[Tuple[int, int, Any]]:
 def select_device(choice: Any = None):
     """Pick a device: ``"P:D"`` indices, a device index, a name substring, or the best one.
 
-    Without a choice (or ``PYGENN_CL_DEVICE``), a GPU is preferred to a CPU.
+    A name substring matches the device's name, else its platform's: CPU runtimes name the
+    device after the processor (Intel's runtime calls an AMD CPU "AMD EPYC"), so "Intel" or
+    "Portable" tells them apart.  Without a choice (or ``PYGENN_CL_DEVICE``), a GPU is
+    preferred to a CPU.
     """
     cl = _cl()
     devices = all_devices()
@@ -75,9 +78,12 @@ def select_device(choice: Any = None):
             if (pi, di) == (int(match.group(1)), int(match.group(2))):
                 return device
         raise ValueError(f"no OpenCL device {choice} (platform:device); see 'python -m pygenn_cl devices'")
-    named = [d for d in devices if str(choice).lower() in d[2].name.lower()]
+    query = str(choice).lower()
+    named = ([d for d in devices if query in d[2].name.lower()]
+             or [d for d in devices if query in d[2].platform.name.lower()])
     if not named:
-        raise ValueError(f"no OpenCL device whose name contains '{choice}'; see 'python -m pygenn_cl devices'")
+        raise ValueError(f"no OpenCL device or platform whose name contains '{choice}'; "
+                         "see 'python -m pygenn_cl devices'")
     return named[0][2]
 
 
