@@ -63,3 +63,42 @@ def test_machine_description_names_the_widest_vector_set_numpy_detects():
     if expected is None:
         pytest.skip("not an x86 CPU with SSE4.2 or wider")
     assert _simd() == expected
+
+
+def _bench_step_script():
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_step.py"
+    spec = importlib.util.spec_from_file_location("bench_step", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_step_times_the_microcircuit_with_and_without_its_projections(tmp_path):
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
+    import potjans_microcircuit as pd14
+    script = _bench_step_script()
+    params, _ = pd14.load_params()
+    scale = 0.02
+    runs = {}
+    for extra in ([], ["--neurons-only", "--no-record"]):
+        out = tmp_path / f"step{len(extra)}.json"
+        assert script.main(["--backend", "single_threaded_cpu", "--scale", str(scale), "--steps", "20",
+                            "--repeats", "2", "--pref", "optimize_code=true", "--out", str(out)] + extra) == 0
+        runs[bool(extra)] = json.loads(out.read_text())
+    for r in runs.values():
+        assert r["neurons"] == sum(round(n * scale) for n in params["num_neurons"].values())
+        assert len(r["us_per_step"]) == 2 and r["best_us_per_step"] == min(r["us_per_step"])
+        assert r["preferences"] == {"optimize_code": True}
+    assert runs[False]["synapse_populations"] == len(pd14.num_synapses(params, scale, scale)) > 0
+    assert runs[True]["synapse_populations"] == 0
+    assert (runs[False]["recording"], runs[True]["recording"]) == (True, False)
+
+
+@pytest.mark.parametrize("text, parsed", [("block_size=64", ("block_size", 64)), ("device=Intel", ("device", "Intel")),
+                                          ("cuda_graphs=false", ("cuda_graphs", False))])
+def test_bench_step_preferences_parse_as_json_else_text(text, parsed):
+    assert _bench_step_script().parse_preference(text) == parsed

@@ -1,0 +1,132 @@
+#!/usr/bin/env python
+"""Per-step cost of the cortical microcircuit (examples/potjans_microcircuit.py), in µs.
+
+This measures and reports; it asserts nothing.  For each backend it builds the example at
+``--scale`` (neuron = connectivity scale), runs 1000 steps to warm up, then times
+``--repeats`` runs of ``--steps`` steps (each followed by a recording pull when recording is
+on) and reports the best and every repeat, in µs per step.  ``--neurons-only`` leaves out
+the synapse populations (the neuron update with its Poisson input alone), which splits a
+step's cost into neuron update and spike propagation without the per-kernel waits that
+``timing_enabled`` adds.  Environment variables of the OpenCL runtime that change its
+threading (``POCL_*``, ``PYGENN_CL_DEVICE``) are recorded with the result.
+
+Usage::
+
+    python benchmarks/bench_step.py                                   # every backend, scale 0.1
+    python benchmarks/bench_step.py --backend opencl --neurons-only --pref neurons_per_thread=1
+    POCL_MAX_PTHREAD_COUNT=1 python benchmarks/bench_step.py --backend opencl
+
+JSON goes to ``benchmarks/results/step_<backend>.json`` (or ``--out``).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import platform
+import sys
+import time
+from typing import Any, Dict, List
+from unittest import mock
+
+from pygenn_cl.bench.common import microcircuit_module
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WARM_UP_STEPS = 1000
+RECORDED_ENV = ("PYGENN_CL_DEVICE", "POCL_MAX_PTHREAD_COUNT", "POCL_AFFINITY", "POCL_WORK_GROUP_METHOD")
+
+
+def parse_preference(text: str) -> tuple:
+    """``KEY=VALUE``: VALUE as JSON where it parses (numbers, true, null), else as a string."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"a preference is KEY=VALUE, not {text!r}")
+    try:
+        return key, json.loads(value)
+    except json.JSONDecodeError:
+        return key, value
+
+
+def bench(backend: str, scale: float, neurons_only: bool, record: bool, steps: int, repeats: int,
+          preferences: Dict[str, Any]) -> dict:
+    mc = microcircuit_module()
+    # neurons only: the same populations, Poisson input and DC compensation, no projections
+    no_projections = mock.patch.object(mc, "num_synapses", lambda *args: {})
+    with (no_projections if neurons_only else contextlib.nullcontext()):
+        model, pops = mc.build_model(backend=backend, neuron_scale=scale, connectivity_scale=scale,
+                                     record=record, model_name="bench_step", **preferences)
+    model.build()
+    model.load(num_recording_timesteps=steps if record else None)
+
+    def run(n: int) -> None:
+        model.run_steps(n)
+        if record:
+            model.pull_recording_buffers_from_device()
+
+    for start in range(0, WARM_UP_STEPS, steps):
+        run(min(steps, WARM_UP_STEPS - start))
+    seconds: List[float] = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run(steps)
+        seconds.append(time.perf_counter() - start)
+    us_per_step = [1e6 * s / steps for s in seconds]
+    return {
+        "benchmark": "microcircuit_step",
+        "backend": backend,
+        "device": model._backend.describe_device(),
+        "scale": scale,
+        "neurons": sum(p.num_neurons for p in pops.values()),
+        "synapse_populations": len(model.synapse_populations),
+        "neurons_only": neurons_only,
+        "recording": record,
+        "preferences": preferences,
+        "steps": steps,
+        "best_us_per_step": min(us_per_step),
+        "us_per_step": us_per_step,
+        "environment": {k: os.environ[k] for k in RECORDED_ENV if k in os.environ},
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "machine": {"platform": platform.platform(), "processor": platform.processor(),
+                    "cpu_count": os.cpu_count(), "python": platform.python_version()},
+    }
+
+
+def main(argv=None) -> int:
+    from pygenn_cl.backends import available_backends
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--backend", action="append", default=None, help="repeatable; default: all available")
+    ap.add_argument("--scale", type=float, default=0.1, help="neuron and connectivity scale (default 0.1)")
+    ap.add_argument("--neurons-only", action="store_true", help="leave out the synapse populations")
+    ap.add_argument("--no-record", action="store_true", help="spike recording off")
+    ap.add_argument("--steps", type=int, default=3000, help="steps per timed repeat (default 3000)")
+    ap.add_argument("--repeats", type=int, default=3, help="timed repeats; the best is reported (default 3)")
+    ap.add_argument("--pref", action="append", type=parse_preference, default=[],
+                    help="backend preference KEY=VALUE (repeatable), e.g. neurons_per_thread=1")
+    ap.add_argument("--out", default=None, help="JSON path (one backend) or folder")
+    args = ap.parse_args(argv)
+    if args.steps < 1 or args.repeats < 1 or args.scale <= 0:
+        ap.error("--steps and --repeats must be at least 1, --scale positive")
+    backends = args.backend or list(available_backends())
+    for backend in backends:
+        r = bench(backend, args.scale, args.neurons_only, not args.no_record, args.steps, args.repeats,
+                  dict(args.pref))
+        what = "neurons only" if args.neurons_only else "whole model"
+        print(f"[{backend}] {r['device']}: scale {args.scale:g} ({r['neurons']:,} neurons), {what}, "
+              f"recording {'on' if r['recording'] else 'off'}: best {r['best_us_per_step']:.1f} us/step "
+              f"(repeats: {', '.join(f'{x:.1f}' for x in r['us_per_step'])})")
+        if args.out and args.out.endswith(".json") and len(backends) == 1:
+            path = args.out
+        else:
+            folder = args.out or os.path.join(HERE, "results")
+            os.makedirs(folder, exist_ok=True)
+            path = os.path.join(folder, f"step_{backend}.json")
+        with open(path, "w") as f:
+            json.dump(r, f, indent=1)
+        print(f"    wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
