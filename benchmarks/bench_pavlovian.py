@@ -27,12 +27,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import os
-import platform
 import sys
 
-from pygenn_cl.bench.common import example_module
+from pygenn_cl.bench.common import example_module, write_result
+from pygenn_cl.bench.machine import machine_description
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGET_S_PER_HOUR = 60.0
@@ -69,8 +68,7 @@ def bench(backend: str, duration_s: float, seed: int, precision: str, progress: 
         "learning": {k: v for k, v in summary.items()
                      if k.startswith(("mean_weight", "max_weight", "frac_", "response_", "num_"))},
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "processor": platform.processor(),
-                    "cpu_count": os.cpu_count(), "python": platform.python_version()},
+        "machine": machine_description(),
     }
     return out
 
@@ -98,15 +96,9 @@ def main(argv=None) -> int:
         lr = r["learning"]
         print(f"    S1 outgoing weight {lr['mean_weight_S1_out']:.3f} vs other stimuli "
               f"{lr['mean_weight_other_stimuli_out']:.3f} (all exc {lr['mean_weight_all_exc']:.3f})")
-        if args.out and args.out.endswith(".json") and len(backends) == 1:
-            path = args.out
-        else:
-            folder = args.out or os.path.join(HERE, "results")
-            os.makedirs(folder, exist_ok=True)
-            suffix = "" if args.duration == 60.0 else f"_{args.duration:g}s"
-            path = os.path.join(folder, f"pavlovian_{backend}{suffix}.json")
-        with open(path, "w") as f:
-            json.dump(r, f, indent=1)
+        suffix = "" if args.duration == 60.0 else f"_{args.duration:g}s"
+        path = write_result(r, args.out, os.path.join(HERE, "results"), f"pavlovian_{backend}{suffix}.json",
+                            several=len(backends) > 1)
         print(f"    wrote {path}")
     return 0
 

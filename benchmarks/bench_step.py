@@ -25,13 +25,13 @@ import contextlib
 import datetime
 import json
 import os
-import platform
 import sys
 import time
 from typing import Any, Dict, List
 from unittest import mock
 
-from pygenn_cl.bench.common import microcircuit_module
+from pygenn_cl.bench.common import microcircuit_module, write_result
+from pygenn_cl.bench.machine import machine_description
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WARM_UP_STEPS = 1000
@@ -88,8 +88,7 @@ def bench(backend: str, scale: float, neurons_only: bool, record: bool, steps: i
         "us_per_step": us_per_step,
         "environment": {k: os.environ[k] for k in RECORDED_ENV if k in os.environ},
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "processor": platform.processor(),
-                    "cpu_count": os.cpu_count(), "python": platform.python_version()},
+        "machine": machine_description(),
     }
 
 
@@ -116,14 +115,8 @@ def main(argv=None) -> int:
         print(f"[{backend}] {r['device']}: scale {args.scale:g} ({r['neurons']:,} neurons), {what}, "
               f"recording {'on' if r['recording'] else 'off'}: best {r['best_us_per_step']:.1f} us/step "
               f"(repeats: {', '.join(f'{x:.1f}' for x in r['us_per_step'])})")
-        if args.out and args.out.endswith(".json") and len(backends) == 1:
-            path = args.out
-        else:
-            folder = args.out or os.path.join(HERE, "results")
-            os.makedirs(folder, exist_ok=True)
-            path = os.path.join(folder, f"step_{backend}.json")
-        with open(path, "w") as f:
-            json.dump(r, f, indent=1)
+        path = write_result(r, args.out, os.path.join(HERE, "results"), f"step_{backend}.json",
+                            several=len(backends) > 1)
         print(f"    wrote {path}")
     return 0
 

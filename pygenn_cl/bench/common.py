@@ -134,3 +134,21 @@ def table(headers: Iterable[str], rows: Iterable[Iterable]) -> str:
     for r in rows:
         out.append("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))))
     return "\n".join(out)
+
+
+def write_result(result: dict, out: Optional[str], default_folder: str, file_name: str, several: bool) -> str:
+    """Write one backend's result of a ``benchmarks/`` script as JSON and return the path.
+
+    ``out`` ending in ``.json`` names the file when the script measures one backend;
+    otherwise ``out`` (or ``default_folder``) is the folder and ``file_name`` the file.
+    """
+    if out and out.endswith(".json") and not several:
+        path = out
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    else:
+        folder = out or default_folder
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, file_name)
+    with open(path, "w") as f:
+        json.dump(result, f, indent=1)
+    return path
