@@ -7,7 +7,8 @@ This measures and reports; it asserts nothing.  For each backend it builds the e
 on) and reports the best and every repeat, in µs per step.  ``--neurons-only`` leaves out
 the synapse populations (the neuron update with its Poisson input alone), which splits a
 step's cost into neuron update and spike propagation without the per-kernel waits that
-``timing_enabled`` adds.  Environment variables of the OpenCL runtime that change its
+``timing_enabled`` adds.  ``--timing`` turns those timers on and reports the kernel times
+too (on the SIMT backends it waits for every kernel, so its step time shows that cost).  Environment variables of the OpenCL runtime that change its
 threading (``POCL_*``, ``PYGENN_CL_DEVICE``) are recorded with the result.
 
 Usage::
@@ -50,13 +51,14 @@ def parse_preference(text: str) -> tuple:
 
 
 def bench(backend: str, scale: float, neurons_only: bool, record: bool, steps: int, repeats: int,
-          preferences: Dict[str, Any]) -> dict:
+          preferences: Dict[str, Any], timing: bool = False) -> dict:
     mc = microcircuit_module()
     # neurons only: the same populations, Poisson input and DC compensation, no projections
     no_projections = mock.patch.object(mc, "num_synapses", lambda *args: {})
     with (no_projections if neurons_only else contextlib.nullcontext()):
         model, pops = mc.build_model(backend=backend, neuron_scale=scale, connectivity_scale=scale,
                                      record=record, model_name="bench_step", **preferences)
+    model.timing_enabled = timing
     model.build()
     model.load(num_recording_timesteps=steps if record else None)
 
@@ -67,12 +69,18 @@ def bench(backend: str, scale: float, neurons_only: bool, record: bool, steps: i
 
     for start in range(0, WARM_UP_STEPS, steps):
         run(min(steps, WARM_UP_STEPS - start))
+    kernels_before = (model.neuron_update_time, model.presynaptic_update_time) if timing else None
     seconds: List[float] = []
     for _ in range(repeats):
         start = time.perf_counter()
         run(steps)
         seconds.append(time.perf_counter() - start)
     us_per_step = [1e6 * s / steps for s in seconds]
+    kernel_us = None
+    if timing:
+        kernels_after = (model.neuron_update_time, model.presynaptic_update_time)
+        kernel_us = {name: 1e6 * (after - before) / (steps * repeats) for name, before, after
+                     in zip(("neuron_update", "presynaptic_update"), kernels_before, kernels_after)}
     return {
         "benchmark": "microcircuit_step",
         "backend": backend,
@@ -86,6 +94,7 @@ def bench(backend: str, scale: float, neurons_only: bool, record: bool, steps: i
         "steps": steps,
         "best_us_per_step": min(us_per_step),
         "us_per_step": us_per_step,
+        "kernel_us_per_step": kernel_us,
         "environment": {k: os.environ[k] for k in RECORDED_ENV if k in os.environ},
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "machine": machine_description(),
@@ -101,6 +110,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-record", action="store_true", help="spike recording off")
     ap.add_argument("--steps", type=int, default=3000, help="steps per timed repeat (default 3000)")
     ap.add_argument("--repeats", type=int, default=3, help="timed repeats; the best is reported (default 3)")
+    ap.add_argument("--timing", action="store_true",
+                    help="timing_enabled: also report kernel times (SIMT backends then wait for every kernel)")
     ap.add_argument("--pref", action="append", type=parse_preference, default=[],
                     help="backend preference KEY=VALUE (repeatable), e.g. neurons_per_thread=1")
     ap.add_argument("--out", default=None, help="JSON path (one backend) or folder")
@@ -110,11 +121,13 @@ def main(argv=None) -> int:
     backends = args.backend or list(available_backends())
     for backend in backends:
         r = bench(backend, args.scale, args.neurons_only, not args.no_record, args.steps, args.repeats,
-                  dict(args.pref))
+                  dict(args.pref), args.timing)
         what = "neurons only" if args.neurons_only else "whole model"
         print(f"[{backend}] {r['device']}: scale {args.scale:g} ({r['neurons']:,} neurons), {what}, "
               f"recording {'on' if r['recording'] else 'off'}: best {r['best_us_per_step']:.1f} us/step "
               f"(repeats: {', '.join(f'{x:.1f}' for x in r['us_per_step'])})")
+        if r["kernel_us_per_step"]:
+            print("    kernels: " + ", ".join(f"{k} {v:.1f} us/step" for k, v in r["kernel_us_per_step"].items()))
         path = write_result(r, args.out, os.path.join(HERE, "results"), f"step_{backend}.json",
                             several=len(backends) > 1)
         print(f"    wrote {path}")

@@ -76,15 +76,13 @@ def _bench_step_script():
 
 
 def test_bench_step_times_the_microcircuit_with_and_without_its_projections(tmp_path):
-    import sys
-    from pathlib import Path
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
-    import potjans_microcircuit as pd14
+    from pygenn_cl.bench.common import microcircuit_module
+    pd14 = microcircuit_module()
     script = _bench_step_script()
     params, _ = pd14.load_params()
     scale = 0.02
     runs = {}
-    for extra in ([], ["--neurons-only", "--no-record"]):
+    for extra in ([], ["--neurons-only", "--no-record", "--timing"]):
         out = tmp_path / f"step{len(extra)}.json"
         assert script.main(["--backend", "single_threaded_cpu", "--scale", str(scale), "--steps", "20",
                             "--repeats", "2", "--pref", "optimize_code=true", "--out", str(out)] + extra) == 0
@@ -96,6 +94,10 @@ def test_bench_step_times_the_microcircuit_with_and_without_its_projections(tmp_
     assert runs[False]["synapse_populations"] == len(pd14.num_synapses(params, scale, scale)) > 0
     assert runs[True]["synapse_populations"] == 0
     assert (runs[False]["recording"], runs[True]["recording"]) == (True, False)
+    assert runs[False]["kernel_us_per_step"] is None
+    kernels = runs[True]["kernel_us_per_step"]
+    # with no projections there is nothing to propagate: the neuron update is most of the step
+    assert kernels["presynaptic_update"] < kernels["neuron_update"] <= max(runs[True]["us_per_step"])
 
 
 @pytest.mark.parametrize("text, parsed", [("block_size=64", ("block_size", 64)), ("device=Intel", ("device", "Intel")),
