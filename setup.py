@@ -16,7 +16,7 @@ setup(
     long_description_content_type="text/markdown",
     python_requires=">=3.9",
     packages=["pygenn_cl", "pygenn_cl.backends", "pygenn_cl.bench", "pygenn_cl.codegen",
-              "pygenn_cl.codegen.transpiler"],
+              "pygenn_cl.codegen.generator", "pygenn_cl.codegen.transpiler"],
     package_dir={"pygenn_cl": "pygenn_cl", "pygenn_cl.codegen": "codegen"},
     package_data={"pygenn_cl.codegen": ["templates/*.mako", "templates/*/*.mako"]},
     ext_modules=cythonize([Extension("pygenn_cl._runtime", ["pygenn_cl/_runtime.pyx"])],

@@ -1,10 +1,7 @@
-"""Code generation: GeNNCode transpiler, model IR, generator and Mako templates.
+"""Code generation: the frozen model description, the GeNNCode transpiler, the generator and
+its typed IR, and the Mako templates.
 
-Installed as ``pygenn_cl.codegen``.
+Installed as ``pygenn_cl.codegen``.  Nothing here imports the model API (``pygenn_cl``): the
+API describes a model (:mod:`.description`), :func:`.generator.generate_model` turns the
+description into a :class:`.ir.ModelIR`, and backends render it (:mod:`.render`).
 """
-import os
-
-
-def templates_dir() -> str:
-    """Directory holding the Mako templates."""
-    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")

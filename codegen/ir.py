@@ -1,36 +1,139 @@
-"""Backend-neutral description of a generated model ("merged groups").
+"""The backend-neutral intermediate representation of a generated model ("merged groups").
 
-The generator turns the user's groups into :class:`MergedGroup` objects: groups
-whose generated code is the same apart from sizes, parameter values and array
-locations share one piece of generated code, and a table of per-group
-structs (:class:`Field`) supplies what differs.  Backends render templates
-from these objects and the runtime fills the tables.
+The generator produces, for every group and kernel family, a :class:`GroupCode`: a typed
+kernel description (:class:`NeuronUpdate`, :class:`SynapseUpdate`, ...) whose code texts hold
+placeholders ``@@key@@`` for values that may differ between groups (sizes, parameters), plus
+the arrays and values behind those keys.  :func:`merge` then groups codes that are the same
+apart from those values: each :class:`MergedGroup` shares one piece of generated code, and a
+table of per-member structs (:class:`Field`) supplies what differs.  Backends render
+templates from the merged groups and the runtime fills the tables.
+
+Everything here is plain data (no user objects), so an IR can be pickled into the cache of
+generated models.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
-from pygenn_cl import types
+from . import types
 
 PAD_FIELD = "_pad"
-PLACEHOLDER = re.compile(r"@@([A-Za-z0-9_]+)@@")
+PLACEHOLDER = re.compile(r"@@([A-Za-z0-9_:=\-]+)@@")
+#: Marker the printer puts before a ``for`` loop whose bounds are literals or parameters:
+#: ``@@unroll:<lo>:<hi>@@``, each bound a value key or ``=<integer>``.
+UNROLL_MARKER = "unroll"
+#: Loops of at most this many iterations between literal bounds get ``GENN_UNROLL_HINT``.
+MAX_UNROLLED_TRIPS = 32
+
+DynamicKey = Tuple[str, str, str]  # (group, role, parameter)
 
 
+# ---------------------------------------------------------------------------------------------
+# Kernel families: what one group contributes to a kernel (texts may hold placeholders)
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NeuronUpdate:
+    """One population's update: postsynaptic inputs, current sources, the neuron model's
+    code, spike-like event conditions and the weight-update code that runs per neuron."""
+
+    load: str = ""          # registers loaded from the neuron's variables
+    inputs: str = ""        # Isyn and additional input variables
+    rng: str = ""           # RNG set-up (GENN_RNG_INIT) if any code draws
+    rng_stream: str = ""    # the RNG's stream number, for templates that prefetch Philox blocks
+    pre_sim: str = ""       # postsynaptic models and current sources
+    sim: str = ""           # sim_code and pre/post dynamics code of weight updates
+    events: str = ""        # spike-like event conditions and their queues
+    threshold: str = ""     # threshold condition (an expression)
+    reset: str = ""
+    on_spike: str = ""      # spike times, pre/post spike code of weight updates
+    store: str = ""         # registers written back
+    event_counts: Tuple[str, ...] = ()
+    event_records: Tuple[Tuple[str, str], ...] = ()
+    auto_refractory: bool = False
+    recording: bool = False
+    spike_code_reads_state: bool = False  # on_spike uses the update's registers
+
+    @property
+    def two_pass(self) -> bool:
+        """Whether the update can run as two passes over a run of neurons: the first updates
+        state and flags spikes (a loop with no atomics or queue appends, which CPU compilers
+        vectorise), the second emits the flagged spikes in order.  Needs a threshold, no
+        spike-like events, and spike code that reads no register of the first pass."""
+        return bool(self.threshold) and not self.events and not self.spike_code_reads_state
+
+
+@dataclass(frozen=True)
+class SynapseUpdate:
+    """Per-synapse code run for spikes and spike-like events (presynaptic and postsynaptic
+    updates) or every step (synapse dynamics)."""
+
+    body: str = ""
+    event_body: str = ""
+    rng: str = ""
+    sparse: bool = False
+    strategy: str = ""        # presynaptic updates: dense_post, sparse_post, dense_pre, sparse_pre
+    event_record: bool = False  # this kernel clears the step's event-recording row
+
+
+@dataclass(frozen=True)
+class VarInitialisation:
+    """Variable initialisation per neuron (``neuron_init``) or synapse (``dense_init``,
+    ``sparse_init``)."""
+
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class ConnectivityInit:
+    """Building SPARSE connectivity by row (``row_build_code``) or column (``col_build_code``)."""
+
+    body: str = ""
+    rng: str = ""
+    prelude: str = ""        # multinomial row lengths, drawn before rows are built
+    by_row: bool = True
+    multinomial: bool = False
+    index_type: str = "uint32_t"
+
+
+@dataclass(frozen=True)
+class ConnectivityRemap:
+    """Building the column structure of SPARSE connectivity for postsynaptic learning."""
+
+
+@dataclass(frozen=True)
+class CustomUpdateCode:
+    body: str = ""
+    rng: str = ""
+    reduce_init: str = ""
+    reduce: str = ""
+    reduce_write: str = ""
+    shape: str = "neuron"    # "neuron", "dense" or "sparse"
+    reduction: bool = False
+
+
+KernelCode = Any  # one of the frozen dataclasses above
+
+
+# ---------------------------------------------------------------------------------------------
+# Arrays, fields and literals
+# ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ArraySpec:
     """One array of the model's memory.
 
-    ``length`` counts elements; recording buffers instead give
-    ``words_per_recording_step`` and are sized at ``load()``.
+    ``length`` counts elements; recording buffers instead give ``words_per_recording_step``
+    and are sized at ``load()``; extra global parameters (``egp``) are sized by their values.
     """
 
     name: str
     ctype: types.NumericType
     length: int = 0
     words_per_recording_step: int = 0
+    egp: bool = False
 
     def num_elements(self, num_recording_timesteps: int) -> int:
         if self.words_per_recording_step:
@@ -40,7 +143,7 @@ class ArraySpec:
 
 @dataclass(frozen=True)
 class Field:
-    """A member of a merged group's struct: an array offset or a value that differs between groups."""
+    """A member of a merged group's struct: an array address or a value that differs between groups."""
 
     name: str
     ctype: types.NumericType
@@ -49,6 +152,28 @@ class Field:
     @property
     def struct_type(self) -> types.NumericType:
         return types.Uint64 if self.is_array else self.ctype
+
+
+@dataclass(frozen=True)
+class ErrorSlot:
+    """A word of the ``errors`` array that device code sets when something overflows; the
+    runtime raises ``ValueError(message)`` when it finds it set."""
+
+    group: str
+    message: str
+
+
+@dataclass(frozen=True)
+class UserCode:
+    """A section of user code in the generated source (``#line 1 "genn_user_<k>"``)."""
+
+    origin: str   # e.g. "neuron model 'LIF', sim_code"
+    lines: int    # lines of generated code it translated to
+
+
+def user_code_file(index: int) -> str:
+    """The file name ``#line`` directives give user code section ``index`` (no user text)."""
+    return f"genn_user_{index}"
 
 
 def format_literal(value: Any, ctype: types.NumericType) -> str:
@@ -78,23 +203,20 @@ def _to_float32(value: float) -> float:
     return float(np.float32(value))
 
 
+# ---------------------------------------------------------------------------------------------
+# Group codes and merging
+# ---------------------------------------------------------------------------------------------
+@dataclass
 class GroupCode:
-    """Generated code of one group, with placeholders ``@@key@@`` for values that may differ.
+    """One group's contribution to a kernel family, with placeholders ``@@key@@`` for values
+    that may differ between groups."""
 
-    Parameters
-    ----------
-    group : object
-        The user's group this code belongs to.
-    """
-
-    def __init__(self, group: Any):
-        self.group = group
-        self.sections: Dict[str, str] = {}
-        self.meta: Dict[str, Any] = {}
-        self.arrays: Dict[str, Tuple[str, types.NumericType]] = {}
-        self.values: Dict[str, Tuple[Any, types.NumericType]] = {}
-        # value key -> (owner, parameter name) of parameters that may change after load
-        self.dynamic: Dict[str, Tuple[str, str]] = {}
+    group: str
+    kernel: KernelCode = None
+    arrays: Dict[str, Tuple[str, types.NumericType]] = field(default_factory=dict)
+    values: Dict[str, Tuple[Any, types.NumericType]] = field(default_factory=dict)
+    #: value key -> (group, role, parameter) of parameters that may change after load
+    dynamic: Dict[str, DynamicKey] = field(default_factory=dict)
 
     def array(self, key: str, array_name: str, ctype: types.NumericType) -> str:
         """Use array ``array_name`` in the code; returns the local pointer's name."""
@@ -107,22 +229,35 @@ class GroupCode:
         return f"@@{key}@@"
 
     def merge_key(self) -> Tuple:
-        return (tuple(sorted(self.sections.items())), tuple(sorted(self.meta.items())),
+        return (type(self.kernel).__name__, self.kernel,
                 tuple(sorted((k, t.name) for k, (_, t) in self.arrays.items())),
                 tuple(sorted((k, t.name) for k, (_, t) in self.values.items())), tuple(sorted(self.dynamic)))
+
+    def member(self) -> "Member":
+        return Member(self.group, {k: name for k, (name, _) in self.arrays.items()},
+                      {k: value for k, (value, _) in self.values.items()}, dict(self.dynamic))
+
+
+@dataclass
+class Member:
+    """A group within a merged group: where its arrays are and the values of its fields."""
+
+    group: str
+    arrays: Dict[str, str]
+    values: Dict[str, Any]
+    dynamic: Dict[str, DynamicKey]
 
 
 @dataclass
 class MergedGroup:
-    """Groups of one kind that share generated code."""
+    """Groups of one kernel family that share generated code."""
 
     kind: str
     index: int
     table: int
-    members: List[GroupCode]
+    members: List[Member]
+    code: KernelCode = None
     fields: List[Field] = field(default_factory=list)
-    sections: Dict[str, str] = field(default_factory=dict)
-    meta: Dict[str, Any] = field(default_factory=dict)
     arrays: Dict[str, types.NumericType] = field(default_factory=dict)
     inlined: Dict[str, str] = field(default_factory=dict)
 
@@ -135,33 +270,23 @@ class MergedGroup:
         return f"Merged_{self.name}"
 
     @property
-    def groups(self) -> List[Any]:
+    def groups(self) -> List[str]:
         return [m.group for m in self.members]
-
-    @property
-    def two_pass_neuron_update(self) -> bool:
-        """Whether a neuron update can run as two passes over a run of neurons: the first
-        updates state and flags spikes (a loop with no atomics or queue appends, which CPU
-        compilers vectorise), the second emits the flagged spikes in order.  Only with a
-        threshold, no spike-like events, and spike code that reads no registers (``_l...``)
-        of the first pass."""
-        return (bool(self.sections.get("threshold")) and not self.sections.get("events")
-                and not re.search(r"\b_l[A-Za-z_]", self.sections.get("on_spike", "")))
 
     @property
     def distinct_arrays(self) -> bool:
         """Whether, in every member, each array key names a different array (so the code's
         array pointers may be declared ``restrict``)."""
-        return all(len({name for name, _ in m.arrays.values()}) == len(m.arrays) for m in self.members)
+        return all(len(set(m.arrays.values())) == len(m.arrays) for m in self.members)
 
-    def field_values(self, member: GroupCode) -> Dict[str, Any]:
+    def field_values(self, member: Member) -> Dict[str, Any]:
         """Field name -> array name (array fields) or value, for one member."""
         out: Dict[str, Any] = {}
         for f in self.fields:
             if f.name == PAD_FIELD:
                 out[f.name] = 0
-                continue
-            out[f.name] = member.arrays[f.name][0] if f.is_array else member.values[f.name][0]
+            else:
+                out[f.name] = member.arrays[f.name] if f.is_array else member.values[f.name]
         return out
 
     def get(self, key: str) -> str:
@@ -176,12 +301,14 @@ def merge(kind: str, codes: List[GroupCode], first_table: int) -> List[MergedGro
         buckets.setdefault(code.merge_key(), []).append(code)
     merged = []
     for index, members in enumerate(buckets.values()):
-        mg = MergedGroup(kind, index, first_table + index, members)
         first = members[0]
+        mg = MergedGroup(kind, index, first_table + index, [m.member() for m in members])
         value_fields = []
+        constants: Dict[str, Any] = {}
         for key, (value, ctype) in first.values.items():
             if key not in first.dynamic and all(_same(m.values[key][0], value) for m in members):
                 mg.inlined[key] = format_literal(value, ctype)
+                constants[key] = (value, ctype)
             else:
                 value_fields.append(Field(key, ctype, False))
         array_fields = [Field(key, ctype, True) for key, (_, ctype) in first.arrays.items()]
@@ -190,17 +317,51 @@ def merge(kind: str, codes: List[GroupCode], first_table: int) -> List[MergedGro
         if not mg.fields:  # C forbids empty structs
             mg.fields = [Field(PAD_FIELD, types.Uint32, False)]
         mg.arrays = {key: ctype for key, (_, ctype) in first.arrays.items()}
-        mg.meta = dict(first.meta)
-        mg.sections = {name: PLACEHOLDER.sub(lambda m: mg.get(m.group(1)), text)
-                       for name, text in first.sections.items()}
+        mg.code = resolve_placeholders(first.kernel, lambda key: _resolve(key, mg, constants))
         merged.append(mg)
     return merged
+
+
+def resolve_placeholders(kernel: KernelCode, resolve) -> KernelCode:
+    """A copy of ``kernel`` with every ``@@key@@`` of its texts replaced by ``resolve(key)``."""
+    changes = {f.name: PLACEHOLDER.sub(lambda m: resolve(m.group(1)), getattr(kernel, f.name))
+               for f in dataclasses.fields(kernel) if isinstance(getattr(kernel, f.name), str)}
+    return dataclasses.replace(kernel, **changes)
+
+
+def _resolve(key: str, mg: MergedGroup, constants: Dict[str, Tuple[Any, types.NumericType]]) -> str:
+    if key.startswith(UNROLL_MARKER + ":"):
+        return _unroll_hint(key, constants)
+    return mg.get(key)
+
+
+def _unroll_hint(marker: str, constants: Dict[str, Tuple[Any, types.NumericType]]) -> str:
+    """``GENN_UNROLL_HINT`` for a loop whose bounds are both known and at most
+    :data:`MAX_UNROLLED_TRIPS` apart (a parameter bound counts once merging has made it a
+    literal), else nothing."""
+    bounds: List[Optional[int]] = []
+    for part in marker.split(":")[1:]:
+        if part.startswith("="):
+            bounds.append(int(part[1:]))
+        elif part in constants and constants[part][1].is_integer:
+            bounds.append(int(constants[part][0]))
+        else:
+            return ""
+    return "GENN_UNROLL_HINT " if abs(bounds[1] - bounds[0]) <= MAX_UNROLLED_TRIPS else ""
 
 
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, float) or isinstance(b, float):
         return float(a) == float(b) or (math.isnan(float(a)) and math.isnan(float(b)))
     return a == b
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole model
+# ---------------------------------------------------------------------------------------------
+STEP_KINDS = ("synapse_dynamics", "presynaptic_update", "postsynaptic_update", "neuron_update")
+INIT_KINDS = ("neuron_init", "dense_init", "connectivity_init", "connectivity_remap")
+SPARSE_INIT_KINDS = ("sparse_init",)
 
 
 @dataclass
@@ -214,13 +375,20 @@ class ModelIR:
     arrays: Dict[str, ArraySpec]
     kernels: Dict[str, List[MergedGroup]]
     num_tables: int
-    error_slots: List[str]
+    error_slots: List[ErrorSlot]
     timing_enabled: bool
-    #: custom update group name -> index; its merged groups are ``kernels[f"custom_update{index}_"]``
+    #: custom update group name -> index; its merged groups are ``kernels[custom_update_kind(index)]``
     custom_update_groups: Dict[str, int] = field(default_factory=dict)
+    user_code: List[UserCode] = field(default_factory=list)
 
-    def custom_update_kind(self, index: int) -> str:
+    @staticmethod
+    def custom_update_kind(index: int) -> str:
         return f"custom_update{index}_"
 
     def all_groups(self) -> List[MergedGroup]:
         return [mg for groups in self.kernels.values() for mg in groups]
+
+    @property
+    def needs_double(self) -> bool:
+        """Whether the generated code uses double precision (OpenCL needs ``cl_khr_fp64``)."""
+        return types.Double in (self.scalar, self.time_type)

@@ -17,11 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, List
 
-from .ir import MergedGroup, ModelIR
+from .ir import Member, MergedGroup, ModelIR
 
 # A device buffer may be capped (OpenCL's CL_DEVICE_MAX_MEM_ALLOC_SIZE), so the arena may be cut
 # into segments, each a kernel argument: an array's address in a table is its segment in the
-# top byte and its offset in that segment below (see pygenn_cl.runtime.ArenaLayout).
+# top byte and its offset in that segment below (the runtime's ArenaLayout).
 ARENA_SEGMENT_SHIFT = 56
 MAX_ARENA_SEGMENTS = 8
 # Timestep argument of a launch that returns at once (GENN_WARM_UP_STEP): drivers that compile
@@ -46,44 +46,44 @@ class KernelRange:
         return self.starts[-1]
 
 
-def threads_needed(kind: str, mg: MergedGroup, member, neurons_per_thread: int = 1) -> int:
+def threads_needed(kind: str, mg: MergedGroup, member: Member, neurons_per_thread: int = 1) -> int:
     """Number of threads one member group needs in a kernel of ``kind``.
 
     ``neurons_per_thread``: neurons each thread of the neuron update kernel loops over, and
     row positions each thread of a SPARSE POSTSYNAPTIC presynaptic update loops over
     (1 on GPUs; 32 on CPU devices, see ``backends.opencl.default_neurons_per_thread``).
     """
-    values = {k: v for k, (v, _) in member.values.items()}
+    values = member.values
     if kind == "neuron_update":
         return -(-values["num_neurons"] // neurons_per_thread)
     if kind == "neuron_init":
         return values["num_neurons"]
     if kind == "presynaptic_update":
-        strategy = mg.meta["strategy"]
+        strategy = mg.code.strategy
         if strategy == "dense_post":
             return values["num_post"]
         if strategy == "sparse_post":
             return -(-values["row_stride"] // neurons_per_thread)
         return values["num_pre"] * values["threads_per_spike"]
     if kind == "synapse_dynamics":
-        return values["num_pre"] * (values["row_stride"] if mg.meta["sparse"] else values["num_post"])
+        return values["num_pre"] * (values["row_stride"] if mg.code.sparse else values["num_post"])
     if kind == "postsynaptic_update":
-        return values["col_stride"] if mg.meta["sparse"] else values["num_pre"]
+        return values["col_stride"] if mg.code.sparse else values["num_pre"]
     if kind == "connectivity_remap":
         return values["num_pre"]
     if kind == "connectivity_remap_sort":
         return values["num_post"]
     if kind.startswith("custom_update"):
-        shape = mg.meta["shape"]
+        shape = mg.code.shape
         if shape == "neuron":
-            return 1 if mg.meta["reduction"] else values["num_neurons"]
+            return 1 if mg.code.reduction else values["num_neurons"]
         return values["num_pre"] * (values["num_post"] if shape == "dense" else values["row_stride"])
     if kind == "dense_init":
         return values["num_post"]
     if kind == "connectivity_prelude":
         return 1
     if kind == "connectivity_init":
-        return values["num_pre"] if mg.meta["by_row"] else values["num_post"]
+        return values["num_pre"] if mg.code.by_row else values["num_post"]
     if kind in ("sparse_init", "connectivity_sort"):
         return values["num_pre"]
     raise KeyError(kind)
@@ -118,8 +118,8 @@ def simt_kernels(ir: ModelIR) -> Dict[str, List[MergedGroup]]:
     """Kernels of a SIMT backend: the IR's kinds plus the helper kernels of sparse connectivity."""
     kernels = dict(ir.kernels)
     conn = ir.kernels["connectivity_init"]
-    kernels["connectivity_prelude"] = [mg for mg in conn if mg.meta["multinomial"]]
-    kernels["connectivity_sort"] = [mg for mg in conn if not mg.meta["by_row"]]
+    kernels["connectivity_prelude"] = [mg for mg in conn if mg.code.multinomial]
+    kernels["connectivity_sort"] = [mg for mg in conn if not mg.code.by_row]
     kernels["connectivity_remap_sort"] = list(ir.kernels["connectivity_remap"])
     return kernels
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pygenn_cl import types
+from . import types
 
 
 @dataclass(frozen=True)

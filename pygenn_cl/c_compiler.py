@@ -11,24 +11,42 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import re
 import shlex
 import subprocess
 import tempfile
-from typing import Callable, List, Optional
+from typing import Callable, List, Optional, Sequence
 
+from pygenn_cl.codegen.ir import UserCode
+
+from .compile_log import explain
 from .errors import BuildError
 
 
-def cache_dir() -> Optional[str]:
-    """Directory of compiled libraries, or None when caching is disabled."""
+def cache_root() -> Optional[str]:
+    """pygenn_cl's cache directory (``$PYGENN_CL_CACHE_DIR`` or the user cache directory), or
+    None when caching is disabled (``PYGENN_CL_NO_CACHE=1``)."""
     if os.environ.get("PYGENN_CL_NO_CACHE", "") not in ("", "0"):
         return None
     path = os.environ.get("PYGENN_CL_CACHE_DIR")
     if not path:
         import platformdirs
         path = platformdirs.user_cache_dir("pygenn_cl")
-    return os.path.join(path, "c")
+    return path
+
+
+def cache_dir() -> Optional[str]:
+    """Directory of compiled libraries, or None when caching is disabled."""
+    root = cache_root()
+    return None if root is None else os.path.join(root, "c")
+
+
+def template_cache_dir() -> Optional[str]:
+    """Directory of compiled Mako templates (per pygenn_cl version), or None when caching is off."""
+    root = cache_root()
+    if root is None:
+        return None
+    from . import __version__
+    return os.path.join(root, "mako", __version__)
 
 
 def compiler_command() -> List[str]:
@@ -84,9 +102,12 @@ def cached_build(key_parts: List[str], directory: str, stem: str, suffix: str, w
 
 
 def compile_shared_library(source: str, flags: List[str], build_dir: str, name: str,
-                           always_rebuild: bool = False, never_rebuild: bool = False,
-                           use_cache: bool = True) -> str:
-    """Compile ``source`` (written to ``build_dir/name.c``) into a shared library; return its path."""
+                           user_code: Sequence[UserCode] = (), always_rebuild: bool = False,
+                           never_rebuild: bool = False, use_cache: bool = True) -> str:
+    """Compile ``source`` (written to ``build_dir/name.c``) into a shared library; return its path.
+
+    ``user_code`` is the IR's table of user code sections, for error messages.
+    """
     cmd = compiler_command()
     src_path = os.path.join(build_dir, f"{name}.c")
 
@@ -94,34 +115,9 @@ def compile_shared_library(source: str, flags: List[str], build_dir: str, name: 
         result = subprocess.run(cmd + flags + ["-shared", "-fPIC", "-o", out_path, src_path, "-lm"],
                                 capture_output=True, text=True)
         if result.returncode != 0:
-            raise BuildError(_explain_compiler_error(result.stderr, source, src_path))
+            raise BuildError(explain(result.stderr, source, list(user_code), src_path, "the generated C code"))
 
     key = [source, " ".join(cmd + flags), compiler_version(" ".join(cmd)),
            cpu_identity() if "-march=native" in flags else ""]
     directory = (cache_dir() if use_cache else None) or build_dir
     return cached_build(key, directory, name, ".so", "library", always_rebuild, never_rebuild, build)
-
-
-def _explain_compiler_error(stderr: str, source: str, src_path: str) -> str:
-    """Summarise a compiler failure: the first error and the generated line it points at."""
-    lines = source.splitlines()
-    match = re.search(r":(\d+):(\d+):(?: error:)? (.*)", stderr)
-    if not match:
-        return f"the C compiler failed on the generated code ({src_path}):\n{stderr.strip()[:2000]}"
-    line_no, col, message = int(match.group(1)), int(match.group(2)), match.group(3)
-    generated = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
-    origin = code_origin(lines, line_no)
-    return (f"the generated C code failed to compile (this is a pygenn_cl bug, please report it): "
-            f"{message}\n  {src_path}:{line_no}:{col}" + (f" in {origin}" if origin else "") +
-            f"\n    {generated.strip()}")
-
-
-def code_origin(lines: List[str], line_no: int) -> str:
-    """The model and code section a generated line came from, if it is user code."""
-    for back in range(min(line_no, len(lines)) - 1, -1, -1):
-        text = lines[back].strip()
-        if text.startswith("/* user code: "):
-            return text[len("/* user code: "):-2].strip()
-        if text == "}" and not lines[back].startswith(" " * 12):
-            break
-    return ""

@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
+from pygenn_cl.codegen import names
+
 from . import types
 from .enums import ParallelismHint, SynapseMatrixType, VarLocation
 from .init import SparseConnectivityInit, VarReference, init_sparse_connectivity
@@ -124,7 +126,7 @@ class GroupBase:
         out = {}
         for spec in specs:
             ctype = types.parse_numeric_type(spec.type, self._model._scalar)
-            var = Variable(self, spec.name, f"{self.name}.{prefix}{spec.name}", ctype,
+            var = Variable(self, spec.name, names.var_array(self.name, spec.name, prefix), ctype,
                            values[spec.name], size_fn, spec.read_only)
             snippet = values[spec.name].init.snippet if values[spec.name].init is not None else None
             if snippet is not None and snippet.extra_global_params:
@@ -139,7 +141,7 @@ class GroupBase:
             if not isinstance(ptype, types.PointerType):
                 raise ValueError(f"{self.describe()}: extra global parameter '{spec.name}' must have a "
                                  "pointer type such as 'scalar*' (scalar EGPs became dynamic parameters)")
-            out[spec.name] = ExtraGlobalParameter(self, spec.name, f"{self.name}.egp.{prefix}{spec.name}",
+            out[spec.name] = ExtraGlobalParameter(self, spec.name, names.egp_array(self.name, spec.name, prefix),
                                                   ptype.value_type)
         return out
 
@@ -171,7 +173,7 @@ class GroupBase:
                              "call set_param_dynamic() before build()")
         runtime = self._model._require_loaded(f"{self.describe()}: set_dynamic_param_value")
         values[name] = value
-        runtime.set_dynamic_param(f"{self.name}/{role}", name, value)
+        runtime.set_dynamic_param(self.name, role, name, value)
 
 
 class NeuronGroup(GroupBase):
@@ -199,7 +201,7 @@ class NeuronGroup(GroupBase):
         self.in_syn: List[SynapseGroup] = []
         self.out_syn: List[SynapseGroup] = []
         self.current_sources: List[CurrentSource] = []
-        self._recording = RecordingBuffer(model, f"{name}.recordSpk", self.size, self.describe(),
+        self._recording = RecordingBuffer(names.spike_record_array(name), self.size, self.describe(),
                                           lambda: self.spike_recording_enabled, "spike")
         resolve_params(owner, neuron, self._param_values, model.dt, model._scalar)
 
@@ -231,7 +233,7 @@ class NeuronGroup(GroupBase):
     @property
     def spike_recording_data(self) -> List[Tuple[np.ndarray, np.ndarray]]:
         """Recorded spikes: a list with one ``(times, ids)`` per batch."""
-        return self._recording.data()
+        return self._recording.data(self._model._require_loaded(self.describe()), self._model.dt)
 
     def recording_buffers(self) -> List[RecordingBuffer]:
         """Every recording buffer this population fills."""
@@ -240,9 +242,6 @@ class NeuronGroup(GroupBase):
             out += [sg._event_recording("pre") for sg in self.out_syn if sg.wu_model.pre_event_threshold_condition_code]
             out += [sg._event_recording("post") for sg in self.in_syn if sg.wu_model.post_event_threshold_condition_code]
         return out
-
-    def _record_array(self) -> str:
-        return f"{self.name}.recordSpk"
 
 
 class CurrentSource(GroupBase):
@@ -530,7 +529,7 @@ class SynapseGroup(GroupBase):
         buffers = self.__dict__.setdefault("_event_recordings", {})
         if side not in buffers:
             pop = self.src if side == "pre" else self.trg
-            buffers[side] = RecordingBuffer(self._model, f"{self.name}.{side}.recordSpkEvnt", pop.size,
+            buffers[side] = RecordingBuffer(names.event_record_array(self.name, side), pop.size,
                                             f"{self.describe()} ({side}synaptic spike-like events)",
                                             lambda: pop.spike_event_recording_enabled, "spike-like event")
         return buffers[side]
@@ -538,12 +537,12 @@ class SynapseGroup(GroupBase):
     @property
     def pre_spike_event_recording_data(self) -> List[Tuple[np.ndarray, np.ndarray]]:
         """Recorded presynaptic spike-like events: one ``(times, ids)`` per batch."""
-        return self._event_recording("pre").data()
+        return self._event_recording("pre").data(self._model._require_loaded(self.describe()), self._model.dt)
 
     @property
     def post_spike_event_recording_data(self) -> List[Tuple[np.ndarray, np.ndarray]]:
         """Recorded postsynaptic spike-like events: one ``(times, ids)`` per batch."""
-        return self._event_recording("post").data()
+        return self._event_recording("post").data(self._model._require_loaded(self.describe()), self._model.dt)
 
     @property
     def needs_columns(self) -> bool:
@@ -656,7 +655,8 @@ class SynapseGroup(GroupBase):
                 raise ValueError(f"{self.describe()}: {what} indices must be integers in [0, {n})")
         if self._model._runtime is not None:
             self._check_columns_static("set_sparse_connections")
-            self._model._runtime.set_connectivity(self, pre, post)
+            self._model._runtime.set_connectivity(names.row_length_array(self.name), names.ind_array(self.name),
+                                                  self.src.size, pre, post, self.describe())
             return
         if self.connectivity_init.snippet.class_name != "Uninitialised":
             raise ValueError(f"{self.describe()}: connectivity is built by "
@@ -673,8 +673,8 @@ class SynapseGroup(GroupBase):
 
     def pull_connectivity_from_device(self) -> None:
         rt = self._model._require_loaded(self.describe())
-        rt.pull(f"{self.name}.rowLength")
-        rt.pull(f"{self.name}.ind")
+        rt.pull(names.row_length_array(self.name))
+        rt.pull(names.ind_array(self.name))
 
     def _check_columns_static(self, what: str) -> None:
         if self.needs_columns and self.matrix_type == SynapseMatrixType.SPARSE:
@@ -685,13 +685,13 @@ class SynapseGroup(GroupBase):
     def push_connectivity_to_device(self) -> None:
         self._check_columns_static("push_connectivity_to_device")
         rt = self._model._require_loaded(self.describe())
-        rt.push(f"{self.name}.rowLength")
-        rt.push(f"{self.name}.ind")
+        rt.push(names.row_length_array(self.name))
+        rt.push(names.ind_array(self.name))
 
     def _row_lengths_and_ind(self) -> Tuple[np.ndarray, np.ndarray]:
         rt = self._model._require_loaded(self.describe())
-        row_length = rt.view(f"{self.name}.rowLength")
-        ind = rt.view(f"{self.name}.ind").reshape(self.src.size, -1)
+        row_length = rt.view(names.row_length_array(self.name))
+        ind = rt.view(names.ind_array(self.name)).reshape(self.src.size, -1)
         return row_length, ind
 
     def _synapse_mask(self) -> np.ndarray:

@@ -6,12 +6,15 @@ import random
 import re
 from typing import Any, Dict, Optional
 
+from pygenn_cl.codegen import names
+
 from . import types
 from .backends import create_backend
 from .enums import VarLocation
 from .genn_groups import CurrentSource, CustomUpdate, ExtraGlobalParameter, NeuronGroup, SynapseGroup
 from .init import PostsynapticInit, WeightUpdateInit, resolve_model
 from .model_spec import CurrentSourceModel, CustomUpdateModel, NeuronModel
+from .runtime import RuntimeValues
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -68,7 +71,6 @@ class GeNNModel:
         self._artifact = None
         self._runtime = None
         self._stepper = None
-        self._num_recording_timesteps: Optional[int] = None
 
     # -- properties ------------------------------------------------------------
     @property
@@ -204,16 +206,35 @@ class GeNNModel:
 
     # -- lifecycle -------------------------------------------------------------
     def build(self, path_to_model: str = "./", always_rebuild: bool = False, never_rebuild: bool = False) -> None:
-        """Generate and compile the model (an unchanged model reuses the cached library)."""
+        """Generate and compile the model.
+
+        The model is first turned into a frozen description; an unchanged model (the same
+        description, backend options and pygenn_cl version) reuses the code generated and
+        compiled before, in this process or in an earlier one (see ``model_cache``).
+        """
         from pygenn_cl.codegen.generator import generate_model
+
+        from . import model_cache
+        from .describe import describe_model
         if not self.neuron_populations:
             raise ValueError("the model has no neuron populations")
         if self._runtime is not None:
             self.unload()
-        self._ir = generate_model(self, self._backend.target)
-        sources = self._backend.generate_source(self._ir)
+        backend = self._backend
+        desc = describe_model(self)
+        options = backend.options()
+        use_disk = bool(backend.preferences.get("disk_cache", True))
+        key = model_cache.cache_key(desc, backend.name, options)
+        cached = None if always_rebuild else model_cache.lookup(key, use_disk)
+        if cached is None:
+            ir = generate_model(desc, backend.target)
+            sources = backend.generate_source(ir, options)
+            model_cache.store(key, ir, sources, use_disk)
+        else:
+            ir, sources = cached
         build_dir = os.path.join(path_to_model, f"{self.name}_CODE")
-        self._artifact = self._backend.build(sources, build_dir, always_rebuild, never_rebuild)
+        self._artifact = backend.build(ir, sources, build_dir, always_rebuild, never_rebuild)
+        self._ir = ir
         self._built = True
 
     def load(self, num_recording_timesteps: Optional[int] = None) -> None:
@@ -229,9 +250,9 @@ class GeNNModel:
             raise ValueError("num_recording_timesteps must be a positive integer")
         if self._runtime is not None:
             self.unload()
-        self._num_recording_timesteps = num_recording_timesteps
         self._effective_seed = int(self.seed) if self.seed else random.SystemRandom().getrandbits(63) + 1
-        runtime, stepper = self._backend.load(self, self._ir, self._artifact, num_recording_timesteps)
+        values = RuntimeValues(self._effective_seed, int(num_recording_timesteps or 0), self._egp_values())
+        runtime, stepper = self._backend.load(self._ir, self._artifact, values)
         self._runtime, self._stepper = runtime, stepper
         try:
             self._initialise(runtime, stepper)
@@ -244,10 +265,24 @@ class GeNNModel:
             for buffer in pop.recording_buffers():
                 buffer.reset()
 
+    def _egp_values(self) -> Dict[str, Any]:
+        """Values of every extra global parameter the generated code uses, by array name."""
+        egps = self._extra_global_params_by_array()
+        out = {}
+        for name, spec in self._ir.arrays.items():
+            if spec.egp:
+                egp = egps[name]
+                if egp.init_values is None:
+                    raise RuntimeError(f"{egp.group.describe()}: extra global parameter '{egp.name}' has no "
+                                       "values; call extra_global_params[...].set_init_values() before load()")
+                out[name] = egp.init_values
+        return out
+
     def _initialise(self, runtime, stepper) -> None:
         for sg in self.synapse_populations.values():
             if sg._sparse_pre is not None:
-                runtime.set_connectivity(sg, sg._sparse_pre, sg._sparse_post)
+                runtime.set_connectivity(names.row_length_array(sg.name), names.ind_array(sg.name), sg.src.size,
+                                         sg._sparse_pre, sg._sparse_post, sg.describe())
         stepper.initialize()
         runtime.check_errors()
         groups = list(self.neuron_populations.values()) + list(self.synapse_populations.values()) \
@@ -255,15 +290,16 @@ class GeNNModel:
         for group in groups:
             for var in list(group.vars.values()) + list(getattr(group, "psm_vars", {}).values()):
                 if var.init.array is not None:
-                    if isinstance(group, SynapseGroup) and var in group.vars.values():
-                        runtime.pull(f"{group.name}.rowLength") if runtime.has_array(f"{group.name}.rowLength") else None
+                    row_length = names.row_length_array(group.name)
+                    if isinstance(group, SynapseGroup) and var in group.vars.values() and runtime.has_array(row_length):
+                        runtime.pull(row_length)
                     group._values_to_view(var, runtime.view(var.array_name), var.init.array)
                     runtime.push(var.array_name)
         stepper.initialize_sparse()
         # As PyGeNN does: connectivity built on the device is brought to the host, so that
         # SPARSE variable values can be given in connection order.
         for sg in self.synapse_populations.values():
-            if runtime.has_array(f"{sg.name}.rowLength"):
+            if runtime.has_array(names.row_length_array(sg.name)):
                 sg.pull_connectivity_from_device()
 
     def unload(self) -> None:
@@ -323,8 +359,7 @@ class GeNNModel:
         if not self.timing_enabled:
             raise RuntimeError("set timing_enabled = True before build() to measure kernel times")
         self._require_loaded(name)
-        timers = getattr(self._stepper, "timers", None)
-        return (timers() if timers is not None else self._runtime.timers())[name]
+        return self._stepper.timers()[name]
 
     @property
     def neuron_update_time(self) -> float:

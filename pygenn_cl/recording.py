@@ -9,17 +9,13 @@ for neuron ``i``.  The host pulls the whole buffer in one transfer
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, List, Tuple
+from typing import Callable, List, Tuple
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .genn_groups import NeuronGroup
+from pygenn_cl.codegen.arena import words_per_step
 
-
-def words_per_step(num_neurons: int) -> int:
-    """Number of uint32 words holding one step's spikes of ``num_neurons`` neurons."""
-    return (num_neurons + 31) // 32
+__all__ = ["words_per_step", "decode_bitfield", "RecordingBuffer"]
 
 
 def decode_bitfield(buffer: np.ndarray, num_neurons: int, timestep: int,
@@ -62,7 +58,6 @@ class RecordingBuffer:
 
     Parameters
     ----------
-    model : GeNNModel
     array_name : str
         The buffer's array in the model's memory.
     num_neurons : int
@@ -74,8 +69,7 @@ class RecordingBuffer:
         "spike" or "spike-like event".
     """
 
-    def __init__(self, model, array_name: str, num_neurons: int, owner: str, enabled, what: str):
-        self.model = model
+    def __init__(self, array_name: str, num_neurons: int, owner: str, enabled: Callable[[], bool], what: str):
         self.array_name = array_name
         self.num_neurons = num_neurons
         self.owner = owner
@@ -91,7 +85,7 @@ class RecordingBuffer:
     def pull(self, runtime, timestep: int) -> None:
         """Download the buffer (one transfer) and note when."""
         runtime.pull(self.array_name)
-        num_rec = self.model._num_recording_timesteps
+        num_rec = runtime.num_recording_timesteps
         if timestep - self.last_pull_timestep > num_rec:
             warnings.warn(f"{self.owner}: {timestep - self.last_pull_timestep} steps ran since the last pull "
                           f"of the recording buffers, more than num_recording_timesteps = {num_rec}; only the "
@@ -100,14 +94,13 @@ class RecordingBuffer:
         self.pulled_at = timestep
         self._decoded = None
 
-    def data(self) -> List[Tuple[np.ndarray, np.ndarray]]:
+    def data(self, runtime, dt: float) -> List[Tuple[np.ndarray, np.ndarray]]:
         """``[(times, ids)]``: one entry per batch."""
         if not self.enabled():
             flag = "spike_recording_enabled" if self.what == "spike" else "spike_event_recording_enabled"
             raise RuntimeError(f"{self.owner}: {self.what} recording is not enabled; set {flag} = True on the "
                                "neuron population before build()")
-        runtime = self.model._require_loaded(self.owner)
         if self._decoded is None:
             self._decoded = decode_bitfield(runtime.view(self.array_name), self.num_neurons, self.pulled_at,
-                                            self.model._num_recording_timesteps, self.model.dt)
+                                            runtime.num_recording_timesteps, dt)
         return [self._decoded]

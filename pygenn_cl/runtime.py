@@ -16,19 +16,17 @@ The host copy stays one contiguous array.
 from __future__ import annotations
 
 import abc
-from typing import TYPE_CHECKING, Dict, List, NamedTuple, Optional, Tuple
+from dataclasses import dataclass, field
+from typing import Dict, List, Mapping, NamedTuple, Optional, Tuple
 
 import numpy as np
 
+from pygenn_cl.codegen import arena as header
 from pygenn_cl.codegen.ir import ModelIR
 from pygenn_cl.codegen.simt import ARENA_SEGMENT_SHIFT, MAX_ARENA_SEGMENTS
 
-if TYPE_CHECKING:
-    from .genn_model import GeNNModel
 
 ALIGNMENT = 64
-HEADER_WORDS = 6  # seed, num_recording_timesteps, 4 timers (double)
-TIMER_NAMES = ("neuron_update", "presynaptic_update", "init", "init_sparse")
 
 
 def _align(n: int) -> int:
@@ -100,7 +98,7 @@ class ArenaLayout:
     """
 
     def __init__(self, ir: ModelIR, sizes: Dict[str, int], max_segment_bytes: Optional[int] = None):
-        offset = _align(8 * (HEADER_WORDS + ir.num_tables))
+        offset = _align(8 * (header.HEADER_WORDS + ir.num_tables))
         self.tables: Dict[int, Tuple[int, np.dtype]] = {}
         for mg in ir.all_groups():
             dtype = table_dtype(mg)
@@ -133,65 +131,67 @@ class ArenaLayout:
         self.segments: List[Segment] = [Segment(a, b - a) for a, b in zip(starts, ends)]
 
 
+@dataclass(frozen=True)
+class RuntimeValues:
+    """What loading needs besides the IR: values that are not part of the model description."""
+
+    seed: int
+    num_recording_timesteps: int = 0
+    #: array name -> values of every extra global parameter in the IR
+    egp_values: Mapping[str, np.ndarray] = field(default_factory=dict)
+
+
 class ModelRuntime:
     """The state of a loaded model, independent of backend.
 
     Parameters
     ----------
-    model : GeNNModel
     ir : ModelIR
     make_memory : callable(ArenaLayout) -> Memory
-    num_recording_timesteps : int or None
+    values : RuntimeValues
+        The seed, the number of recording steps and every extra global parameter's values.
     max_segment_bytes : int, optional
         Largest device buffer (see ``ArenaLayout``).
     """
 
-    def __init__(self, model: "GeNNModel", ir: ModelIR, make_memory, num_recording_timesteps: Optional[int],
-                 max_segment_bytes: Optional[int] = None):
-        self.model = model
+    def __init__(self, ir: ModelIR, make_memory, values: RuntimeValues, max_segment_bytes: Optional[int] = None):
         self.ir = ir
-        self.num_recording_timesteps = num_recording_timesteps or 0
-        self.layout = ArenaLayout(ir, self._array_sizes(), max_segment_bytes)
+        self.num_recording_timesteps = values.num_recording_timesteps or 0
+        self.layout = ArenaLayout(ir, self._array_sizes(values), max_segment_bytes)
         self.memory: Memory = make_memory(self.layout)
         self._views: Dict[str, np.ndarray] = {}
-        self._write_header_and_tables()
-        self._write_extra_global_params()
+        self._write_header_and_tables(values.seed)
+        for name, spec in ir.arrays.items():
+            if spec.egp:
+                self.view(name)[:] = values.egp_values[name]
+                self.push(name)
 
     # -- layout ------------------------------------------------------------------
-    def _array_sizes(self) -> Dict[str, int]:
+    def _array_sizes(self, values: RuntimeValues) -> Dict[str, int]:
         sizes = {}
-        egps = self.model._extra_global_params_by_array()
         for name, spec in self.ir.arrays.items():
-            if name in egps:
-                egp = egps[name]
-                if egp.init_values is None:
-                    raise RuntimeError(f"{egp.group.describe()}: extra global parameter '{egp.name}' has no "
-                                       "values; call extra_global_params[...].set_init_values() before load()")
-                sizes[name] = int(egp.init_values.size)
+            if spec.egp:
+                if name not in values.egp_values:
+                    raise RuntimeError(f"extra global parameter array '{name}' has no values")
+                sizes[name] = int(np.asarray(values.egp_values[name]).size)
             else:
                 sizes[name] = spec.num_elements(self.num_recording_timesteps)
         return sizes
 
-    def _write_header_and_tables(self) -> None:
-        header = self.memory.host[:8 * (HEADER_WORDS + self.ir.num_tables)].view(np.uint64)
-        header[0] = self.model._effective_seed
-        header[1] = max(self.num_recording_timesteps, 1)
+    def _write_header_and_tables(self, seed: int) -> None:
+        words = self.memory.host[:8 * (header.HEADER_WORDS + self.ir.num_tables)].view(np.uint64)
+        words[header.SEED] = seed
+        words[header.NUM_RECORDING_TIMESTEPS] = max(self.num_recording_timesteps, 1)
         for mg in self.ir.all_groups():
             offset, dtype = self.layout.tables[mg.table]
-            header[HEADER_WORDS + mg.table] = offset
+            words[header.TABLES + mg.table] = offset
             table = self.memory.host[offset:offset + dtype.itemsize * len(mg.members)].view(dtype)
+            arrays = {f.name for f in mg.fields if f.is_array}
             for i, member in enumerate(mg.members):
                 for field_name, value in mg.field_values(member).items():
-                    is_array = any(f.name == field_name and f.is_array for f in mg.fields)
-                    table[i][field_name] = self.layout.addresses[value] if is_array else value
+                    table[i][field_name] = self.layout.addresses[value] if field_name in arrays else value
         self.memory.push(0, self.layout.arrays[next(iter(self.layout.arrays))][0]
                          if self.layout.arrays else self.layout.nbytes)
-
-    def _write_extra_global_params(self) -> None:
-        for name, egp in self.model._extra_global_params_by_array().items():
-            if name in self.layout.arrays:
-                self.view(name)[:] = egp.init_values
-                self.push(name)
 
     # -- arrays ------------------------------------------------------------------
     def view(self, name: str) -> np.ndarray:
@@ -221,54 +221,54 @@ class ModelRuntime:
 
     # -- timers ------------------------------------------------------------------
     def timers(self) -> Dict[str, float]:
-        self.memory.pull(16, 32)
-        values = self.memory.host[16:48].view(np.float64)
-        return dict(zip(TIMER_NAMES, (float(v) for v in values)))
+        """Seconds the C backend's clock reads accumulated in the header (``timing_enabled``)."""
+        start = 8 * header.TIMERS
+        self.memory.pull(start, 8 * len(header.TIMER_NAMES))
+        values = self.memory.host[start:start + 8 * len(header.TIMER_NAMES)].view(np.float64)
+        return dict(zip(header.TIMER_NAMES, (float(v) for v in values)))
 
     # -- dynamic parameters ----------------------------------------------------------
-    def set_dynamic_param(self, owner: str, name: str, value) -> None:
-        """Write a dynamic parameter into every merged-group table entry that holds it."""
+    def set_dynamic_param(self, group: str, role: str, name: str, value) -> None:
+        """Write a dynamic parameter (``name`` of the ``role`` model of ``group``: "neuron",
+        "wu", "ps", "cs" or "cu") into every merged-group table entry that holds it."""
+        wanted = (group, role, name)
         for mg in self.ir.all_groups():
             for i, member in enumerate(mg.members):
-                for key, (member_owner, param) in member.dynamic.items():
-                    if member_owner == owner and param == name:
+                for key, dynamic in member.dynamic.items():
+                    if dynamic == wanted:
                         offset, dtype = self.layout.tables[mg.table]
                         table = self.memory.host[offset:offset + dtype.itemsize * len(mg.members)].view(dtype)
                         table[i][key] = value
                         self.memory.push(offset + i * dtype.itemsize, dtype.itemsize)
 
     # -- connectivity --------------------------------------------------------------
-    def set_connectivity(self, sg, pre: np.ndarray, post: np.ndarray) -> None:
-        """Write user-given SPARSE connectivity (sorted by presynaptic index, stable)."""
+    def set_connectivity(self, row_length: str, ind: str, num_pre: int, pre: np.ndarray, post: np.ndarray,
+                         owner: str) -> None:
+        """Write user-given SPARSE connectivity into arrays ``row_length`` and ``ind`` (synapses
+        sorted by presynaptic index, stably); ``owner`` names the synapse group in errors."""
         order = np.argsort(pre, kind="stable")
-        row_length = self.view(f"{sg.name}.rowLength")
-        ind = self.view(f"{sg.name}.ind").reshape(sg.src.size, -1)
-        counts = np.bincount(pre, minlength=sg.src.size) if pre.size else np.zeros(sg.src.size, np.int64)
-        if counts.max(initial=0) > ind.shape[1]:
+        lengths = self.view(row_length)
+        rows = self.view(ind).reshape(num_pre, -1)
+        counts = np.bincount(pre, minlength=num_pre) if pre.size else np.zeros(num_pre, np.int64)
+        if counts.max(initial=0) > rows.shape[1]:
             row = int(np.argmax(counts))
-            raise ValueError(f"{sg.describe()}: row {row} has {counts[row]} synapses, more than "
-                             f"max_connections = {ind.shape[1]}")
-        row_length[:] = counts
+            raise ValueError(f"{owner}: row {row} has {counts[row]} synapses, more than "
+                             f"max_connections = {rows.shape[1]}")
+        lengths[:] = counts
         starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
         sorted_pre = pre[order]
         column = np.arange(pre.size) - starts[sorted_pre]
-        ind[sorted_pre, column] = post[order]
-        self.push(f"{sg.name}.rowLength")
-        self.push(f"{sg.name}.ind")
+        rows[sorted_pre, column] = post[order]
+        self.push(row_length)
+        self.push(ind)
 
     def check_errors(self) -> None:
+        """Raise the ``ValueError`` of the first error slot device code has set."""
         if not self.ir.error_slots:
             return
-        self.pull("errors")
-        errors = self.view("errors")
-        for slot, sg_name in enumerate(self.ir.error_slots):
-            if errors[slot] and sg_name.endswith("/columns"):
-                sg = self.model.synapse_populations[sg_name.rsplit("/", 1)[0]]
-                raise ValueError(f"{sg.describe()}: a postsynaptic neuron has more synapses than "
-                                 f"max_source_connections = {sg.max_source_connections}; set "
-                                 "max_source_connections higher before build()")
+        from pygenn_cl.codegen.names import ERRORS_ARRAY
+        self.pull(ERRORS_ARRAY)
+        errors = self.view(ERRORS_ARRAY)
+        for slot, error in enumerate(self.ir.error_slots):
             if errors[slot]:
-                sg = self.model.synapse_populations[sg_name]
-                raise ValueError(f"{sg.describe()}: {sg.connectivity_init.snippet.describe()} made more "
-                                 f"synapses in a row than max_connections = {sg.max_connections}; set "
-                                 "max_connections higher before build()")
+                raise ValueError(error.message)

@@ -138,12 +138,16 @@ CASES = [("neurons", _neurons, "float", None, 128), ("neurons", _neurons, "doubl
 CASE_IDS = [f"{c[0]}-{c[2]}-t{c[3] or c[2]}-b{c[4]}" for c in CASES]
 
 
-def _source(case, tmp_path=None):
+def _ir_and_source(case):
     name, builder, precision, time_precision, block = case
     model = GeNNModel(precision, name, backend="single_threaded_cpu", time_precision=time_precision)
     model.dt = 0.1
     builder(model)
-    return cuda.generate_cuda_source(model, block_size=block)
+    return cuda.generate_cuda(model, block_size=block)
+
+
+def _source(case, tmp_path=None):
+    return _ir_and_source(case)[1]
 
 
 def _nvcc(path, extra=()):
@@ -194,7 +198,7 @@ def test_generation_needs_no_device():
 def test_compile_cubin_and_user_code_errors(tmp_path, monkeypatch):
     """The backend's own nvcc command builds a cubin (cached), and a compile error names the user code."""
     monkeypatch.setenv("PYGENN_CL_CACHE_DIR", str(tmp_path / "cache"))
-    source = _source(CASES[0])
+    ir, source = _ir_and_source(CASES[0])
     (tmp_path / "m.cu").write_text(source)
     flags = cuda.CUDABackend({}).nvcc_flags()
     path = cuda.compile_cubin(source, "sm_80", flags, str(tmp_path), "m")
@@ -210,21 +214,30 @@ def test_compile_cubin_and_user_code_errors(tmp_path, monkeypatch):
     bad = "\n".join(lines)
     (tmp_path / "m.cu").write_text(bad)
     with pytest.raises(BuildError) as info:
-        cuda.compile_cubin(bad, "sm_80", flags, str(tmp_path), "m", use_cache=False)
+        cuda.compile_cubin(bad, "sm_80", flags, str(tmp_path), "m", use_cache=False, user_code=ir.user_code)
     message = str(info.value)
     assert f"m.cu:{index + 1}" in message and "genn_no_such_function_" in message
     assert "user code: neuron model 'MathsRng', sim_code" in message
 
 
 def test_explain_nvcc_error_formats():
-    source = "a\n/* user code: neuron population 'p' sim code */\n            x = y;\n}\n"
-    log = "/tmp/x/m.cu(3): error: identifier \"y\" is undefined\n\n1 error detected"
-    message = cuda.explain_nvcc_error(log, source, "/tmp/x/m.cu", "sm_80")
+    """Positions in user code (after its #line directive) map back to the generated line and
+    name the model and section; positions past the section are generated code."""
+    from pygenn_cl.codegen.ir import UserCode
+    source = 'a\n#line 1 "genn_user_0"\n            x = y;\n}\nb = c;\n'
+    user_code = [UserCode("neuron model 'p', sim_code", 1)]
+    log = 'genn_user_0(1): error: identifier "y" is undefined\n\n1 error detected'
+    message = cuda.explain_nvcc_error(log, source, "/tmp/x/m.cu", "sm_80", user_code)
     assert 'identifier "y" is undefined' in message and "m.cu:3" in message
-    assert "neuron population 'p' sim code" in message and "x = y;" in message
+    assert "user code: neuron model 'p', sim_code" in message and "x = y;" in message
+    message = cuda.explain_nvcc_error('genn_user_0(3): error: identifier "c" is undefined', source, "m.cu",
+                                      "sm_80", user_code)
+    assert "m.cu:5" in message and "generated code after the user code of neuron model 'p'" in message
+    assert "b = c;" in message
     assert "install a CUDA toolkit" in cuda.explain_nvcc_error(
         "nvcc fatal   : Unsupported gpu architecture 'compute_20'", source, "m.cu", "sm_20")
-    assert "nvcc failed" in cuda.explain_nvcc_error("ptxas fatal : something", source, "m.cu", "sm_80")
+    assert "failed to compile (m.cu):\nptxas fatal" in cuda.explain_nvcc_error("ptxas fatal : something", source, "m.cu",
+                                                                          "sm_80")
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -459,14 +459,14 @@ class _NoDoubleDevice:
 
 def test_double_precision_without_fp64_is_a_build_error(tmp_path):
     model = GeNNModel("double", "ocl_nofp64", backend="opencl")
-    model._backend.device = _NoDoubleDevice(model._backend.device)
+    model._backend._device = _NoDoubleDevice(model._backend.device)
     assert model._backend.device.name == ocl.select_device().name  # forwarded
     model.add_neuron_population("lif", 10, "LIF", h.LIF_PARAMS, {"V": -65.0, "RefracTime": 0.0})
     with pytest.raises(pg.BuildError, match="double"):
         model.build(path_to_model=str(tmp_path))
     # a float model with a double time type needs fp64 too
     model = GeNNModel("float", "ocl_nofp64t", backend="opencl", time_precision="double")
-    model._backend.device = _NoDoubleDevice(model._backend.device)
+    model._backend._device = _NoDoubleDevice(model._backend.device)
     model.add_neuron_population("lif", 10, "LIF", h.LIF_PARAMS, {"V": -65.0, "RefracTime": 0.0})
     with pytest.raises(pg.BuildError, match="double"):
         model.build(path_to_model=str(tmp_path))

@@ -636,18 +636,33 @@ def test_local_may_shadow_model_variable():
     assert "_lV += (0.1f)" in result.text
 
 
-def test_unroll_hints_mark_only_short_literal_loops():
-    add = transpiler.printer.add_unroll_hints
-    code = ("    for (uint32_t u_k = 1; u_k <= (8u); u_k++) {\n"
-            "for (int u_i = 0; u_i < 33; u_i++) {\n"
-            "for (int u_i = 0; u_i < 32; u_i++) {\n"
-            "for (uint32_t u_k = 1; u_k <= grp->cs0_p_NumTerms; u_k++) {\n"
-            "while (u_k < 3) {\n")
-    out = add(code, "HINT ").splitlines()
-    assert out == ["    HINT for (uint32_t u_k = 1; u_k <= (8u); u_k++) {",
-                   "for (int u_i = 0; u_i < 33; u_i++) {",
-                   "HINT for (int u_i = 0; u_i < 32; u_i++) {",
-                   "for (uint32_t u_k = 1; u_k <= grp->cs0_p_NumTerms; u_k++) {",
-                   "while (u_k < 3) {"]
-    assert add(code, "") == code
+def test_unroll_hints_mark_only_short_loops_with_known_bounds():
+    """A loop between two bounds known at generation time (literals, or parameters that merging
+    makes literals) at most 32 apart gets GENN_UNROLL_HINT; one whose bound differs between the
+    merged groups does not."""
+    from pygenn_cl.codegen.generator.context import unroll_marker
+    from pygenn_cl.codegen.ir import GroupCode, VarInitialisation, merge
+
+    def code_for(group, terms):
+        code = GroupCode(group)
+        env = Environment()
+        env.add_variable("K", types.Uint32, printed=code.value("p_K", terms, types.Uint32))
+        env.add_variable("x", types.Float, read_only=False, printed="_lx")
+        text = translate_statements(
+            "for (int i = 0; i < 32; i++) { x += 1.0f; }\n"
+            "for (int i = 0; i < 33; i++) { x += 1.0f; }\n"
+            "for (unsigned int k = 1; k <= K; k++) { x += 1.0f; }\n"
+            "while (x < 3.0f) { x += 1.0f; }\n", env, scalar=types.Float, dialect=C_DIALECT,
+            context=ErrorContext("m", "s"), loop_hint=unroll_marker).text
+        code.kernel = VarInitialisation(text)
+        return code
+
+    def loops(merged):
+        return [line for line in merged.code.body.splitlines() if "for (" in line or "while (" in line]
+
+    same, = merge("k", [code_for("a", 8), code_for("b", 8)], 0)
+    assert [line.startswith("GENN_UNROLL_HINT for") for line in loops(same)] == [True, False, True, False]
+    differ, = merge("k", [code_for("a", 8), code_for("b", 9)], 0)
+    assert [line.startswith("GENN_UNROLL_HINT for") for line in loops(differ)] == [True, False, False, False]
+    assert "grp->p_K" in loops(differ)[2]
     assert OPENCL_DIALECT.unroll_hint and not C_DIALECT.unroll_hint

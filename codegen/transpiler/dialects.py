@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Dict
 
-from pygenn_cl import types
+from .. import types
 
 NumericType = types.NumericType
 

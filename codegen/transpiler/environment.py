@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Dict, Iterator, List, Optional, Tuple, Union
 
-from pygenn_cl import types
+from .. import types
 
 ResolvedType = types.ResolvedType
 PrintedArgs = List[Tuple[str, ResolvedType]]

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import re
-from typing import List, Tuple
+from typing import Callable, List, Optional, Tuple
 
-from pygenn_cl import types
+from .. import types
 
 from . import ast
 from .dialects import C_DIALECT, CUDA_DIALECT, OPENCL_DIALECT, Dialect
 from .typechecker import Local
 
-__all__ = ["Printer", "is_primary", "add_unroll_hints", "Dialect", "C_DIALECT", "OPENCL_DIALECT", "CUDA_DIALECT"]
+__all__ = ["Printer", "LoopHint", "is_primary", "Dialect", "C_DIALECT", "OPENCL_DIALECT", "CUDA_DIALECT"]
 
 PRIMARY, UNARY, TERNARY, ASSIGN, COMMA = 16, 15, 3, 2, 1
 BINARY_PREC = {"*": 13, "/": 13, "%": 13, "+": 12, "-": 12, "<<": 11, ">>": 11,
@@ -54,30 +54,18 @@ def is_primary(text: str) -> bool:
     return True
 
 
-_INT_LITERAL = r"\(?(-?\d+)(?:u|l|ul|ll|ull)?\)?"
-_SHORT_LOOP_RE = re.compile(r"^(\s*)(for \([^;=]*=\s*" + _INT_LITERAL + r";\s*\w+\s*(?:<|<=|>|>=|!=)\s*"
-                            + _INT_LITERAL + r";)", re.MULTILINE)
-MAX_UNROLLED_TRIPS = 32
+#: ``hint(lower, upper)``: text printed before ``for (i = lower; i < upper; ...)``.
+LoopHint = Callable[[str, str], str]
 
-
-def add_unroll_hints(code: str, hint: str) -> str:
-    """Prefix ``hint`` to each ``for`` loop of ``code`` that runs between two integer
-    literals at most MAX_UNROLLED_TRIPS apart (e.g. ``for (uint32_t u_k = 1; u_k <= (8u);``).
-
-    Applied to generated code after parameter values are substituted, when a bound that
-    was a parameter may have become a literal.
-    """
-    def mark(m: "re.Match[str]") -> str:
-        short = abs(int(m.group(4)) - int(m.group(3))) <= MAX_UNROLLED_TRIPS
-        return f"{m.group(1)}{hint if short else ''}{m.group(2)}"
-    return _SHORT_LOOP_RE.sub(mark, code) if hint else code
+_LOOP_COMPARISONS = frozenset(["<", "<=", ">", ">=", "!="])
 
 
 class Printer:
     """Prints checked statements or expressions in a dialect."""
 
-    def __init__(self, dialect: Dialect) -> None:
+    def __init__(self, dialect: Dialect, loop_hint: Optional[LoopHint] = None) -> None:
         self.d = dialect
+        self.loop_hint = loop_hint
 
     # -------------------------------------------------------- expressions
     def expression(self, expr: ast.Expr) -> str:
@@ -246,8 +234,24 @@ class Printer:
             init = ""
         cond = "" if stmt.cond is None else " " + self._condition(stmt.cond)
         step = "" if stmt.step is None else " " + self.expression(stmt.step)
-        return [f"{pad}for ({init};{cond};{step}) {{", *self._block(stmt.body, level),
+        return [f"{pad}{self._loop_hint(stmt)}for ({init};{cond};{step}) {{", *self._block(stmt.body, level),
                 pad + "}"]
+
+    def _loop_hint(self, stmt: ast.For) -> str:
+        """The hook's text for ``for (i = lower; i <op> upper; ...)`` loops, else nothing."""
+        if self.loop_hint is None:
+            return ""
+        lower = None
+        if isinstance(stmt.init, ast.VarDecl) and len(stmt.init.declarators) == 1:
+            lower = stmt.init.declarators[0].init
+        elif isinstance(stmt.init, ast.ExprStmt) and isinstance(stmt.init.expr, ast.Assign) \
+                and stmt.init.expr.op == "=":
+            lower = stmt.init.expr.value
+        cond = stmt.cond
+        if lower is None or not (isinstance(cond, ast.Binary) and cond.op in _LOOP_COMPARISONS
+                                 and isinstance(cond.left, ast.Name)):
+            return ""
+        return self.loop_hint(self._wrap(lower, ASSIGN), self._wrap(cond.right, ASSIGN))
 
     def _stmt_Break(self, stmt: ast.Break, level: int) -> List[str]:
         return [INDENT * level + "break;"]

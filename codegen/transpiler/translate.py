@@ -1,16 +1,18 @@
 """Entry points: GeNNCode source -> checked, printed target code."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from typing import Callable, Optional, Set
+from typing import Callable, FrozenSet, Optional, Set
 
-from pygenn_cl import types
+from .. import types
 
 from .dialects import Dialect
 from .environment import Environment
 from .errors import CodeError, ErrorContext, SourceError
 from .parser import parse_expression, parse_statements
-from .printer import Printer
+from .printer import LoopHint, Printer
+from .scanner import scan
 from .typechecker import TypeChecker
 
 
@@ -48,8 +50,12 @@ def _run(code: str, context: ErrorContext, work: Callable[[], Translation]) -> T
 
 
 def translate_statements(code: str, env: Environment, *, scalar: types.NumericType,
-                         dialect: Dialect, context: ErrorContext) -> Translation:
+                         dialect: Dialect, context: ErrorContext,
+                         loop_hint: Optional[LoopHint] = None) -> Translation:
     """Translate a block of GeNNCode statements.
+
+    ``loop_hint(lower, upper)`` is given the printed bounds of each ``for`` loop of the
+    form ``for (i = lower; i < upper; ...)`` and returns text to print before it.
 
     Raises
     ------
@@ -60,7 +66,7 @@ def translate_statements(code: str, env: Environment, *, scalar: types.NumericTy
         stmts = parse_statements(code)
         checker = TypeChecker(env, scalar)
         checker.check_statements(stmts)
-        text = "\n".join(Printer(dialect).statements(stmts))
+        text = "\n".join(Printer(dialect, loop_hint).statements(stmts))
         return Translation(text + "\n" if text else "", None,
                            checker.referenced, checker.assigned)
     return _run(code, context, work)
@@ -82,3 +88,18 @@ def translate_expression(code: str, env: Environment, *, scalar: types.NumericTy
         return Translation(Printer(dialect).expression(expr), t,
                            checker.referenced, checker.assigned)
     return _run(code, context, work)
+
+
+@functools.lru_cache(maxsize=4096)
+def referenced_identifiers(code: str) -> FrozenSet[str]:
+    """Every identifier in ``code`` (comments and strings excluded), without checking it.
+
+    Used to decide what an environment must offer before code is translated (for example
+    whether spike times are kept); code that does not scan yields nothing here and reports
+    its error when it is translated.
+    """
+    try:
+        tokens = scan(code)
+    except SourceError:
+        return frozenset()
+    return frozenset(t.text for t in tokens if t.kind == "ident")

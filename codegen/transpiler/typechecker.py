@@ -5,7 +5,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Set
 
-from pygenn_cl import types
+from .. import types
 
 from . import ast
 from .builtins import BUILTINS

@@ -1,18 +1,65 @@
-"""The interface every backend implements."""
+"""The interface every backend implements, and what a loaded model's stepper offers.
+
+A backend has three separate jobs: generating source from the IR (:meth:`Backend.generate_source`,
+which needs no device and no compiler, so every backend's code can be produced and checked
+anywhere), building it (:meth:`Backend.build`), and loading it onto its device
+(:meth:`Backend.load`).  The sequential C backend implements this interface directly; the
+GPU-style backends share :class:`~pygenn_cl.backends.simt.SIMTBackend`.
+"""
 from __future__ import annotations
 
 import abc
-from typing import Any, Dict, Optional, Tuple
+import os
+from typing import Any, Callable, Dict, Optional, Protocol, Tuple, runtime_checkable
 
 from pygenn_cl.codegen.ir import ModelIR
 from pygenn_cl.codegen.targets import CodeTarget
+
+from ..runtime import RuntimeValues
+
+__all__ = ["Backend", "Stepper", "RuntimeValues", "write_sources"]
+
+
+@runtime_checkable
+class Stepper(Protocol):
+    """What ``Backend.load`` returns besides the runtime: runs the loaded model's kernels.
+
+    ``step_time`` is bound directly as ``GeNNModel.step_time``, so it is one call into the
+    Cython runtime.  Every method raises ``RuntimeError`` once :meth:`close` has run.
+    """
+
+    timestep: int
+
+    def step_time(self) -> None:
+        """Advance one step (SIMT backends return without waiting for the device)."""
+
+    def run_steps(self, num_steps: int, progress: Optional[Callable[[int], None]] = None) -> None:
+        """Advance ``num_steps`` steps and wait for them; ``progress(n)`` after each chunk."""
+
+    def initialize(self) -> None:
+        """Run the variable and connectivity initialisation kernels."""
+
+    def initialize_sparse(self) -> None:
+        """Run the initialisation of SPARSE synapse variables (after connectivity exists)."""
+
+    def custom_update(self, index: int) -> None:
+        """Run custom update group ``index`` at the current timestep."""
+
+    def timers(self) -> Dict[str, float]:
+        """Seconds spent in kernels (``neuron_update``, ``presynaptic_update``, ``init``,
+        ``init_sparse``), measured when the model was built with ``timing_enabled``."""
+
+    def close(self) -> None:
+        """Release the device resources; later calls raise RuntimeError."""
 
 
 class Backend(abc.ABC):
     """A way of generating, building and running a model.
 
-    Generation (:meth:`generate_source`) needs no compiler and no device, so
-    every backend's code can be produced and inspected anywhere.
+    Parameters
+    ----------
+    preferences : dict
+        Backend preferences (``GeNNModel(**preferences)``); unknown names raise ValueError.
     """
 
     #: Name used in ``GeNNModel(backend=...)``.
@@ -41,21 +88,23 @@ class Backend(abc.ABC):
         """The code target the generator writes for."""
 
     @abc.abstractmethod
-    def generate_source(self, ir: ModelIR) -> Dict[str, str]:
-        """Render the model's source files (file name -> text)."""
+    def options(self) -> Any:
+        """The options that shape generated code (a frozen dataclass), with automatic
+        preferences resolved; may look at the device."""
 
     @abc.abstractmethod
-    def build(self, sources: Dict[str, str], build_dir: str, always_rebuild: bool,
+    def generate_source(self, ir: ModelIR, options: Any) -> Dict[str, str]:
+        """Render the model's source files (file name -> text); needs no device."""
+
+    @abc.abstractmethod
+    def build(self, ir: ModelIR, sources: Dict[str, str], build_dir: str, always_rebuild: bool,
               never_rebuild: bool) -> Any:
         """Compile the sources (using the cache) and return what :meth:`load` needs."""
 
     @abc.abstractmethod
-    def load(self, model, ir: ModelIR, artifact: Any, num_recording_timesteps: Optional[int]):
-        """Allocate memory and return ``(ModelRuntime, stepper)``.
-
-        The stepper has ``step_time()``, ``run_steps(n, progress)``,
-        ``initialize()``, ``initialize_sparse()`` and a ``timestep`` attribute.
-        """
+    def load(self, ir: ModelIR, artifact: Any, values: RuntimeValues) -> Tuple[Any, Stepper]:
+        """Allocate memory, write the header, tables and extra global parameters, and
+        return ``(ModelRuntime, Stepper)``."""
 
     @classmethod
     def preferred_rank(cls) -> int:
@@ -72,3 +121,20 @@ class Backend(abc.ABC):
 
     def describe_device(self) -> str:
         return self.name
+
+
+def write_sources(sources: Dict[str, str], build_dir: str) -> Dict[str, str]:
+    """Write generated files into ``build_dir`` (only those that changed); returns their paths."""
+    os.makedirs(build_dir, exist_ok=True)
+    paths = {}
+    for file_name, text in sources.items():
+        path = paths[file_name] = os.path.join(build_dir, file_name)
+        try:
+            with open(path) as f:
+                if f.read() == text:
+                    continue
+        except OSError:
+            pass
+        with open(path, "w") as f:
+            f.write(text)
+    return paths

@@ -11,21 +11,20 @@ import re
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 import numpy as np
-from mako.lookup import TemplateLookup
 
 from pygenn_cl import types
-from pygenn_cl.codegen import templates_dir
-from pygenn_cl.codegen.ir import ModelIR, format_literal
-from pygenn_cl.codegen.rng import rng_source
-from pygenn_cl.codegen.simt import WARM_UP_STEP, kernel_ranges, launch_size, simt_kernels
+from pygenn_cl.codegen.ir import ModelIR
+from pygenn_cl.codegen.simt import WARM_UP_STEP
 from pygenn_cl.codegen.targets import CodeTarget
 from pygenn_cl.codegen.transpiler import OPENCL_DIALECT
 
-from ..c_compiler import code_origin
+from ..compile_log import explain
 from ..errors import BackendUnavailableError, BuildError
-from ..runtime import ArenaLayout, Memory, ModelRuntime, format_bytes
-from .base import Backend
-from .simt_launcher import STEP_KERNELS, SIMTLauncher
+from ..runtime import ArenaLayout, Memory, ModelRuntime, RuntimeValues, format_bytes
+from .base import write_sources
+from .simt import SIMTBackend, SIMTOptions, SIMTStepper, loaded_library_path, pick_device, step_kernels
+
+OPENCL_TARGET = CodeTarget("opencl", OPENCL_DIALECT, parallel=True)
 
 DEVICE_ENV = "PYGENN_CL_DEVICE"
 
@@ -63,28 +62,18 @@ def select_device(choice: Any = None):
         raise BackendUnavailableError("no OpenCL platform or device found; install a driver or "
                                       "'pip install pocl-binary-distribution' for CPUs")
     choice = choice if choice is not None else os.environ.get(DEVICE_ENV)
-    if choice is None or choice == "":
-        gpus = [d for d in devices if d[2].type & cl.device_type.GPU]
-        return (gpus or devices)[0][2]
-    if isinstance(choice, int) or (isinstance(choice, str) and choice.isdigit()):
-        index = int(choice)
-        if not 0 <= index < len(devices):
-            raise ValueError(f"OpenCL device index {index} is out of range: {len(devices)} device(s) found "
-                             "(see 'python -m pygenn_cl devices')")
-        return devices[index][2]
-    match = re.fullmatch(r"(\d+):(\d+)", str(choice))
+    match = re.fullmatch(r"(\d+):(\d+)", str(choice)) if choice is not None else None
     if match:
         for pi, di, device in devices:
             if (pi, di) == (int(match.group(1)), int(match.group(2))):
                 return device
         raise ValueError(f"no OpenCL device {choice} (platform:device); see 'python -m pygenn_cl devices'")
-    query = str(choice).lower()
-    named = ([d for d in devices if query in d[2].name.lower()]
-             or [d for d in devices if query in d[2].platform.name.lower()])
-    if not named:
-        raise ValueError(f"no OpenCL device or platform whose name contains '{choice}'; "
-                         "see 'python -m pygenn_cl devices'")
-    return named[0][2]
+
+    def best():
+        gpus = [d for d in devices if d[2].type & cl.device_type.GPU]
+        return (gpus or devices)[0]
+
+    return pick_device(devices, choice, lambda d: (d[2].name, d[2].platform.name), "OpenCL device", best)[2]
 
 
 def default_block_size(neurons_per_thread: int) -> int:
@@ -117,11 +106,9 @@ def default_neurons_per_thread(device) -> int:
 def opencl_library_path() -> str:
     """Path of the OpenCL ICD loader PyOpenCL has loaded (handles are valid through it)."""
     _cl()
-    with open("/proc/self/maps") as maps:
-        for line in maps:
-            path = line.split()[-1] if len(line.split()) >= 6 else ""
-            if "libOpenCL" in os.path.basename(path):
-                return path
+    path = loaded_library_path("libOpenCL")
+    if path:
+        return path
     import ctypes.util
     found = ctypes.util.find_library("OpenCL")
     if not found:
@@ -173,12 +160,16 @@ class _Program(NamedTuple):
     source: str
     path: str
     segments: int
+    ir: ModelIR
 
 
-class OpenCLBackend(Backend):
+class OpenCLBackend(SIMTBackend):
     """Runs models on an OpenCL device."""
 
     name = "opencl"
+    api = "opencl"
+    dialect = OPENCL_DIALECT
+    source_suffix = "cl"
     default_preferences = {
         "device": None,
         "block_size": None,
@@ -198,19 +189,26 @@ class OpenCLBackend(Backend):
         npt = self.preferences["neurons_per_thread"]
         if npt is not None and npt not in (1, 32):
             raise ValueError(f"neurons_per_thread must be 1, 32 or None (automatic), not {npt!r}")
+        if npt == 1 and block is not None and block % 32:
+            # a block builds whole 32-bit spike-recording words in local memory
+            raise ValueError(f"block_size must be a multiple of 32 with neurons_per_thread=1, not {block}")
         limit = self.preferences["max_buffer_bytes"]
         if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 4096):
             raise ValueError(f"max_buffer_bytes must be an integer of at least 4096 or None (the device's "
                              f"limit), not {limit!r}")
-        self.device = select_device(self.preferences["device"])
-        self.neurons_per_thread = default_neurons_per_thread(self.device) if npt is None else npt
-        self.block_size = default_block_size(self.neurons_per_thread) if block is None else block
-        if self.neurons_per_thread == 1 and self.block_size % 32:
-            # a block builds whole 32-bit spike-recording words in local memory
-            raise ValueError(f"block_size must be a multiple of 32 with neurons_per_thread=1, "
-                             f"not {self.block_size}")
+        # The device is chosen when first needed (options(), build(), load()): with explicit
+        # block_size and neurons_per_thread, source is generated without one.
+        self._device = None
         self.context = None
         self.queue = None
+        if self.preferences["device"] is not None or os.environ.get(DEVICE_ENV):
+            self.device  # a bad choice is an error at once, as the user made it
+
+    @property
+    def device(self):
+        if self._device is None:
+            self._device = select_device(self.preferences["device"])
+        return self._device
 
     @classmethod
     def availability(cls) -> Tuple[bool, str]:
@@ -251,43 +249,53 @@ class OpenCLBackend(Backend):
 
     @property
     def target(self) -> CodeTarget:
-        return CodeTarget("opencl", OPENCL_DIALECT, parallel=True)
+        return OPENCL_TARGET
 
     # -- generation ------------------------------------------------------------------
-    def _needs_double(self, ir: ModelIR) -> bool:
-        return types.Double in (ir.scalar, ir.time_type)
+    def options(self) -> SIMTOptions:
+        """The thread layout: the preferences, with automatic ones from the device's type."""
+        npt = self.preferences["neurons_per_thread"]
+        if npt is None:
+            npt = default_neurons_per_thread(self.device)
+        block = self.preferences["block_size"]
+        if block is None:
+            block = default_block_size(npt)
+        if npt == 1 and block % 32:
+            raise ValueError(f"block_size must be a multiple of 32 with neurons_per_thread=1, not {block}")
+        return SIMTOptions(block, npt)
 
-    def generate_source(self, ir: ModelIR) -> Dict[str, str]:
-        block = self.block_size
-        double = self._needs_double(ir)
-        lookup = TemplateLookup(directories=[templates_dir()], strict_undefined=True)
-        npt = self.neurons_per_thread
-        ranges = {kind: kernel_ranges(ir, kind, block, groups, npt) for kind, groups in simt_kernels(ir).items()}
-        preamble = lookup.get_template("simt/opencl_preamble.mako").render(
-            double_support=double, double_atomics=ir.scalar == types.Double, neurons_per_thread=npt)
-        kernels = lookup.get_template("simt/kernels.mako").render(
-            ir=ir, ranges=ranges, block_size=block, unroll_hint=OPENCL_DIALECT.unroll_hint, neurons_per_thread=npt, time_type=ir.time_type.name,
-            dt=format_literal(ir.dt, ir.time_type))
-        source = "\n".join([f"/* Generated by pygenn_cl for model '{ir.name}'. Do not edit. */", preamble,
-                            OPENCL_DIALECT.preamble(), rng_source("opencl", double_support=double), kernels])
-        return {f"{ir.name}.cl": source}
+    # Kept as attributes for scripts and tests that inspect the layout in use.
+    @property
+    def block_size(self) -> int:
+        return self.options().block_size
+
+    @property
+    def neurons_per_thread(self) -> int:
+        return self.options().neurons_per_thread
+
+    @classmethod
+    def preamble_context(cls, ir: ModelIR, options: SIMTOptions) -> Dict[str, Any]:
+        return {"double_support": ir.needs_double, "double_atomics": ir.scalar == types.Double}
+
+    @classmethod
+    def rng_double_support(cls, ir: ModelIR) -> bool:
+        return ir.needs_double
 
     # -- build -----------------------------------------------------------------------
-    def build(self, sources: Dict[str, str], build_dir: str, always_rebuild: bool, never_rebuild: bool):
+    def build(self, ir: ModelIR, sources: Dict[str, str], build_dir: str, always_rebuild: bool,
+              never_rebuild: bool) -> "_Program":
         cl = _cl()
         (file_name, source), = sources.items()
-        os.makedirs(build_dir, exist_ok=True)
-        with open(os.path.join(build_dir, file_name), "w") as f:
-            f.write(source)
-        if "cl_khr_fp64" in source.split("\n#define", 1)[0] and not self.device.double_fp_config:
+        paths = write_sources(sources, build_dir)
+        if ir.needs_double and not self.device.double_fp_config:
             raise BuildError(f"the model uses double precision but OpenCL device '{self.device.name.strip()}' "
                              "does not support it; use precision='float'")
         if self.context is None:
             self.context = cl.Context([self.device])
             self.queue = cl.CommandQueue(self.context, self.device)
-        return self._compile(source, os.path.join(build_dir, file_name), segments=1)
+        return self._compile(source, paths[file_name], 1, ir)
 
-    def _compile(self, source: str, path: str, segments: int) -> "_Program":
+    def _compile(self, source: str, path: str, segments: int, ir: ModelIR) -> "_Program":
         """Build ``source`` for kernels that take ``segments`` arena buffers (GENN_ARENA_SEGMENTS)."""
         cl = _cl()
         options = ["-cl-std=CL1.2"] + (["-cl-fast-relaxed-math"] if self.preferences["fast_math"] else []) \
@@ -297,8 +305,9 @@ class OpenCLBackend(Backend):
         try:
             program = cl.Program(self.context, source).build(options=options)
         except (cl.RuntimeError, cl.LogicError, cl.Error) as exc:
-            raise BuildError(_explain_build_log(str(exc), source, path, self.device.name.strip())) from None
-        return _Program(program, source, path, segments)
+            raise BuildError(explain(str(exc), source, ir.user_code, path,
+                                     f"the generated OpenCL code on '{self.device.name.strip()}'")) from None
+        return _Program(program, source, path, segments, ir)
 
     def max_buffer_bytes(self) -> int:
         """Largest buffer the arena may use: the device's limit, or the preference if lower."""
@@ -307,24 +316,24 @@ class OpenCLBackend(Backend):
         return device_limit if limit is None else min(limit, device_limit)
 
     # -- load ------------------------------------------------------------------------
-    def load(self, model, ir: ModelIR, built: "_Program", num_recording_timesteps: Optional[int]):
+    def load(self, ir: ModelIR, built: "_Program", values: RuntimeValues):
         from .._runtime import OpenCLStepper
         cl = _cl()
-        block = self.block_size
+        options = self.options()
+        block = options.block_size
         holder = {}
 
         def make_memory(layout):
             holder["m"] = OpenCLMemory(self.context, self.queue, self.device, layout)
             return holder["m"]
 
-        runtime = ModelRuntime(model, ir, make_memory, num_recording_timesteps, self.max_buffer_bytes())
+        runtime = ModelRuntime(ir, make_memory, values, self.max_buffer_bytes())
         buffers = holder["m"].buffers
         if len(buffers) != built.segments:
             # the arrays' sizes are known only now (recording buffers, extra global parameters)
-            built = self._compile(built.source, built.path, len(buffers))
+            built = self._compile(built.source, built.path, len(buffers), ir)
         program = built.program
-        sizes = {kind: launch_size(kernel_ranges(ir, kind, block, groups, self.neurons_per_thread), block)
-                 for kind, groups in simt_kernels(ir).items()}
+        sizes = self.launch_sizes(ir, options)
         kernels = {}
         for kind, size in sizes.items():
             if size:
@@ -341,15 +350,14 @@ class OpenCLBackend(Backend):
             cl.enqueue_nd_range_kernel(self.queue, kernel, (sizes[kind],), (block,))
             kernel.set_arg(1, np.uint64(0))
         self.queue.finish()
-        step = [k for k in STEP_KERNELS if k in kernels]
+        step = step_kernels(sizes)
         stepper = OpenCLStepper(opencl_library_path(), self.queue.int_ptr, [kernels[k].int_ptr for k in step],
                                 [sizes[k] for k in step], block, (program, kernels, buffers, self.queue),
                                 bool(ir.timing_enabled))
-        launcher = _OpenCLLauncher(self.queue, kernels, sizes, block, stepper, step)
-        return runtime, launcher
+        return runtime, _OpenCLStepper(self.queue, kernels, sizes, block, stepper, step)
 
 
-class _OpenCLLauncher(SIMTLauncher):
+class _OpenCLStepper(SIMTStepper):
     """Runs initialisation and custom update kernels through PyOpenCL (not per step)."""
 
     def __init__(self, queue, kernels, sizes, block, stepper, step_kinds):
@@ -364,23 +372,17 @@ class _OpenCLLauncher(SIMTLauncher):
         self.queue.finish()
 
     def custom_update(self, index: int) -> None:
-        kernel = self.kernels.get(f"custom_update{index}_")
+        kind = ModelIR.custom_update_kind(index)
+        kernel = self.kernels.get(kind)
         if kernel is None:
             return
         kernel.set_arg(1, np.uint64(self.stepper.timestep))
-        _cl().enqueue_nd_range_kernel(self.queue, kernel, (self.sizes[f"custom_update{index}_"],), (self.block,))
+        _cl().enqueue_nd_range_kernel(self.queue, kernel, (self.sizes[kind],), (self.block,))
 
     def close(self) -> None:
         self.stepper.close()
 
 
-def _explain_build_log(log: str, source: str, path: str, device: str) -> str:
-    lines = source.splitlines()
-    match = re.search(r":(\d+):(\d+):(?: error:)? (.*)", log)
-    if not match:
-        return f"OpenCL program build failed on '{device}' ({path}):\n{log.strip()[:2000]}"
-    line_no, col, message = int(match.group(1)), int(match.group(2)), match.group(3)
-    origin = code_origin(lines, line_no)
-    generated = lines[line_no - 1].strip() if 0 < line_no <= len(lines) else ""
-    return (f"the generated OpenCL code failed to build on '{device}': {message}\n  {path}:{line_no}:{col}"
-            + (f" (user code: {origin})" if origin else "") + f"\n    {generated}")
+def generate_opencl_source(ir: ModelIR, options: SIMTOptions) -> str:
+    """The OpenCL source of a model for a given thread layout (needs no device)."""
+    return OpenCLBackend.render_source(ir, options)

@@ -1,26 +1,35 @@
 """The single-threaded C backend: sequential loops, compiled with the system C compiler."""
 from __future__ import annotations
 
-import os
 import shutil
-from typing import Any, Dict, Optional, Tuple
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Optional, Tuple
 
-from mako.lookup import TemplateLookup
-
-from pygenn_cl.codegen.ir import ModelIR, format_literal
+from pygenn_cl.codegen import arena as header
+from pygenn_cl.codegen.ir import INIT_KINDS, SPARSE_INIT_KINDS, STEP_KINDS, ModelIR, format_literal
+from pygenn_cl.codegen.render import render
 from pygenn_cl.codegen.rng import rng_source
 from pygenn_cl.codegen.targets import CodeTarget
 from pygenn_cl.codegen.transpiler import C_DIALECT
 
 from .. import c_compiler
-from ..runtime import HostMemory, ModelRuntime
-from .base import Backend
+from ..runtime import HostMemory, ModelRuntime, RuntimeValues
+from .base import Backend, write_sources
 
-from pygenn_cl.codegen import templates_dir
+C_TARGET = CodeTarget("c", C_DIALECT, parallel=False)
 
 
-def template_lookup() -> TemplateLookup:
-    return TemplateLookup(directories=[templates_dir()], strict_undefined=True)
+@dataclass(frozen=True)
+class COptions:
+    """Options that shape the C backend's source: none (compiler flags only shape the build)."""
+
+
+def generate_c_source(ir: ModelIR, module_directory: Optional[str] = None) -> str:
+    """The C source of a model (needs no compiler)."""
+    return render("c/model.mako", module_directory, ir=ir, header=header, preamble=C_DIALECT.preamble(),
+                  rng=rng_source("c"), time_type=ir.time_type.name, dt=format_literal(ir.dt, ir.time_type),
+                  unroll_hint=C_DIALECT.unroll_hint, init_kinds=INIT_KINDS, sparse_init_kinds=SPARSE_INIT_KINDS,
+                  synapse_kinds=STEP_KINDS[:-1])
 
 
 class SingleThreadedCPUBackend(Backend):
@@ -50,7 +59,10 @@ class SingleThreadedCPUBackend(Backend):
 
     @property
     def target(self) -> CodeTarget:
-        return CodeTarget("c", C_DIALECT, parallel=False)
+        return C_TARGET
+
+    def options(self) -> COptions:
+        return COptions()
 
     def flags(self):
         prefs = self.preferences
@@ -66,22 +78,18 @@ class SingleThreadedCPUBackend(Backend):
         flags += prefs["user_cxx_flags_gnu"].split()
         return flags
 
-    def generate_source(self, ir: ModelIR) -> Dict[str, str]:
-        template = template_lookup().get_template("c/model.c.mako")
-        text = template.render(ir=ir, preamble=C_DIALECT.preamble(), rng=rng_source("c"),
-                               time_type=ir.time_type.name, dt=format_literal(ir.dt, ir.time_type))
-        return {f"{ir.name}.c": text}
+    def generate_source(self, ir: ModelIR, options: COptions) -> Dict[str, str]:
+        return {f"{ir.name}.c": generate_c_source(ir, c_compiler.template_cache_dir())}
 
-    def build(self, sources: Dict[str, str], build_dir: str, always_rebuild: bool, never_rebuild: bool) -> str:
+    def build(self, ir: ModelIR, sources: Dict[str, str], build_dir: str, always_rebuild: bool,
+              never_rebuild: bool) -> str:
         (file_name, source), = sources.items()
-        os.makedirs(build_dir, exist_ok=True)
-        with open(os.path.join(build_dir, file_name), "w") as f:
-            f.write(source)
-        return c_compiler.compile_shared_library(source, self.flags(), build_dir, file_name[:-2],
+        write_sources(sources, build_dir)
+        return c_compiler.compile_shared_library(source, self.flags(), build_dir, file_name[:-2], ir.user_code,
                                                  always_rebuild, never_rebuild,
                                                  use_cache=self.preferences["disk_cache"])
 
-    def load(self, model, ir: ModelIR, artifact: Any, num_recording_timesteps: Optional[int]):
+    def load(self, ir: ModelIR, artifact: Any, values: RuntimeValues):
         from .._runtime import SharedLibraryModel
         memory_holder = {}
 
@@ -89,9 +97,9 @@ class SingleThreadedCPUBackend(Backend):
             memory_holder["m"] = HostMemory(layout.nbytes)
             return memory_holder["m"]
 
-        runtime = ModelRuntime(model, ir, make_memory, num_recording_timesteps)
-        stepper = SharedLibraryModel(artifact, memory_holder["m"].address)
-        return runtime, stepper
+        runtime = ModelRuntime(ir, make_memory, values)
+        library = SharedLibraryModel(artifact, memory_holder["m"].address)
+        return runtime, CStepper(library, runtime)
 
     @classmethod
     def list_devices(cls) -> list:
@@ -99,6 +107,34 @@ class SingleThreadedCPUBackend(Backend):
 
     def describe_device(self) -> str:
         return _cpu_name()
+
+
+class CStepper:
+    """The C backend's :class:`~pygenn_cl.backends.base.Stepper`: the Cython library wrapper's
+    methods, and the kernel timers the library accumulates in the arena's header."""
+
+    def __init__(self, library, runtime: ModelRuntime):
+        self.library = library
+        self._runtime = runtime
+        self.step_time: Callable[[], None] = library.step_time
+        self.run_steps = library.run_steps
+        self.initialize = library.initialize
+        self.initialize_sparse = library.initialize_sparse
+        self.custom_update = library.custom_update
+
+    @property
+    def timestep(self) -> int:
+        return self.library.timestep
+
+    @timestep.setter
+    def timestep(self, value: int) -> None:
+        self.library.timestep = value
+
+    def timers(self) -> Dict[str, float]:
+        return self._runtime.timers()
+
+    def close(self) -> None:
+        self.library.close()
 
 
 def _cpu_name() -> str:
@@ -111,4 +147,3 @@ def _cpu_name() -> str:
     except OSError:
         pass
     return "one thread of " + (platform.processor() or platform.machine())
-

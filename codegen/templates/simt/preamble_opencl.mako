@@ -1,4 +1,5 @@
-<%doc> OpenCL C 1.2 definitions of the SIMT macros and atomics. Context: double_support, double_atomics, neurons_per_thread. </%doc>
+<%doc> OpenCL C 1.2 definitions of the SIMT macros and atomics. Context: double_support, double_atomics,
+neurons_per_thread, unroll_hint. </%doc>\
 % if double_support:
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 % endif
@@ -18,6 +19,9 @@
 #define GENN_GLOBAL_ID ((uint32_t)get_global_id(0))
 #define GENN_LOCAL_ID ((uint32_t)get_local_id(0))
 #define GENN_BARRIER() barrier(CLK_LOCAL_MEM_FENCE)
+#define GENN_RESTRICT restrict
+#define GENN_FUNCTION static
+#define GENN_UNROLL_HINT ${unroll_hint}
 
 /* OpenCL 1.2 has no float atomic add: build it from compare-and-swap. */
 static inline void genn_atomic_add_f(volatile __global float* address, float value) {

@@ -1,4 +1,6 @@
-<%doc> CUDA C++ definitions of the SIMT macros and atomics. Context: none. </%doc>
+<%doc> CUDA C++ definitions of the SIMT macros and atomics. Context: unroll_hint. </%doc>\
+#include <stdint.h>
+#include <stdio.h>
 /* Helpers every model gets but not every model uses: no "declared but never referenced" warnings. */
 #pragma nv_diag_suppress 177
 /* Kernels keep C linkage so that the runtime finds them by their plain names. */
@@ -9,6 +11,9 @@
 #define GENN_GLOBAL_ID ((uint32_t)(blockIdx.x * blockDim.x + threadIdx.x))
 #define GENN_LOCAL_ID ((uint32_t)threadIdx.x)
 #define GENN_BARRIER() __syncthreads()
+#define GENN_RESTRICT __restrict__
+#define GENN_FUNCTION static __device__
+#define GENN_UNROLL_HINT ${unroll_hint}
 
 static __device__ __forceinline__ void genn_atomic_add_f(float* address, float value) { atomicAdd(address, value); }
 #if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 600

@@ -1,0 +1,300 @@
+"""The frozen model description: everything the generator needs, as plain data.
+
+``GeNNModel.build()`` turns the user's objects into a :class:`ModelDescription`
+(``pygenn_cl.describe``); the generator reads nothing else.  Every class here is a frozen
+dataclass of strings, numbers, types and tuples, so a description is hashable, holds no
+reference to a user object, and has a stable :meth:`ModelDescription.digest` that keys the
+cache of generated models: an unchanged model is neither generated nor compiled again.
+
+Values that only exist at ``load()`` (the seed, extra global parameter arrays, variables
+given as arrays, connectivity given with ``set_sparse_connections``) are not part of the
+description: the runtime takes them explicitly.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, Optional, Tuple, Union
+
+from .types import NumericType
+
+Number = Union[int, float]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter or derived parameter with its resolved type and value."""
+
+    name: str
+    type: NumericType
+    value: Number
+
+
+@dataclass(frozen=True)
+class EGP:
+    """An extra global parameter: an array of ``type`` set by the user before ``load()``."""
+
+    name: str
+    type: NumericType
+    array: str
+
+
+@dataclass(frozen=True)
+class VarInit:
+    """A variable-initialisation snippet with its resolved parameters."""
+
+    snippet: str
+    code: str
+    params: Tuple[Param, ...] = ()
+    egps: Tuple[EGP, ...] = ()
+    family: str = "variable initialisation snippet"
+
+    def describe(self) -> str:
+        return f"{self.family} '{self.snippet}'"
+
+
+@dataclass(frozen=True)
+class Var:
+    """A state variable and how generated code initialises it.
+
+    ``init`` is None when the values come from an array given by the user (written at
+    ``load()``) or when the variable is left uninitialised.
+    """
+
+    name: str
+    type: NumericType
+    array: str
+    read_only: bool = False
+    init: Optional[VarInit] = None
+    reduction: Optional[str] = None  # "sum" or "max": a custom-update reduction over neurons
+    shared: bool = False             # one value for the whole group
+
+
+@dataclass(frozen=True)
+class NeuronVarRef:
+    """A model's reference (``name``, ``type``) bound to variable ``target`` of a population."""
+
+    name: str
+    type: NumericType
+    read_only: bool
+    target: str
+
+
+@dataclass(frozen=True)
+class Model:
+    """A model or snippet as a group uses it: parameter values, variables and code.
+
+    ``params`` hold parameters then derived parameters, resolved; ``dynamic`` names the
+    parameters that may change after ``load()``; ``code`` maps code section names to GeNNCode.
+    """
+
+    class_name: str
+    family: str
+    params: Tuple[Param, ...] = ()
+    dynamic: FrozenSet[str] = frozenset()
+    egps: Tuple[EGP, ...] = ()
+    vars: Tuple[Var, ...] = ()
+    code: Tuple[Tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        return f"{self.family} '{self.class_name}'"
+
+    def section(self, name: str) -> str:
+        """GeNNCode of section ``name`` ("" if the model has none)."""
+        for key, text in self.code:
+            if key == name:
+                return text
+        return ""
+
+    def param_values(self) -> Dict[str, Number]:
+        return {p.name: p.value for p in self.params}
+
+
+@dataclass(frozen=True)
+class AdditionalInput:
+    """A neuron-local input variable reset every step (like ``Isyn``)."""
+
+    name: str
+    type: NumericType
+    init_value: float
+
+
+@dataclass(frozen=True)
+class NeuronGroup:
+    name: str
+    size: int
+    model: Model
+    additional_inputs: Tuple[AdditionalInput, ...] = ()
+    auto_refractory: bool = False
+    spike_recording: bool = False
+    spike_event_recording: bool = False
+    in_syn: Tuple[str, ...] = ()
+    out_syn: Tuple[str, ...] = ()
+    current_sources: Tuple[str, ...] = ()
+
+    kind = "neuron population"
+
+    def describe(self) -> str:
+        return f"{self.kind} '{self.name}'"
+
+
+@dataclass(frozen=True)
+class Connectivity:
+    """A sparse connectivity snippet with its resolved parameters."""
+
+    snippet: str
+    row_build_code: str = ""
+    col_build_code: str = ""
+    params: Tuple[Param, ...] = ()
+    egps: Tuple[EGP, ...] = ()
+    multinomial_param: Optional[str] = None  # row lengths drawn first as a multinomial
+    family: str = "sparse connectivity initialisation snippet"
+
+    @property
+    def builds(self) -> bool:
+        return bool(self.row_build_code or self.col_build_code)
+
+    def describe(self) -> str:
+        return f"{self.family} '{self.snippet}'"
+
+    def param_values(self) -> Dict[str, Number]:
+        return {p.name: p.value for p in self.params}
+
+
+@dataclass(frozen=True)
+class SynapseGroup:
+    """A synapse group.  ``wu.vars`` are per synapse; ``ps.vars`` per postsynaptic neuron."""
+
+    name: str
+    matrix: str                     # "DENSE" or "SPARSE"
+    src: str
+    trg: str
+    num_pre: int
+    num_post: int
+    wu: Model
+    ps: Model
+    wu_pre_vars: Tuple[Var, ...] = ()
+    wu_post_vars: Tuple[Var, ...] = ()
+    pre_refs: Tuple[NeuronVarRef, ...] = ()
+    post_refs: Tuple[NeuronVarRef, ...] = ()
+    ps_refs: Tuple[NeuronVarRef, ...] = ()
+    connectivity: Optional[Connectivity] = None
+    max_connections: int = 0
+    max_source_connections: int = 0
+    index_type: Optional[NumericType] = None
+    axonal_delay: int = 0
+    back_prop_delay: int = 0
+    max_dendritic_delay: int = 1
+    pre_target_var: str = "Isyn"
+    post_target_var: str = "Isyn"
+    parallelism: str = "POSTSYNAPTIC"
+    threads_per_spike: int = 1
+
+    kind = "synapse population"
+
+    def describe(self) -> str:
+        return f"{self.kind} '{self.name}'"
+
+    @property
+    def sparse(self) -> bool:
+        return self.matrix == "SPARSE"
+
+    @property
+    def needs_columns(self) -> bool:
+        """Whether code runs per postsynaptic spike or event (over columns of the matrix)."""
+        return bool(self.wu.section("post_spike_syn_code") or self.wu.section("post_event_syn_code"))
+
+    @property
+    def num_synapses_allocated(self) -> int:
+        return self.num_pre * (self.max_connections if self.sparse else self.num_post)
+
+
+@dataclass(frozen=True)
+class CurrentSource:
+    name: str
+    target: str
+    model: Model
+    refs: Tuple[NeuronVarRef, ...] = ()
+    target_var: str = "Isyn"
+
+    kind = "current source"
+
+    def describe(self) -> str:
+        return f"{self.kind} '{self.name}'"
+
+
+@dataclass(frozen=True)
+class CustomUpdateVarRef:
+    """A custom update's reference to an array, optionally written transposed to another."""
+
+    name: str
+    type: NumericType
+    read_only: bool
+    array: str
+    transpose_array: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class CustomUpdate:
+    """An update run on demand over ``num_neurons`` neurons or one synapse group's synapses."""
+
+    name: str
+    update_group: str
+    model: Model
+    refs: Tuple[CustomUpdateVarRef, ...] = ()
+    egp_refs: Tuple[EGP, ...] = ()
+    num_neurons: int = 0
+    synapse_group: Optional[str] = None
+
+    kind = "custom update"
+
+    def describe(self) -> str:
+        return f"{self.kind} '{self.name}'"
+
+
+@dataclass(frozen=True)
+class ModelDescription:
+    """A whole model, as the generator sees it."""
+
+    name: str
+    precision: NumericType
+    time_precision: NumericType
+    dt: float
+    timing: bool = False
+    fuse_postsynaptic_models: bool = False
+    neuron_groups: Tuple[NeuronGroup, ...] = ()
+    synapse_groups: Tuple[SynapseGroup, ...] = ()
+    current_sources: Tuple[CurrentSource, ...] = ()
+    custom_updates: Tuple[CustomUpdate, ...] = ()
+
+    # dataclass(frozen) forbids attribute writes but cached_property writes the instance
+    # __dict__ directly; these indexes are derived from the fields, so eq/hash ignore them.
+    @functools.cached_property
+    def _neurons(self) -> Dict[str, NeuronGroup]:
+        return {g.name: g for g in self.neuron_groups}
+
+    @functools.cached_property
+    def _synapses(self) -> Dict[str, SynapseGroup]:
+        return {g.name: g for g in self.synapse_groups}
+
+    @functools.cached_property
+    def _sources(self) -> Dict[str, CurrentSource]:
+        return {g.name: g for g in self.current_sources}
+
+    def neuron_group(self, name: str) -> NeuronGroup:
+        return self._neurons[name]
+
+    def synapse_group(self, name: str) -> SynapseGroup:
+        return self._synapses[name]
+
+    def current_source(self, name: str) -> CurrentSource:
+        return self._sources[name]
+
+    def digest(self) -> str:
+        """A stable hash of the whole description (the same in every process).
+
+        ``repr`` of these frozen dataclasses lists every field in order, floats exactly
+        and types by name, so equal descriptions give equal text.
+        """
+        return hashlib.sha256(repr(self).encode()).hexdigest()

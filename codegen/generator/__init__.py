@@ -1,0 +1,79 @@
+"""Turn a :class:`~codegen.description.ModelDescription` into a :class:`~codegen.ir.ModelIR`.
+
+For each group this package transpiles the model's code sections into element-level code
+(one neuron, one synapse, one row) with placeholders for parameters and sizes, one module
+per kernel family (:mod:`.neuron`, :mod:`.synapse`, :mod:`.init`, :mod:`.custom_update`),
+then merges groups whose code is the same.  Loop structure, spike emission and recording
+are left to each backend's templates.
+"""
+from __future__ import annotations
+
+from typing import Dict, List
+
+from .. import types
+from ..description import ModelDescription
+from ..ir import ArraySpec, GroupCode, ModelIR, merge
+from ..names import ERRORS_ARRAY
+from ..targets import CodeTarget
+from .context import Context, stream_id
+from .custom_update import custom_update
+from .init import InitGenerator
+from .neuron import NEURON_INDEX, NeuronUpdateGenerator
+from .synapse import SynapseUpdateGenerator, strategy
+
+__all__ = ["generate_model", "stream_id", "strategy", "NEURON_INDEX"]
+
+#: Kernel families in table order.
+KERNEL_ORDER = ("neuron_update", "synapse_dynamics", "presynaptic_update", "postsynaptic_update",
+                "neuron_init", "dense_init", "connectivity_init", "connectivity_remap", "sparse_init")
+
+
+def generate_model(desc: ModelDescription, target: CodeTarget) -> ModelIR:
+    """Generate the backend-neutral IR of ``desc`` for ``target``."""
+    ctx = Context(desc, target)
+    for ng in desc.neuron_groups:
+        _check_no_egp_conflicts(ng)
+    neurons = NeuronUpdateGenerator(ctx)
+    synapses = SynapseUpdateGenerator(ctx)
+    init = InitGenerator(ctx)
+    sgs = desc.synapse_groups
+
+    def present(codes) -> List[GroupCode]:
+        return [c for c in codes if c is not None]
+
+    codes = {
+        "neuron_update": [neurons.generate(ng) for ng in desc.neuron_groups],
+        "presynaptic_update": present(map(synapses.presynaptic_update, sgs)),
+        "postsynaptic_update": present(map(synapses.postsynaptic_update, sgs)),
+        "synapse_dynamics": present(map(synapses.synapse_dynamics, sgs)),
+        "neuron_init": present(map(init.neuron_init, desc.neuron_groups)),
+        "dense_init": present(init.synapse_var_init(sg) for sg in sgs if not sg.sparse),
+        "connectivity_init": present(init.connectivity_init(sg) for sg in sgs if sg.sparse),
+        "sparse_init": present(init.synapse_var_init(sg) for sg in sgs if sg.sparse),
+        "connectivity_remap": present(map(synapses.connectivity_remap, sgs)),
+    }
+    update_groups: Dict[str, List[GroupCode]] = {}
+    for cu in desc.custom_updates:
+        update_groups.setdefault(cu.update_group, []).append(custom_update(ctx, cu))
+    if ERRORS_ARRAY in ctx.arrays:
+        ctx.arrays[ERRORS_ARRAY] = ArraySpec(ERRORS_ARRAY, types.Uint32, len(ctx.error_slots))
+    kernels = {}
+    table = 0
+    for kind in KERNEL_ORDER:
+        kernels[kind] = merge(kind, codes[kind], table)
+        table += len(kernels[kind])
+    custom_update_groups = {}
+    for index, (name, group_codes) in enumerate(update_groups.items()):
+        kind = ModelIR.custom_update_kind(index)
+        kernels[kind] = merge(kind, group_codes, table)
+        table += len(kernels[kind])
+        custom_update_groups[name] = index
+    return ModelIR(desc.name, ctx.scalar, ctx.time_type, desc.dt, ctx.arrays, kernels, table,
+                   list(ctx.error_slots), desc.timing, custom_update_groups, list(ctx.user_code))
+
+
+def _check_no_egp_conflicts(ng) -> None:
+    model = ng.model
+    clash = ({v.name for v in model.vars} | {p.name for p in model.params}) & {e.name for e in model.egps}
+    if clash:
+        raise ValueError(f"{ng.describe()}: names used twice in {model.describe()}: {', '.join(sorted(clash))}")

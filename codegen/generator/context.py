@@ -1,0 +1,242 @@
+"""State and helpers shared by the kernel families of the generator.
+
+A :class:`Context` holds what one generation of one model for one code target accumulates
+(the arrays of the model's memory, error slots, the table of user code sections) and the
+helpers every family uses: environments, parameters, extra global parameters, the
+transpiler, random number set-up and queries on which names code references.
+"""
+from __future__ import annotations
+
+import re
+import zlib
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from .. import description as d
+from .. import types
+from ..ir import ArraySpec, ErrorSlot, GroupCode, UserCode, format_literal, user_code_file
+from ..names import ERRORS_ARRAY
+from ..targets import CodeTarget
+from ..transpiler import (Environment, ErrorContext, FunctionSpec, Translation, referenced_identifiers,
+                          translate_expression, translate_statements)
+
+INIT_STEP = "0xFFFFFFFFu"
+CONNECTIVITY_STEP = "0xFFFFFFFEu"
+MULTINOMIAL_STEP = "0xFFFFFFFDu"
+RNG_FUNCTIONS = ("gennrand", "gennrand_uniform", "gennrand_normal", "gennrand_exponential",
+                 "gennrand_log_normal", "gennrand_gamma", "gennrand_binomial")
+
+# A loop bound the printer saw: an integer literal, or a value placeholder.
+_LOOP_BOUND = re.compile(r"\(?\s*(?:(-?\d+)(?:u|l|ul|ll|ull)?|@@([A-Za-z0-9_]+)@@)\s*\)?")
+
+
+def stream_id(name: str) -> int:
+    """A stable 32-bit random stream number for a group and purpose."""
+    return zlib.crc32(name.encode())
+
+
+def literal(value, ctype: types.NumericType) -> str:
+    return format_literal(value, ctype)
+
+
+def indent(text: str, n: int = 4) -> str:
+    return "\n".join((" " * n + line) if line else line for line in text.splitlines())
+
+
+def unroll_marker(lower: str, upper: str) -> str:
+    """Printer hook: a placeholder before ``for`` loops whose bounds are literals or
+    parameters, resolved at merge time to ``GENN_UNROLL_HINT`` for short loops (see
+    :func:`codegen.ir._unroll_hint`)."""
+    parts = []
+    for text in (lower, upper):
+        match = _LOOP_BOUND.fullmatch(text.strip())
+        if not match:
+            return ""
+        parts.append("=" + match.group(1) if match.group(1) is not None else match.group(2))
+    return f"@@unroll:{parts[0]}:{parts[1]}@@"
+
+
+class Context:
+    """One generation of one model for one code target."""
+
+    def __init__(self, desc: d.ModelDescription, target: CodeTarget):
+        self.desc = desc
+        self.target = target
+        self.scalar = desc.precision
+        self.time_type = desc.time_precision
+        self.arrays: Dict[str, ArraySpec] = {}
+        self.error_slots: List[ErrorSlot] = []
+        self.user_code: List[UserCode] = []
+        self._user_code_index: Dict[Tuple[str, str], int] = {}
+        # synapse group name -> the group whose postsynaptic model (input buffer) it uses
+        self.psm_owner: Dict[str, str] = {}
+        self._ring_length: Dict[str, int] = {}
+        self._fuse_postsynaptic_models()
+
+    # -- the model's groups ---------------------------------------------------------------
+    def in_syn(self, ng: d.NeuronGroup) -> List[d.SynapseGroup]:
+        return [self.desc.synapse_group(n) for n in ng.in_syn]
+
+    def out_syn(self, ng: d.NeuronGroup) -> List[d.SynapseGroup]:
+        return [self.desc.synapse_group(n) for n in ng.out_syn]
+
+    def current_sources(self, ng: d.NeuronGroup) -> List[d.CurrentSource]:
+        return [self.desc.current_source(n) for n in ng.current_sources]
+
+    def src(self, sg: d.SynapseGroup) -> d.NeuronGroup:
+        return self.desc.neuron_group(sg.src)
+
+    def trg(self, sg: d.SynapseGroup) -> d.NeuronGroup:
+        return self.desc.neuron_group(sg.trg)
+
+    def max_axonal_delay(self, ng: d.NeuronGroup) -> int:
+        """Largest delay with which this population's spikes are read (axonal or back-propagation)."""
+        return max([sg.axonal_delay for sg in self.out_syn(ng)]
+                   + [sg.back_prop_delay for sg in self.in_syn(ng) if sg.needs_columns], default=0)
+
+    def delay_slots(self, ng: d.NeuronGroup) -> int:
+        return self.target.delay_slots(self.max_axonal_delay(ng))
+
+    # -- postsynaptic model fusion --------------------------------------------------------
+    def _fuse_postsynaptic_models(self) -> None:
+        """With ``fuse_postsynaptic_models``, incoming synapse groups of a population whose
+        postsynaptic models are the same (code, parameters, target variable, no state
+        variables) share one input buffer and one postsynaptic update.
+
+        Their dendritic-delay ring is as long as the longest member's
+        ``max_dendritic_delay_timesteps``: a longer ring delivers every delay exactly as a
+        shorter one would.
+        """
+        for ng in self.desc.neuron_groups:
+            seen: Dict[Tuple, str] = {}
+            for sg in self.in_syn(ng):
+                ps = sg.ps
+                fusable = self.desc.fuse_postsynaptic_models and not ps.vars and not ps.egps
+                key = (ps.class_name, ps.section("sim_code"), tuple(sorted((p.name, p.value) for p in ps.params)),
+                       sg.post_target_var, tuple(sorted((r.name, r.target) for r in sg.ps_refs)),
+                       tuple(sorted(ps.dynamic))) if fusable else (sg.name,)
+                owner = self.psm_owner[sg.name] = seen.setdefault(key, sg.name)
+                self._ring_length[owner] = max(self._ring_length.get(owner, 1), sg.max_dendritic_delay)
+
+    def dendritic_ring_length(self, sg: d.SynapseGroup) -> int:
+        """Slots of the dendritic-delay ring that ``sg``'s (possibly fused) input buffer uses."""
+        return self._ring_length[self.psm_owner[sg.name]]
+
+    def fused_inputs(self, ng: d.NeuronGroup) -> List[Tuple[d.SynapseGroup, bool]]:
+        """(owner synapse group, any member uses dendritic delays) per postsynaptic input of ``ng``."""
+        out: Dict[str, List] = {}
+        for sg in self.in_syn(ng):
+            owner = self.psm_owner[sg.name]
+            entry = out.setdefault(owner, [self.desc.synapse_group(owner), False])
+            entry[1] = entry[1] or self.uses_dendritic_delay(sg)
+        return [tuple(e) for e in out.values()]
+
+    # -- which names code uses (from the transpiler's scanner, not text searches) ----------
+    @staticmethod
+    def references(codes: Iterable[str], names: Iterable[str]) -> bool:
+        wanted = set(names)
+        return any(wanted & referenced_identifiers(code) for code in codes)
+
+    def needs_spike_times(self, ng: d.NeuronGroup) -> bool:
+        """Whether any code reads the spike times of ``ng``."""
+        if self.references((text for _, text in ng.model.code), ("st", "prev_st")):
+            return True
+        return any(self.references((t for _, t in sg.wu.code), ("st_pre", "prev_st_pre")) for sg in self.out_syn(ng)) \
+            or any(self.references((t for _, t in sg.wu.code), ("st_post", "prev_st_post")) for sg in self.in_syn(ng))
+
+    def needs_event_times(self, sg: d.SynapseGroup, side: str) -> bool:
+        return self.references((t for _, t in sg.wu.code), (f"set_{side}", f"prev_set_{side}"))
+
+    def uses_add_to_pre(self, sg: d.SynapseGroup) -> bool:
+        return self.references((t for _, t in sg.wu.code), ("addToPre",))
+
+    def uses_dendritic_delay(self, sg: d.SynapseGroup) -> bool:
+        return self.references((t for _, t in sg.wu.code), ("addToPostDelay",))
+
+    # -- arrays and error slots ----------------------------------------------------------
+    def add_array(self, name: str, ctype: types.NumericType, length: int = 0,
+                  words_per_recording_step: int = 0, egp: bool = False) -> str:
+        self.arrays[name] = ArraySpec(name, ctype, length, words_per_recording_step, egp)
+        return name
+
+    def error_slot(self, code: GroupCode, group: str, message: str) -> None:
+        """Give ``code`` a word of the errors array (``_a_errors[error_slot]``) that device
+        code sets when ``message`` applies."""
+        self.error_slots.append(ErrorSlot(group, message))
+        self.add_array(ERRORS_ARRAY, types.Uint32, 0)
+        code.array("errors", ERRORS_ARRAY, types.Uint32)
+        code.value("error_slot", len(self.error_slots) - 1, types.Uint32)
+
+    # -- environments ----------------------------------------------------------------------
+    def base_env(self) -> Environment:
+        env = Environment()
+        env.add_variable("dt", self.time_type, read_only=True, printed=literal(self.desc.dt, self.time_type))
+        s = "f" if self.scalar == types.Float else "d"
+        scalar = self.scalar
+        rng_specs = {
+            "gennrand": ([], types.Uint32, lambda a: "genn_rand(&_rng)"),
+            "gennrand_uniform": ([], scalar, lambda a: f"genn_uniform_{s}(&_rng)"),
+            "gennrand_normal": ([], scalar, lambda a: f"genn_normal_{s}(&_rng)"),
+            "gennrand_exponential": ([], scalar, lambda a: f"genn_exponential_{s}(&_rng)"),
+            "gennrand_log_normal": ([scalar, scalar], scalar,
+                                    lambda a: f"genn_log_normal_{s}(&_rng, {a[0][0]}, {a[1][0]})"),
+            "gennrand_gamma": ([scalar], scalar, lambda a: f"genn_gamma_{s}(&_rng, {a[0][0]})"),
+            "gennrand_binomial": ([types.Uint32, scalar], types.Uint32,
+                                  lambda a: f"genn_binomial_{s}(&_rng, {a[0][0]}, {a[1][0]})"),
+        }
+        for name, (params, returns, printer) in rng_specs.items():
+            env.add_function(name, FunctionSpec(params, returns, printer))
+        return env
+
+    def add_params(self, env: Environment, code: GroupCode, prefix: str, params: Iterable[d.Param],
+                   dynamic: Tuple[str, str, Iterable[str]] = None) -> None:
+        """Parameters and derived parameters as placeholders; ``dynamic`` = (group, role,
+        names) of parameters that must stay struct fields so they can change after load."""
+        group, role, names = dynamic if dynamic else ("", "", ())
+        for p in params:
+            env.add_variable(p.name, p.type, read_only=True, printed=code.value(prefix + p.name, p.value, p.type))
+            if p.name in names:
+                code.dynamic[prefix + p.name] = (group, role, p.name)
+
+    def add_model_params(self, env: Environment, code: GroupCode, prefix: str, model: d.Model, group: str,
+                         role: str) -> None:
+        self.add_params(env, code, prefix, model.params, (group, role, model.dynamic))
+
+    def add_egps(self, env: Environment, code: GroupCode, prefix: str, egps: Iterable[d.EGP]) -> None:
+        for egp in egps:
+            self.add_array(egp.array, egp.type, egp=True)
+            env.add_variable(egp.name, types.PointerType(egp.type), read_only=False,
+                             printed=code.array(prefix + "egp_" + egp.name, egp.array, egp.type))
+
+    # -- the transpiler ------------------------------------------------------------------
+    def translate(self, code: str, env: Environment, model: str, group: str, section: str,
+                  expression: bool = False) -> Translation:
+        """Translate GeNNCode of ``section`` of ``model`` (a description such as "neuron
+        model 'LIF'") used by ``group``.  Statement blocks start with a ``#line`` directive
+        naming an entry of :attr:`user_code`, so compiler errors can be traced to them."""
+        context = ErrorContext(f"{model} of {group}", section)
+        if expression:
+            return translate_expression(code, env, scalar=self.scalar, dialect=self.target.dialect,
+                                        context=context)
+        result = translate_statements(code, env, scalar=self.scalar, dialect=self.target.dialect,
+                                      context=context, loop_hint=unroll_marker)
+        if result.text.strip():
+            origin = f"{model}, {section}"
+            key = (origin, result.text)
+            index = self._user_code_index.get(key)
+            if index is None:
+                index = self._user_code_index[key] = len(self.user_code)
+                self.user_code.append(UserCode(origin, len(result.text.splitlines())))
+            result.text = f'#line 1 "{user_code_file(index)}"\n' + result.text
+        return result
+
+    @staticmethod
+    def uses_rng(*translations: Optional[Translation]) -> bool:
+        return any(name in t.referenced for t in translations if t is not None for name in RNG_FUNCTIONS)
+
+    @staticmethod
+    def rng_init(stream: str, element: str, step: str) -> str:
+        # A macro, so that a template can start streams from prefetched blocks.
+        return f"GENN_RNG_INIT({stream}, (uint32_t)({element}), {step});"
+
+    def ctype(self, spec_type) -> types.NumericType:
+        return types.parse_numeric_type(spec_type, self.scalar) if isinstance(spec_type, str) else spec_type

@@ -1,0 +1,167 @@
+"""Initialisation: variables from their snippets (per neuron or per synapse) and SPARSE
+connectivity from its snippet (per row or per column)."""
+from __future__ import annotations
+
+from typing import List, Optional, Sequence, Tuple
+
+from .. import description as d
+from .. import types
+from ..ir import ConnectivityInit, GroupCode, VarInitialisation
+from ..transpiler import Environment, FunctionSpec
+from .context import CONNECTIVITY_STEP, INIT_STEP, MULTINOMIAL_STEP, Context, indent, literal, stream_id
+from .synapse import add_sparse_arrays
+
+#: (struct key, variable) of a variable to initialise
+InitEntry = Tuple[str, d.Var]
+
+
+def _key(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in text)
+
+
+class InitGenerator:
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+
+    def var_init_blocks(self, code: GroupCode, env: Environment, group: str, entries: Sequence[InitEntry],
+                        element: str, index: str) -> List[str]:
+        """Blocks initialising variables from their snippets."""
+        ctx = self.ctx
+        blocks = []
+        for key, var in entries:
+            init = var.init
+            if init is None:
+                continue
+            venv = Environment(env)
+            for egp in init.egps:
+                ctx.add_array(egp.array, egp.type, egp=True)
+                venv.add_variable(egp.name, types.PointerType(egp.type), read_only=True,
+                                  printed=code.array(f"{key}_egp_{egp.name}", egp.array, egp.type))
+            venv.add_variable("value", var.type, read_only=False, printed="_value")
+            for p in init.params:
+                venv.add_variable(p.name, p.type, printed=code.value(f"{key}_{p.name}", p.value, p.type))
+            t = ctx.translate(init.code, venv, init.describe(), f"{group} variable '{var.name}'", "var_init_code")
+            arr = code.array(key, var.array, var.type)
+            rng = ctx.rng_init(code.value(f"{key}_stream", stream_id(f"{var.array}/init"), types.Uint32),
+                               element, INIT_STEP) if ctx.uses_rng(t) else ""
+            body = "\n".join(x for x in (rng, f"{var.type.name} _value = {literal(0, var.type)};", t.text,
+                                         f"{arr}[{index}] = _value;") if x)
+            blocks.append("{\n" + indent(body) + "\n}")
+        return blocks
+
+    def neuron_init(self, ng: d.NeuronGroup) -> Optional[GroupCode]:
+        ctx = self.ctx
+        code = GroupCode(ng.name)
+        env = Environment(ctx.base_env())
+        env.add_variable("id", types.Uint32, printed="id")
+        env.add_variable("num_neurons", types.Uint32, printed=code.value("num_neurons", ng.size, types.Uint32))
+        entries = [(f"v_{v.name}", v) for v in ng.model.vars]
+        for sg in ctx.in_syn(ng):
+            entries += [(f"{sg.name}_psm_{v.name}", v) for v in sg.ps.vars]
+        for cs in ctx.current_sources(ng):
+            entries += [(f"{cs.name}_cs_{v.name}", v) for v in cs.model.vars]
+        for sg in ctx.out_syn(ng):
+            entries += [(f"{sg.name}_wpre_{v.name}", v) for v in sg.wu_pre_vars]
+        for sg in ctx.in_syn(ng):
+            entries += [(f"{sg.name}_wpost_{v.name}", v) for v in sg.wu_post_vars]
+        for _, var in entries:
+            ctx.add_array(var.array, var.type, ng.size)
+        blocks = self.var_init_blocks(code, env, ng.describe(), [(_key(k), v) for k, v in entries], "id", "id")
+        if ctx.needs_spike_times(ng):
+            lowest = literal(-ctx.time_type.max, ctx.time_type)
+            for name in ("st", "prev_st"):
+                arr = code.array(name, f"{ng.name}.{name}", ctx.time_type)
+                blocks.append(f"{arr}[id] = {lowest};")
+        if not blocks:
+            return None
+        code.kernel = VarInitialisation("\n".join(blocks))
+        return code
+
+    def synapse_var_init(self, sg: d.SynapseGroup) -> Optional[GroupCode]:
+        ctx = self.ctx
+        code = GroupCode(sg.name)
+        env = Environment(ctx.base_env())
+        for name in ("id_pre", "id_post", "id_syn"):
+            env.add_variable(name, types.Uint32, printed=name)
+        env.add_variable("num_pre", types.Uint32, printed=code.value("num_pre", sg.num_pre, types.Uint32))
+        env.add_variable("num_post", types.Uint32, printed=code.value("num_post", sg.num_post, types.Uint32))
+        entries = [(_key(f"v_{v.name}"), v) for v in sg.wu.vars]
+        for var in sg.wu.vars:
+            ctx.add_array(var.array, var.type, sg.num_synapses_allocated)
+        blocks = self.var_init_blocks(code, env, sg.describe(), entries, "id_syn", "id_syn")
+        if not blocks:
+            return None
+        code.value("row_stride", sg.max_connections, types.Uint32)
+        if sg.sparse:
+            add_sparse_arrays(ctx, code, sg)
+        code.kernel = VarInitialisation("\n".join(blocks))
+        return code
+
+    def connectivity_init(self, sg: d.SynapseGroup) -> Optional[GroupCode]:
+        ctx = self.ctx
+        conn = sg.connectivity
+        if conn is None or not conn.builds:
+            return None
+        code = GroupCode(sg.name)
+        by_row = bool(conn.row_build_code)
+        env = Environment(ctx.base_env())
+        env.add_variable("id_pre" if by_row else "id_post", types.Uint32, printed="id_pre" if by_row else "id_post")
+        env.add_variable("num_pre", types.Uint32, printed=code.value("num_pre", sg.num_pre, types.Uint32))
+        env.add_variable("num_post", types.Uint32, printed=code.value("num_post", sg.num_post, types.Uint32))
+        env.add_variable("id_post_begin", types.Uint32, printed="0u")
+        env.add_variable("id_pre_begin", types.Uint32, printed="0u")
+        env.add_variable("id_thread", types.Uint32, printed="0u")
+        env.add_variable("num_threads", types.Uint32, printed="1u")
+        ctx.add_egps(env, code, "c_", conn.egps)
+        for p in conn.params:
+            env.add_variable(p.name, p.type, printed=code.value(f"c_{p.name}", p.value, p.type))
+        add_sparse_arrays(ctx, code, sg)
+        stride = code.value("row_stride", sg.max_connections, types.Uint32)
+        ind_type = sg.index_type.name
+        # addSynapse() is printed as an expression (it may appear anywhere a call may);
+        # its argument is evaluated exactly once.
+        if by_row:
+            env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
+                f"((_rl < {stride}) ? (void)(_a_ind[(uint64_t)id_pre * {stride} + _rl++] = ({ind_type})({a[0][0]})) "
+                f": (void)(_overflow = 1u))")))
+        else:
+            increment = "genn_atomic_inc_u32(&_a_rowLength[_pre])" if ctx.target.parallel \
+                else "_a_rowLength[_pre]++"
+            env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
+                f"(_pre = (uint32_t)({a[0][0]}), _r = {increment}, (_r < {stride}) "
+                f"? (void)(_a_ind[(uint64_t)_pre * {stride} + _r] = ({ind_type})id_post) : (void)(_overflow = 1u))")))
+        prelude = ""
+        if conn.multinomial_param:
+            ctx.add_array(f"{sg.name}.preCalcRowLength", types.Uint32, sg.num_pre)
+            code.array("preCalcRowLength", f"{sg.name}.preCalcRowLength", types.Uint32)
+            env.add_variable("row_length", types.Uint32, printed="_a_preCalcRowLength[id_pre]")
+            total = code.value("c_total", conn.param_values()[conn.multinomial_param], types.Uint32)
+            prelude = self.multinomial_prelude(code, total, sg)
+        section = "row_build_code" if by_row else "col_build_code"
+        t = ctx.translate(conn.row_build_code if by_row else conn.col_build_code, env, conn.describe(),
+                          sg.describe(), section)
+        element = "id_pre" if by_row else "id_post"
+        rng = ctx.rng_init(code.value("stream", stream_id(f"{sg.name}/connectivity"), types.Uint32), element,
+                           CONNECTIVITY_STEP) if ctx.uses_rng(t) else ""
+        ctx.error_slot(code, sg.name, f"{sg.describe()}: {conn.describe()} made more synapses in a row than "
+                                      f"max_connections = {sg.max_connections}; set max_connections higher "
+                                      "before build()")
+        code.kernel = ConnectivityInit(body=t.text, rng=rng, prelude=prelude, by_row=by_row,
+                                       multinomial=bool(conn.multinomial_param), index_type=ind_type)
+        return code
+
+    def multinomial_prelude(self, code: GroupCode, total: str, sg: d.SynapseGroup) -> str:
+        ctx = self.ctx
+        s = "f" if ctx.scalar == types.Float else "d"
+        rng = ctx.rng_init(code.value("multinomial_stream", stream_id(f"{sg.name}/row_lengths"), types.Uint32),
+                           "0", MULTINOMIAL_STEP)
+        n = "@@num_pre@@"
+        return "\n".join([
+            rng,
+            f"uint32_t _remaining = {total};",
+            f"for (uint32_t _i = 0; _i < {n}; _i++) {{",
+            f"    const uint32_t _n = (_i == {n} - 1u) ? _remaining : "
+            f"genn_binomial_{s}(&_rng, _remaining, ({ctx.scalar.name})1 / ({ctx.scalar.name})({n} - _i));",
+            "    _a_preCalcRowLength[_i] = _n;",
+            "    _remaining -= _n;",
+            "}"])

@@ -1,0 +1,296 @@
+"""The neuron update: postsynaptic models, current sources, the neuron model, spike-like
+event conditions and the weight-update code that runs per pre- or postsynaptic neuron.
+
+Element-level code for one neuron.  Arrays are indexed by ``_nid``, the neuron's index as
+the template's loop holds it (a 64-bit counter where that lets a C compiler vectorise),
+while user code sees ``id``.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Set, Tuple
+
+from .. import description as d
+from .. import names, types
+from ..arena import words_per_step
+from ..ir import GroupCode, NeuronUpdate
+from ..transpiler import Environment, FunctionSpec, Translation
+from .context import RNG_FUNCTIONS, Context, indent, literal, stream_id
+
+#: Name of the neuron index in array subscripts of neuron-update code.
+NEURON_INDEX = "_nid"
+Registers = Dict[str, Tuple[str, types.NumericType]]  # variable -> (array pointer, type)
+
+
+class NeuronUpdateGenerator:
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+
+    # -- pieces ----------------------------------------------------------------------------
+    def model_var_block(self, code: GroupCode, env: Environment, prefix: str, variables, size: int) -> Registers:
+        """Variables of a model that runs per neuron, as registers ``_l<prefix><name>``."""
+        regs = {}
+        for var in variables:
+            self.ctx.add_array(var.array, var.type, size)
+            regs[var.name] = (code.array(f"{prefix}v_{var.name}", var.array, var.type), var.type)
+            env.add_variable(var.name, var.type, read_only=var.read_only, printed=f"_l{prefix}{var.name}")
+        return regs
+
+    @staticmethod
+    def wrap_piece(prefix: str, regs: Registers, translation: Translation, before: str = "",
+                   after: str = "") -> str:
+        used = [v for v in regs if v in translation.referenced]
+        loads = [f"{regs[v][1].name} _l{prefix}{v} = {regs[v][0]}[{NEURON_INDEX}];" for v in used]
+        stores = [f"{regs[v][0]}[{NEURON_INDEX}] = _l{prefix}{v};" for v in used if v in translation.assigned]
+        body = "\n".join([before] + loads + [translation.text] + stores + [after])
+        return "{\n" + indent(body.strip()) + "\n}"
+
+    @staticmethod
+    def neuron_ref_env(env: Environment, refs, neuron_regs: Registers) -> None:
+        for ref in refs:
+            env.add_variable(ref.name, neuron_regs[ref.target][1], read_only=ref.read_only,
+                             printed=f"_l{ref.target}")
+
+    def injecting_env(self, code: GroupCode, neuron_env: Environment, prefix: str, group: str, role: str,
+                      model: d.Model, refs, neuron_regs: Registers, target_var: str, size: int):
+        """Environment of a model that injects current into a neuron (postsynaptic model or
+        current source): its variables in registers, parameters, EGPs, neuron variable
+        references and ``injectCurrent``."""
+        env = Environment(neuron_env)
+        regs = self.model_var_block(code, env, prefix, model.vars, size)
+        self.ctx.add_model_params(env, code, prefix + "p_", model, group, role)
+        self.ctx.add_egps(env, code, prefix, model.egps)
+        self.neuron_ref_env(env, refs, neuron_regs)
+        target = f"_in_{target_var}"
+        env.add_function("injectCurrent", FunctionSpec([self.ctx.scalar], None,
+                                                       lambda a: f"{target} += {a[0][0]}"))
+        return env, regs
+
+    def postsynaptic_piece(self, code: GroupCode, neuron_env: Environment, sg: d.SynapseGroup, i: int,
+                           neuron_regs: Registers, dendritic: bool, size: int) -> Tuple[str, Translation]:
+        ctx, scalar = self.ctx, self.ctx.scalar
+        prefix = f"ps{i}_"
+        env, regs = self.injecting_env(code, neuron_env, prefix, sg.name, "ps", sg.ps, sg.ps_refs, neuron_regs,
+                                       sg.post_target_var, size)
+        env.add_variable("inSyn", scalar, read_only=False, printed="_inSyn")
+        t = ctx.translate(sg.ps.section("sim_code"), env, sg.ps.describe(), sg.describe(), "sim_code")
+        ctx.add_array(f"{sg.name}.outPost", scalar, sg.num_post)
+        out = code.array(prefix + "outPost", f"{sg.name}.outPost", scalar)
+        before = f"{scalar.name} _inSyn = {out}[{NEURON_INDEX}];"
+        if dendritic:
+            ring = ctx.dendritic_ring_length(sg)
+            max_d = code.value(prefix + "max_dendritic_delay", ring, types.Uint32)
+            ctx.add_array(f"{sg.name}.denDelay", scalar, ring * sg.num_post)
+            dd = code.array(prefix + "denDelay", f"{sg.name}.denDelay", scalar)
+            # the ring row of this step through a pointer, so the neuron's own slot is still
+            # indexed by the neuron index: the C backend's loops see a unit-stride access
+            before += (f"\nGENN_GLOBAL {scalar.name}* const _ddRow = {dd} + (uint64_t)(timestep % {max_d}) * "
+                       f"@@num_neurons@@;\n_inSyn += _ddRow[{NEURON_INDEX}];\n"
+                       f"_ddRow[{NEURON_INDEX}] = {literal(0, scalar)};")
+        return self.wrap_piece(prefix, regs, t, before, f"{out}[{NEURON_INDEX}] = _inSyn;"), t
+
+    def current_source_piece(self, code: GroupCode, neuron_env: Environment, cs: d.CurrentSource, j: int,
+                             neuron_regs: Registers, size: int) -> Tuple[str, Translation]:
+        prefix = f"cs{j}_"
+        env, regs = self.injecting_env(code, neuron_env, prefix, cs.name, "cs", cs.model, cs.refs, neuron_regs,
+                                       cs.target_var, size)
+        t = self.ctx.translate(cs.model.section("injection_code"), env, cs.model.describe(), cs.describe(),
+                               "injection_code")
+        return self.wrap_piece(prefix, regs, t), t
+
+    def wu_neuron_pieces(self, code: GroupCode, neuron_env: Environment, sg: d.SynapseGroup, role: str, k: int,
+                         neuron_regs: Registers):
+        """Weight update code that runs per pre- or postsynaptic neuron, in that neuron's update:
+        ``<role>_dynamics_code`` every step and ``<role>_spike_code`` when it spikes.
+
+        Returns (dynamics text, spike text, translations), or None if there is none.
+        """
+        wu = sg.wu
+        dyn_code = wu.section(f"{role}_dynamics_code")
+        spike_code = wu.section(f"{role}_spike_code")
+        if not (dyn_code or spike_code):
+            return None
+        variables = sg.wu_pre_vars if role == "pre" else sg.wu_post_vars
+        prefix = f"w{role}{k}_"
+        env = Environment(neuron_env)
+        regs = self.model_var_block(code, env, prefix, variables, sg.num_pre if role == "pre" else sg.num_post)
+        self.ctx.add_model_params(env, code, prefix + "p_", wu, sg.name, "wu")
+        self.neuron_ref_env(env, sg.pre_refs if role == "pre" else sg.post_refs, neuron_regs)
+        out: List = [None, None, []]
+        for i, (section, text) in enumerate(((f"{role}_dynamics_code", dyn_code), (f"{role}_spike_code", spike_code))):
+            if text:
+                t = self.ctx.translate(text, env, wu.describe(), sg.describe(), section)
+                out[i] = self.wrap_piece(prefix, regs, t)
+                out[2].append(t)
+        return tuple(out)
+
+    def event_arrays(self, sg: d.SynapseGroup, side: str, slots: int):
+        """(key, array suffix, length, type) of an event queue, declaring the arrays."""
+        pop = self.ctx.src(sg) if side == "pre" else self.ctx.trg(sg)
+        out = [("Cnt", "spkCntEvnt", slots, types.Uint32), ("Spk", "spkEvnt", slots * pop.size, types.Uint32)]
+        if self.ctx.needs_event_times(sg, side):
+            out += [("Set", "set", pop.size, self.ctx.time_type), ("PrevSet", "prev_set", pop.size, self.ctx.time_type)]
+        for _, suffix, length, ctype in out:
+            self.ctx.add_array(f"{sg.name}.{side}.{suffix}", ctype, length)
+        return out
+
+    def event_condition(self, code: GroupCode, neuron_env: Environment, sg: d.SynapseGroup, side: str, k: int,
+                        neuron_regs: Registers, slots: int) -> Translation:
+        """Translate a spike-like event condition of a synapse group on ``side`` ("pre": evaluated
+        by the source population, "post": by the target), after the neuron's sim code, and
+        declare the event queue (and event times and recording buffer where needed)."""
+        ctx, wu = self.ctx, sg.wu
+        env = Environment(neuron_env)
+        ctx.add_model_params(env, code, f"ev{k}_p_", wu, sg.name, "wu")
+        self.neuron_ref_env(env, sg.pre_refs if side == "pre" else sg.post_refs, neuron_regs)
+        env.add_variable(f"id_{side}", types.Uint32, printed="id")
+        pop = ctx.src(sg) if side == "pre" else ctx.trg(sg)
+        for key, suffix, _, ctype in self.event_arrays(sg, side, slots):
+            code.array(f"ev{k}{key}", f"{sg.name}.{side}.{suffix}", ctype)
+        if pop.spike_event_recording:
+            record = names.event_record_array(sg.name, side)
+            ctx.add_array(record, types.Uint32, words_per_recording_step=words_per_step(pop.size))
+            code.array(f"ev{k}Rec", record, types.Uint32)
+        return ctx.translate(wu.section(f"{side}_event_threshold_condition_code"), env, wu.describe(),
+                             sg.describe(), f"{side}_event_threshold_condition_code", expression=True)
+
+    # -- the update ------------------------------------------------------------------------
+    def generate(self, ng: d.NeuronGroup) -> GroupCode:
+        ctx = self.ctx
+        model = ng.model
+        code = GroupCode(ng.name)
+        n = code.value("num_neurons", ng.size, types.Uint32)
+        env = Environment(ctx.base_env())
+        env.add_variable("id", types.Uint32, printed="id")
+        env.add_variable("num_neurons", types.Uint32, printed=n)
+        env.add_variable("t", ctx.time_type, printed="t")
+        regs: Registers = {}
+        for var in model.vars:
+            ctx.add_array(var.array, var.type, ng.size)
+            regs[var.name] = (code.array(f"v_{var.name}", var.array, var.type), var.type)
+            env.add_variable(var.name, var.type, read_only=var.read_only, printed=f"_l{var.name}")
+        ctx.add_model_params(env, code, "p_", model, ng.name, "neuron")
+        ctx.add_egps(env, code, "", model.egps)
+        spike_times = ctx.needs_spike_times(ng)
+        if spike_times:
+            for name in ("st", "prev_st"):
+                env.add_variable(name, ctx.time_type, printed=f"_a_{name}[{NEURON_INDEX}]")
+        inputs = [("Isyn", ctx.scalar, 0.0)] + [(v.name, v.type, v.init_value) for v in ng.additional_inputs]
+        for name, ctype, _ in inputs:
+            env.add_variable(name, ctype, read_only=False, printed=f"_in_{name}")
+
+        pieces: List[str] = []
+        used_regs: Set[str] = set()
+        written_regs: Set[str] = set()
+        translations: List[Translation] = []
+
+        def note_refs(refs, t: Translation) -> None:
+            by_name = {r.name: r.target for r in refs}
+            used_regs.update(by_name[n] for n in t.referenced if n in by_name)
+            written_regs.update(by_name[n] for n in t.assigned if n in by_name)
+
+        for i, (sg, dendritic) in enumerate(ctx.fused_inputs(ng)):
+            text, t = self.postsynaptic_piece(code, env, sg, i, regs, dendritic, ng.size)
+            pieces.append(text)
+            translations.append(t)
+            note_refs(sg.ps_refs, t)
+        for j, cs in enumerate(ctx.current_sources(ng)):
+            text, t = self.current_source_piece(code, env, cs, j, regs, ng.size)
+            pieces.append(text)
+            translations.append(t)
+            note_refs(cs.refs, t)
+        owner, group = model.describe(), ng.describe()
+        sim = ctx.translate(model.section("sim_code"), env, owner, group, "sim_code")
+        threshold_code = model.section("threshold_condition_code")
+        threshold = ctx.translate(threshold_code, env, owner, group, "threshold_condition_code", expression=True) \
+            if threshold_code.strip() else None
+        reset = ctx.translate(model.section("reset_code"), env, owner, group, "reset_code")
+        own = [sim, reset] + ([threshold] if threshold else [])
+        translations += own
+        for t in own:
+            used_regs |= {name for name in t.referenced if name in regs}
+            written_regs |= {name for name in t.assigned if name in regs}
+        on_spike, dynamics = [], []
+        spike_code_reads_state = False
+        if spike_times:
+            for name in ("st", "prev_st"):
+                ctx.add_array(f"{ng.name}.{name}", ctx.time_type, ng.size)
+                code.array(name, f"{ng.name}.{name}", ctx.time_type)
+            # The time of a spike is the end of the step that emits it, which is the
+            # time ``t`` of the step in which synapses process it.
+            on_spike.append(f"_a_prev_st[{NEURON_INDEX}] = _a_st[{NEURON_INDEX}];\n"
+                            f"_a_st[{NEURON_INDEX}] = t + {literal(ctx.desc.dt, ctx.time_type)};")
+        for role, groups in (("pre", ctx.out_syn(ng)), ("post", ctx.in_syn(ng))):
+            for k, sg in enumerate(groups):
+                pieces_k = self.wu_neuron_pieces(code, env, sg, role, k, regs)
+                if pieces_k is None:
+                    continue
+                dyn, spike, t_list = pieces_k
+                translations += t_list
+                refs = sg.pre_refs if role == "pre" else sg.post_refs
+                for t in t_list:
+                    note_refs(refs, t)
+                if spike:
+                    # names that live in registers of the update's first pass
+                    state = set(regs) | {name for name, _, _ in inputs} | {r.name for r in refs} | set(RNG_FUNCTIONS)
+                    spike_code_reads_state |= bool(t_list[-1].referenced & state)
+                dynamics += [dyn] if dyn else []
+                on_spike += [spike] if spike else []
+        for k, sg in enumerate(ctx.out_syn(ng)):
+            if ctx.uses_add_to_pre(sg):
+                ctx.add_array(f"{sg.name}.outPre", ctx.scalar, ng.size)
+                out_pre = code.array(f"outPre{k}", f"{sg.name}.outPre", ctx.scalar)
+                pieces.insert(0, f"_in_{sg.pre_target_var} += {out_pre}[{NEURON_INDEX}];\n"
+                                 f"{out_pre}[{NEURON_INDEX}] = {literal(0, ctx.scalar)};")
+        slots = ctx.delay_slots(ng)
+        events, event_counts, event_records = [], [], []
+        queues = [(sg, "pre") for sg in ctx.out_syn(ng) if sg.wu.section("pre_event_threshold_condition_code")] + \
+                 [(sg, "post") for sg in ctx.in_syn(ng) if sg.wu.section("post_event_threshold_condition_code")]
+        for k, (sg, side) in enumerate(queues):
+            condition = self.event_condition(code, env, sg, side, k, regs, slots)
+            translations.append(condition)
+            note_refs(sg.pre_refs if side == "pre" else sg.post_refs, condition)
+            emit = [f"GENN_APPEND_EVENT(_a_ev{k}Cnt, _a_ev{k}Spk, @@num_neurons@@, id);"]
+            if ctx.needs_event_times(sg, side):
+                emit.append(f"_a_ev{k}PrevSet[{NEURON_INDEX}] = _a_ev{k}Set[{NEURON_INDEX}];\n"
+                            f"_a_ev{k}Set[{NEURON_INDEX}] = t + {literal(ctx.desc.dt, ctx.time_type)};")
+            if ng.spike_event_recording:
+                words = code.value(f"ev{k}_words", words_per_step(ng.size), types.Uint32)
+                emit.append(f"GENN_RECORD_EVENT(_a_ev{k}Rec, {words}, id);")
+                event_records.append((f"ev{k}Rec", f"ev{k}_words"))
+            events.append(f"if ({condition.text}) {{\n" + indent("\n".join(emit)) + "\n}")
+            event_counts.append(f"ev{k}Cnt")
+
+        stream = code.value("stream", stream_id(f"{ng.name}/update"), types.Uint32)
+        uses_rng = ctx.uses_rng(*translations)
+        code.value("num_delay_slots", slots, types.Uint32)
+        ctx.add_array(f"{ng.name}.spkCnt", types.Uint32, slots)
+        ctx.add_array(f"{ng.name}.spk", types.Uint32, slots * ng.size)
+        code.array("spkCnt", f"{ng.name}.spkCnt", types.Uint32)
+        code.array("spk", f"{ng.name}.spk", types.Uint32)
+        if ng.spike_recording:
+            words = words_per_step(ng.size)
+            record = names.spike_record_array(ng.name)
+            ctx.add_array(record, types.Uint32, words_per_recording_step=words)
+            code.array("recordSpk", record, types.Uint32)
+            code.value("record_words", words, types.Uint32)
+        code.kernel = NeuronUpdate(
+            load="\n".join(f"{regs[v][1].name} _l{v} = {regs[v][0]}[{NEURON_INDEX}];" for v in regs if v in used_regs),
+            inputs="\n".join(f"{ctype.name} _in_{name} = {literal(init, ctype)};" for name, ctype, init in inputs),
+            rng=ctx.rng_init(stream, "id", "(uint32_t)timestep") if uses_rng else "",
+            rng_stream=stream if uses_rng else "",
+            pre_sim="\n".join(pieces),
+            sim=sim.text + "\n".join(dynamics),
+            events="\n".join(events),
+            threshold=threshold.text if threshold else "",
+            reset=reset.text,
+            on_spike="\n".join(on_spike),
+            store="\n".join(f"{regs[v][0]}[{NEURON_INDEX}] = _l{v};" for v in regs if v in written_regs),
+            event_counts=tuple(event_counts), event_records=tuple(event_records),
+            auto_refractory=bool(ng.auto_refractory and threshold),
+            recording=ng.spike_recording,
+            spike_code_reads_state=spike_code_reads_state)
+        return code
+
+
+def neuron_update(ctx: Context, ng: d.NeuronGroup) -> Optional[GroupCode]:
+    return NeuronUpdateGenerator(ctx).generate(ng)

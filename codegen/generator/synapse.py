@@ -1,0 +1,214 @@
+"""Synapse updates: spike and spike-like event propagation (presynaptic update), learning on
+postsynaptic spikes and events (postsynaptic update) and synapse dynamics.
+
+Element-level code for one synapse (``id_pre``, ``id_post``, ``id_syn``); the templates
+supply the loops over spikes, rows and columns.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from .. import description as d
+from .. import types
+from ..arena import words_per_step
+from ..ir import ConnectivityRemap, GroupCode, SynapseUpdate
+from ..transpiler import Environment, FunctionSpec, Translation
+from .context import Context, stream_id
+
+
+def strategy(sg: d.SynapseGroup) -> str:
+    """How spikes of ``sg`` are propagated on SIMT targets.
+
+    ``dense_post``: a thread per postsynaptic neuron loops over spikes;
+    ``sparse_post``: a thread per row position loops over spikes;
+    ``*_pre``: ``num_threads_per_spike`` threads per spike loop over its row.
+    """
+    kind = "sparse" if sg.sparse else "dense"
+    return f"{kind}_pre" if sg.parallelism == "PRESYNAPTIC" else f"{kind}_post"
+
+
+def add_sparse_arrays(ctx: Context, code: GroupCode, sg: d.SynapseGroup) -> None:
+    from ..names import ind_array, row_length_array
+    ctx.add_array(row_length_array(sg.name), types.Uint32, sg.num_pre)
+    ctx.add_array(ind_array(sg.name), sg.index_type, sg.num_pre * sg.max_connections)
+    code.array("rowLength", row_length_array(sg.name), types.Uint32)
+    code.array("ind", ind_array(sg.name), sg.index_type)
+
+
+def add_column_arrays(ctx: Context, code: GroupCode, sg: d.SynapseGroup) -> None:
+    """Column structure of SPARSE connectivity: per postsynaptic neuron, its synapses' indices."""
+    col_stride = sg.max_source_connections
+    ctx.add_array(f"{sg.name}.colLength", types.Uint32, sg.num_post)
+    ctx.add_array(f"{sg.name}.remap", types.Uint32, sg.num_post * col_stride)
+    code.array("colLength", f"{sg.name}.colLength", types.Uint32)
+    code.array("remap", f"{sg.name}.remap", types.Uint32)
+    code.value("col_stride", col_stride, types.Uint32)
+
+
+class SynapseUpdateGenerator:
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+
+    def weight_update_env(self, code: GroupCode, sg: d.SynapseGroup, exclusive: bool) -> Environment:
+        """Environment of per-synapse weight update code (spikes, events, learning, dynamics).
+
+        ``exclusive``: each thread owns one postsynaptic neuron, so ``addToPost``
+        sums into a register (``_lacc``) instead of using atomics.
+        """
+        ctx = self.ctx
+        env = Environment(ctx.base_env())
+        num_pre = code.value("num_pre", sg.num_pre, types.Uint32)
+        num_post = code.value("num_post", sg.num_post, types.Uint32)
+        code.value("row_stride", sg.max_connections, types.Uint32)
+        for name, printed in (("id_pre", "id_pre"), ("id_post", "id_post"), ("id_syn", "id_syn"),
+                              ("num_pre", num_pre), ("num_post", num_post)):
+            env.add_variable(name, types.Uint32, printed=printed)
+        env.add_variable("t", ctx.time_type, printed="t")
+        for var in sg.wu.vars:
+            ctx.add_array(var.array, var.type, sg.num_synapses_allocated)
+            arr = code.array(f"v_{var.name}", var.array, var.type)
+            env.add_variable(var.name, var.type, read_only=var.read_only, printed=f"{arr}[id_syn]")
+        ctx.add_model_params(env, code, "p_", sg.wu, sg.name, "wu")
+        ctx.add_egps(env, code, "", sg.wu.egps)
+        for refs, pop, index, key in ((sg.pre_refs, sg.src, "id_pre", "pre"), (sg.post_refs, sg.trg, "id_post", "post")):
+            for ref in refs:
+                arr = code.array(f"{key}ref_{ref.name}", f"{pop}.{ref.target}", ref.type)
+                env.add_variable(ref.name, ref.type, read_only=ref.read_only, printed=f"{arr}[{index}]")
+        # Pre/postsynaptic weight update variables are written by their neurons' code only.
+        for variables, prefix, index, size in ((sg.wu_pre_vars, "pre", "id_pre", sg.num_pre),
+                                               (sg.wu_post_vars, "post", "id_post", sg.num_post)):
+            for var in variables:
+                ctx.add_array(var.array, var.type, size)
+                arr = code.array(f"w{prefix}_{var.name}", var.array, var.type)
+                env.add_variable(var.name, var.type, read_only=True, printed=f"{arr}[{index}]")
+        for pop, suffix, index in ((ctx.src(sg), "pre", "id_pre"), (ctx.trg(sg), "post", "id_post")):
+            if ctx.needs_spike_times(pop):
+                for name in ("st", "prev_st"):
+                    arr = code.array(f"{name}_{suffix}", f"{pop.name}.{name}", ctx.time_type)
+                    env.add_variable(f"{name}_{suffix}", ctx.time_type, printed=f"{arr}[{index}]")
+        for side, pop, index in (("pre", ctx.src(sg), "id_pre"), ("post", ctx.trg(sg), "id_post")):
+            if ctx.needs_event_times(sg, side):
+                for suffix in ("set", "prev_set"):
+                    array = f"{sg.name}.{side}.{suffix}"
+                    ctx.add_array(array, ctx.time_type, pop.size)
+                    key = "Set" if suffix == "set" else "PrevSet"
+                    arr = code.array(f"{side}{key}", array, ctx.time_type)
+                    env.add_variable(f"{suffix}_{side}", ctx.time_type, printed=f"{arr}[{index}]")
+        scalar = ctx.scalar
+        psm = ctx.psm_owner[sg.name]  # fused postsynaptic models share their owner's buffers
+        ctx.add_array(f"{psm}.outPost", scalar, sg.num_post)
+        out = code.array("outPost", f"{psm}.outPost", scalar)
+        post_target = "_lacc" if exclusive and ctx.target.parallel else f"{out}[id_post]"
+        env.add_function("addToPost", FunctionSpec(
+            [scalar], None, lambda a: ctx.target.accumulate(post_target, a[0][0], scalar, exclusive).rstrip(";")))
+        if ctx.uses_add_to_pre(sg):
+            ctx.add_array(f"{sg.name}.outPre", scalar, sg.num_pre)
+            out_pre = code.array("outPre", f"{sg.name}.outPre", scalar)
+            env.add_function("addToPre", FunctionSpec(
+                [scalar], None, lambda a: ctx.target.accumulate(f"{out_pre}[id_pre]", a[0][0], scalar).rstrip(";")))
+        if ctx.uses_dendritic_delay(sg):
+            ring = ctx.dendritic_ring_length(sg)
+            max_d = code.value("max_dendritic_delay", ring, types.Uint32)
+            ctx.add_array(f"{psm}.denDelay", scalar, ring * sg.num_post)
+            dd = code.array("denDelay", f"{psm}.denDelay", scalar)
+            env.add_function("addToPostDelay", FunctionSpec(
+                [scalar, types.Uint32], None,
+                lambda a: ctx.target.accumulate(
+                    f"{dd}[(uint32_t)((timestep + (uint64_t)({a[1][0]})) % {max_d}) * {num_post} + id_post]",
+                    a[0][0], scalar, exclusive).rstrip(";")))
+        if sg.sparse:
+            add_sparse_arrays(ctx, code, sg)
+        return env
+
+    def synapse_rng(self, code: GroupCode, sg: d.SynapseGroup, purpose: str, *translations: Translation) -> str:
+        ctx = self.ctx
+        return ctx.rng_init(code.value("stream", stream_id(f"{sg.name}/{purpose}"), types.Uint32),
+                            "id_syn", "(uint32_t)timestep") if ctx.uses_rng(*translations) else ""
+
+    def event_record_zeroing(self, code: GroupCode, sg: d.SynapseGroup, side: str) -> bool:
+        """SIMT neuron kernels OR event bits into global memory, so the step's recording row is
+        cleared earlier in the step, by the kernel that propagates those events."""
+        from ..names import event_record_array
+        pop = self.ctx.src(sg) if side == "pre" else self.ctx.trg(sg)
+        record = bool(pop.spike_event_recording and sg.wu.section(f"{side}_event_syn_code"))
+        if record:
+            code.array("evRec", event_record_array(sg.name, side), types.Uint32)
+            code.value("ev_words", words_per_step(pop.size), types.Uint32)
+        return record
+
+    def propagation(self, sg: d.SynapseGroup, side: str, exclusive: bool, purpose: str, strategy_name: str = ""
+                    ) -> GroupCode:
+        """Code run per spike and per spike-like event of one side of a synapse group:
+        ``pre_spike_syn_code``/``pre_event_syn_code`` (side "pre", by row) or
+        ``post_spike_syn_code``/``post_event_syn_code`` (side "post", by column)."""
+        ctx, wu = self.ctx, sg.wu
+        code = GroupCode(sg.name)
+        env = self.weight_update_env(code, sg, exclusive=exclusive)
+        body = ctx.translate(wu.section(f"{side}_spike_syn_code"), env, wu.describe(), sg.describe(),
+                             f"{side}_spike_syn_code")
+        event_body = ctx.translate(wu.section(f"{side}_event_syn_code"), env, wu.describe(), sg.describe(),
+                                   f"{side}_event_syn_code")
+        queue = "src" if side == "pre" else "trg"
+        pop = ctx.src(sg) if side == "pre" else ctx.trg(sg)
+        if wu.section(f"{side}_event_syn_code"):
+            code.array(f"{queue}EvCnt", f"{sg.name}.{side}.spkCntEvnt", types.Uint32)
+            code.array(f"{queue}EvSpk", f"{sg.name}.{side}.spkEvnt", types.Uint32)
+        event_record = self.event_record_zeroing(code, sg, side)
+        rng = self.synapse_rng(code, sg, purpose, body, event_body)
+        code.value("delay_slots", ctx.delay_slots(pop), types.Uint32)
+        code.array(f"{queue}SpkCnt", f"{pop.name}.spkCnt", types.Uint32)
+        code.array(f"{queue}Spk", f"{pop.name}.spk", types.Uint32)
+        code.kernel = SynapseUpdate(body=body.text, event_body=event_body.text, rng=rng, sparse=sg.sparse,
+                                    strategy=strategy_name, event_record=event_record)
+        return code
+
+    def presynaptic_update(self, sg: d.SynapseGroup) -> Optional[GroupCode]:
+        """Spike and presynaptic spike-like event propagation, by row."""
+        wu = sg.wu
+        if not (wu.section("pre_spike_syn_code") or wu.section("pre_event_syn_code")):
+            return None
+        name = strategy(sg)
+        code = self.propagation(sg, "pre", name == "dense_post", "update", name)
+        if name.endswith("_pre"):
+            code.value("threads_per_spike", sg.threads_per_spike, types.Uint32)
+        code.value("axonal_delay", sg.axonal_delay, types.Uint32)
+        return code
+
+    def postsynaptic_update(self, sg: d.SynapseGroup) -> Optional[GroupCode]:
+        """Learning on postsynaptic spikes (``post_spike_syn_code``) and postsynaptic spike-like
+        events (``post_event_syn_code``), by column."""
+        if not sg.needs_columns:
+            return None
+        code = self.propagation(sg, "post", False, "learn_post")
+        code.value("back_prop_delay", sg.back_prop_delay, types.Uint32)
+        if sg.sparse:
+            add_column_arrays(self.ctx, code, sg)
+        return code
+
+    def synapse_dynamics(self, sg: d.SynapseGroup) -> Optional[GroupCode]:
+        """Time-driven update of every synapse (``synapse_dynamics_code``)."""
+        section = sg.wu.section("synapse_dynamics_code")
+        if not section:
+            return None
+        code = GroupCode(sg.name)
+        env = self.weight_update_env(code, sg, exclusive=False)
+        body = self.ctx.translate(section, env, sg.wu.describe(), sg.describe(), "synapse_dynamics_code")
+        code.kernel = SynapseUpdate(body=body.text, rng=self.synapse_rng(code, sg, "dynamics", body),
+                                    sparse=sg.sparse)
+        return code
+
+    def connectivity_remap(self, sg: d.SynapseGroup) -> Optional[GroupCode]:
+        """Builds the column structure after connectivity initialisation."""
+        if not sg.sparse or not sg.needs_columns:
+            return None
+        ctx = self.ctx
+        code = GroupCode(sg.name, ConnectivityRemap())
+        code.value("num_pre", sg.num_pre, types.Uint32)
+        code.value("num_post", sg.num_post, types.Uint32)
+        code.value("row_stride", sg.max_connections, types.Uint32)
+        add_sparse_arrays(ctx, code, sg)
+        add_column_arrays(ctx, code, sg)
+        ctx.error_slot(code, sg.name, f"{sg.describe()}: a postsynaptic neuron has more synapses than "
+                                      f"max_source_connections = {sg.max_source_connections}; set "
+                                      "max_source_connections higher before build()")
+        return code

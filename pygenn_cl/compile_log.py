@@ -1,0 +1,73 @@
+"""Explaining a compiler's failure on generated code: the first error, the generated line, and
+the user code it came from.
+
+Every section of user code in generated source starts with ``#line 1 "genn_user_<k>"``
+(:func:`codegen.ir.user_code_file`), so gcc, clang (PoCL), NVIDIA's OpenCL compiler and
+nvcc all report positions in user code as that file; ``ModelIR.user_code[k]`` names the
+model and section.  No user text is ever part of generated code, and nothing here depends on
+how the generated code is laid out.
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Optional, Tuple
+
+from pygenn_cl.codegen.ir import UserCode, user_code_file
+
+# file:line:col: error: message (gcc, clang) or file(line): error: message (nvcc)
+_ERROR = re.compile(r"^(?P<file>\S+?)(?::(?P<line>\d+):(?P<col>\d+):|\((?P<nv_line>\d+)\):)\s*"
+                    r"(?:fatal |catastrophic )?error(?: #\S+)?:\s*(?P<message>.*)$", re.MULTILINE)
+_USER_FILE = re.compile(r"genn_user_(\d+)")  # codegen.ir.user_code_file
+
+
+def first_error(log: str) -> Optional[Tuple[str, int, int, str]]:
+    """(file, line, column, message) of the first error in a compiler log (column 0 if none)."""
+    match = _ERROR.search(log)
+    if not match:
+        return None
+    line = int(match.group("line") or match.group("nv_line"))
+    return match.group("file"), line, int(match.group("col") or 0), match.group("message").strip()
+
+
+def locate(source: str, user_code: List[UserCode], file: str, line: int) -> Tuple[int, str]:
+    """The line of ``source`` (1-based) a compiler position refers to, and where it came from
+    ("" for generated code before any user code)."""
+    user = _USER_FILE.fullmatch(file.rsplit("/", 1)[-1])
+    if user is None or int(user.group(1)) >= len(user_code):
+        return line, ""
+    index = int(user.group(1))
+    directive = f'#line 1 "{user_code_file(index)}"'
+    start = next((i for i, text in enumerate(source.splitlines()) if text.strip() == directive), None)
+    absolute = line if start is None else start + 1 + line
+    origin = user_code[index]
+    if line <= origin.lines:
+        return absolute, f"user code: {origin.origin}"
+    return absolute, f"generated code after the user code of {origin.origin}"
+
+
+def explain(log: str, source: str, user_code: List[UserCode], path: str, what: str) -> str:
+    """A short message for a compiler failure on generated code.
+
+    Parameters
+    ----------
+    log : str
+        The compiler's output.
+    source : str
+        The generated source it compiled.
+    user_code : list of UserCode
+        The IR's table of user code sections.
+    path : str
+        Where the source was written.
+    what : str
+        E.g. "the generated C code", "the generated OpenCL code on 'device'".
+    """
+    error = first_error(log)
+    if error is None:
+        return f"{what} failed to compile ({path}):\n{log.strip()[:2000]}"
+    file, line, column, message = error
+    absolute, origin = locate(source, user_code, file, line)
+    lines = source.splitlines()
+    generated = lines[absolute - 1].strip() if 0 < absolute <= len(lines) else ""
+    position = f"{path}:{absolute}" + (f":{column}" if column else "")
+    return (f"{what} failed to compile (this is a pygenn_cl bug, please report it): {message}\n"
+            f"  {position}" + (f" ({origin})" if origin else "") + f"\n    {generated}")

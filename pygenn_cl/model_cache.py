@@ -1,0 +1,97 @@
+"""The cache of generated models: an unchanged model is neither generated nor compiled again.
+
+The key is a hash of the frozen model description (:meth:`ModelDescription.digest`), the
+backend's name and generation options, and pygenn_cl's version; the value is the IR and the
+generated sources.  Entries live in memory for the process and, unless caching is disabled,
+as pickles under ``<cache>/models`` (written to a temporary file and renamed into place, so
+concurrent builds never read half a file; an unreadable entry is regenerated).  Compiled
+artifacts are cached by their own keys (source and flags) in the backends.
+"""
+from __future__ import annotations
+
+import collections
+import hashlib
+import os
+import pickle
+import tempfile
+from typing import Any, Dict, Optional, Tuple
+
+from pygenn_cl.codegen.description import ModelDescription
+from pygenn_cl.codegen.ir import ModelIR
+
+from . import __version__
+from .c_compiler import cache_root
+
+#: Bumped when the pickled entries change shape.
+FORMAT = 1
+MAX_IN_MEMORY = 16
+
+Entry = Tuple[ModelIR, Dict[str, str]]
+_memory: "collections.OrderedDict[str, Entry]" = collections.OrderedDict()
+
+
+def cache_key(desc: ModelDescription, backend: str, options: Any) -> str:
+    text = "\0".join([desc.digest(), backend, repr(options), __version__, str(FORMAT)])
+    return hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+def _path(key: str) -> Optional[str]:
+    root = cache_root()
+    return None if root is None else os.path.join(root, "models", f"{key}.pickle")
+
+
+def lookup(key: str, use_disk: bool = True) -> Optional[Entry]:
+    """The cached (IR, sources) for ``key``, or None."""
+    entry = _memory.get(key)
+    if entry is not None:
+        _memory.move_to_end(key)
+        return entry
+    path = _path(key) if use_disk else None
+    if path is None or not os.path.exists(path):
+        return None
+    try:
+        with open(path, "rb") as f:
+            entry = pickle.load(f)
+        ir, sources = entry
+        if not isinstance(ir, ModelIR) or not isinstance(sources, dict):
+            raise TypeError("not a cached model")
+    except Exception:  # noqa: BLE001 - a corrupt or foreign entry: drop it and regenerate
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        return None
+    _remember(key, entry)
+    return entry
+
+
+def store(key: str, ir: ModelIR, sources: Dict[str, str], use_disk: bool = True) -> None:
+    entry = (ir, sources)
+    _remember(key, entry)
+    path = _path(key) if use_disk else None
+    if path is None:
+        return
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(suffix=".tmp", dir=os.path.dirname(path))
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:
+        pass  # a read-only or full cache only costs the next build its generation
+
+
+def _remember(key: str, entry: Entry) -> None:
+    _memory[key] = entry
+    _memory.move_to_end(key)
+    while len(_memory) > MAX_IN_MEMORY:
+        _memory.popitem(last=False)
+
+
+def clear_memory() -> None:
+    """Forget the entries held in memory (the disk cache stays)."""
+    _memory.clear()
