@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Optional, Tuple, Union
+from typing import Dict, Optional, Tuple, Union
 
 from .types import NumericType
 
@@ -92,7 +92,7 @@ class Model:
     class_name: str
     family: str
     params: Tuple[Param, ...] = ()
-    dynamic: FrozenSet[str] = frozenset()
+    dynamic: Tuple[str, ...] = ()  # sorted: a frozenset's order would differ between processes
     egps: Tuple[EGP, ...] = ()
     vars: Tuple[Var, ...] = ()
     code: Tuple[Tuple[str, str], ...] = ()

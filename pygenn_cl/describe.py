@@ -57,7 +57,7 @@ def _vars(variables: Mapping[str, "Variable"], specs: Iterable[Any], scalar: typ
 
 def _model(spec: Any, params: Mapping[str, Any], dynamic: Iterable[str], egps, variables, var_specs,
            scalar: types.NumericType) -> d.Model:
-    return d.Model(spec.class_name, spec.family, _params(spec, params, scalar), frozenset(dynamic), _egps(egps),
+    return d.Model(spec.class_name, spec.family, _params(spec, params, scalar), tuple(sorted(dynamic)), _egps(egps),
                    _vars(variables, var_specs, scalar), tuple(spec.code_sections().items()))
 
 

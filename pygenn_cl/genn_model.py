@@ -212,8 +212,6 @@ class GeNNModel:
         description, backend options and pygenn_cl version) reuses the code generated and
         compiled before, in this process or in an earlier one (see ``model_cache``).
         """
-        from pygenn_cl.codegen.generator import generate_model
-
         from . import model_cache
         from .describe import describe_model
         if not self.neuron_populations:
@@ -227,6 +225,7 @@ class GeNNModel:
         key = model_cache.cache_key(desc, backend.name, options)
         cached = None if always_rebuild else model_cache.lookup(key, use_disk)
         if cached is None:
+            from pygenn_cl.codegen.generator import generate_model
             ir = generate_model(desc, backend.target)
             sources = backend.generate_source(ir, options)
             model_cache.store(key, ir, sources, use_disk)

@@ -70,7 +70,10 @@ def _digest():
     from pygenn_cl import GeNNModel
     from pygenn_cl.describe import describe_model
     m = GeNNModel("double", "digest", backend="single_threaded_cpu")
-    m.add_neuron_population("p", 3, "Izhikevich", {"a": 0.02, "b": 0.2, "c": -65.0, "d": 8.0}, {"V": -65.0, "U": -13.0})
+    pop = m.add_neuron_population("p", 3, "Izhikevich", {"a": 0.02, "b": 0.2, "c": -65.0, "d": 8.0},
+                                  {"V": -65.0, "U": -13.0})
+    for name in ("a", "b", "c", "d"):  # several dynamic parameters: their order must not depend on hashing
+        pop.set_param_dynamic(name)
     return describe_model(m).digest()
 
 
