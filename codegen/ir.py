@@ -36,26 +36,88 @@ DynamicKey = Tuple[str, str, str]  # (group, role, parameter)
 # Kernel families: what one group contributes to a kernel (texts may hold placeholders)
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
+class Register:
+    """A variable held in local ``local`` while code runs: loaded from array ``_a_<key>`` at
+    the neuron's index and, if ``store``, written back."""
+
+    local: str
+    ctype: str
+    key: str
+    store: bool = False
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A model's code that runs per neuron inside the neuron update (current source, weight
+    update dynamics or spike code): its registers around its code, in a block of its own."""
+
+    code: str
+    registers: Tuple[Register, ...] = ()
+
+
+@dataclass(frozen=True)
+class PostsynapticInput:
+    """A postsynaptic model's code: ``inSyn`` read from the input buffer (``<prefix>outPost``),
+    plus this step's slot of the dendritic-delay ring (``<prefix>denDelay``) when
+    ``dendritic``, and written back after the code."""
+
+    prefix: str
+    code: str
+    zero: str
+    registers: Tuple[Register, ...] = ()
+    dendritic: bool = False
+
+
+@dataclass(frozen=True)
+class PresynapticOutput:
+    """What ``addToPre`` accumulated (array ``outPre<k>``) added to input ``target`` and cleared."""
+
+    key: str
+    target: str
+    zero: str
+
+
+@dataclass(frozen=True)
+class EventCondition:
+    """A spike-like event condition: appends to queue ``ev<k>`` (and sets event times and
+    recording bits) when it holds."""
+
+    index: int
+    condition: str
+    times: bool = False
+    record_words: str = ""   # value key of the recording row's words ("" when not recorded)
+
+
+@dataclass(frozen=True)
 class NeuronUpdate:
     """One population's update: postsynaptic inputs, current sources, the neuron model's
     code, spike-like event conditions and the weight-update code that runs per neuron."""
 
-    load: str = ""          # registers loaded from the neuron's variables
-    inputs: str = ""        # Isyn and additional input variables
-    rng: str = ""           # RNG set-up (GENN_RNG_INIT) if any code draws
-    rng_stream: str = ""    # the RNG's stream number, for templates that prefetch Philox blocks
-    pre_sim: str = ""       # postsynaptic models and current sources
-    sim: str = ""           # sim_code and pre/post dynamics code of weight updates
-    events: str = ""        # spike-like event conditions and their queues
+    registers: Tuple[Register, ...] = ()            # the neuron model's variables
+    inputs: Tuple[Tuple[str, str, str], ...] = ()    # (name, type, initial literal): Isyn and others
+    rng_stream: str = ""        # the RNG's stream number if any code draws
+    outputs: Tuple[PresynapticOutput, ...] = ()
+    postsynaptic: Tuple[PostsynapticInput, ...] = ()
+    current_sources: Tuple[Piece, ...] = ()
+    sim: str = ""
+    dynamics: Tuple[Piece, ...] = ()                  # pre/post dynamics code of weight updates
+    events: Tuple[EventCondition, ...] = ()
     threshold: str = ""     # threshold condition (an expression)
     reset: str = ""
-    on_spike: str = ""      # spike times, pre/post spike code of weight updates
-    store: str = ""         # registers written back
-    event_counts: Tuple[str, ...] = ()
-    event_records: Tuple[Tuple[str, str], ...] = ()
+    spike_times: bool = False
+    spike_code: Tuple[Piece, ...] = ()                # pre/post spike code of weight updates
+    dt: str = ""            # dt as a literal of the time type
     auto_refractory: bool = False
     recording: bool = False
-    spike_code_reads_state: bool = False  # on_spike uses the update's registers
+    spike_code_reads_state: bool = False  # spike code uses the update's registers
+
+    @property
+    def event_counts(self) -> Tuple[str, ...]:
+        return tuple(f"ev{e.index}Cnt" for e in self.events)
+
+    @property
+    def event_records(self) -> Tuple[Tuple[str, str], ...]:
+        return tuple((f"ev{e.index}Rec", e.record_words) for e in self.events if e.record_words)
 
     @property
     def two_pass(self) -> bool:
@@ -73,10 +135,22 @@ class SynapseUpdate:
 
     body: str = ""
     event_body: str = ""
-    rng: str = ""
+    rng_stream: str = ""      # the RNG's stream number if the code draws
     sparse: bool = False
     strategy: str = ""        # presynaptic updates: dense_post, sparse_post, dense_pre, sparse_pre
     event_record: bool = False  # this kernel clears the step's event-recording row
+
+
+@dataclass(frozen=True)
+class VarInit:
+    """A variable initialised by a snippet: ``value`` computed by ``code`` (with an RNG on
+    stream ``rng_stream`` if it draws) and stored in array ``_a_<key>``."""
+
+    key: str
+    ctype: str
+    zero: str
+    code: str
+    rng_stream: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,7 +158,8 @@ class VarInitialisation:
     """Variable initialisation per neuron (``neuron_init``) or synapse (``dense_init``,
     ``sparse_init``)."""
 
-    body: str = ""
+    inits: Tuple[VarInit, ...] = ()
+    spike_times: str = ""   # neuron_init: the lowest time, given to st and prev_st ("" if none)
 
 
 @dataclass(frozen=True)
@@ -92,11 +167,15 @@ class ConnectivityInit:
     """Building SPARSE connectivity by row (``row_build_code``) or column (``col_build_code``)."""
 
     body: str = ""
-    rng: str = ""
-    prelude: str = ""        # multinomial row lengths, drawn before rows are built
+    rng_stream: str = ""
     by_row: bool = True
-    multinomial: bool = False
+    multinomial_total: str = ""   # total synapses whose row lengths are drawn first ("" if not)
+    multinomial_stream: str = ""
     index_type: str = "uint32_t"
+
+    @property
+    def multinomial(self) -> bool:
+        return bool(self.multinomial_total)
 
 
 @dataclass(frozen=True)
@@ -105,14 +184,30 @@ class ConnectivityRemap:
 
 
 @dataclass(frozen=True)
+class CustomUpdateVar:
+    """A custom update's variable: a register (``register``), a reduction accumulated in
+    ``_lred_<name>`` (``sum`` or ``max``), or one shared value."""
+
+    name: str
+    ctype: str
+    key: str
+    kind: str             # "register", "sum", "max" or "shared"
+    store: bool = False
+    zero: str = ""        # reductions: the element's value before the code runs
+    start: str = ""       # reductions: the accumulator's start
+
+
+@dataclass(frozen=True)
 class CustomUpdateCode:
     body: str = ""
-    rng: str = ""
-    reduce_init: str = ""
-    reduce: str = ""
-    reduce_write: str = ""
+    rng_stream: str = ""
+    variables: Tuple[CustomUpdateVar, ...] = ()
+    transposes: Tuple[Tuple[str, str], ...] = ()  # (reference key, key of the array written transposed)
     shape: str = "neuron"    # "neuron", "dense" or "sparse"
-    reduction: bool = False
+
+    @property
+    def reduction(self) -> bool:
+        return any(v.kind in ("sum", "max") for v in self.variables)
 
 
 KernelCode = Any  # one of the frozen dataclasses above
@@ -322,11 +417,17 @@ def merge(kind: str, codes: List[GroupCode], first_table: int) -> List[MergedGro
     return merged
 
 
-def resolve_placeholders(kernel: KernelCode, resolve) -> KernelCode:
-    """A copy of ``kernel`` with every ``@@key@@`` of its texts replaced by ``resolve(key)``."""
-    changes = {f.name: PLACEHOLDER.sub(lambda m: resolve(m.group(1)), getattr(kernel, f.name))
-               for f in dataclasses.fields(kernel) if isinstance(getattr(kernel, f.name), str)}
-    return dataclasses.replace(kernel, **changes)
+def resolve_placeholders(value: Any, resolve) -> Any:
+    """A copy of ``value`` (a kernel dataclass, or anything in one) with every ``@@key@@`` of
+    its texts replaced by ``resolve(key)``."""
+    if isinstance(value, str):
+        return PLACEHOLDER.sub(lambda m: resolve(m.group(1)), value)
+    if isinstance(value, tuple):
+        return tuple(resolve_placeholders(item, resolve) for item in value)
+    if dataclasses.is_dataclass(value):
+        return dataclasses.replace(value, **{f.name: resolve_placeholders(getattr(value, f.name), resolve)
+                                             for f in dataclasses.fields(value)})
+    return value
 
 
 def _resolve(key: str, mg: MergedGroup, constants: Dict[str, Tuple[Any, types.NumericType]]) -> str:

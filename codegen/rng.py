@@ -30,6 +30,12 @@ from mako.template import Template
 
 DIALECTS = ("c", "opencl", "cuda")
 
+#: The step counter word of streams that are not per step: initialisation uses values no
+#: simulation reaches (``(uint32_t)timestep`` in updates).
+INIT_STEP = "0xFFFFFFFFu"            # variable initialisation
+CONNECTIVITY_STEP = "0xFFFFFFFEu"    # building connectivity
+MULTINOMIAL_STEP = "0xFFFFFFFDu"     # drawing the row lengths of FixedNumberTotal
+
 _QUALIFIERS = {
     "c": "static inline",
     "opencl": "static inline",

@@ -641,7 +641,7 @@ def test_unroll_hints_mark_only_short_loops_with_known_bounds():
     makes literals) at most 32 apart gets GENN_UNROLL_HINT; one whose bound differs between the
     merged groups does not."""
     from pygenn_cl.codegen.generator.context import unroll_marker
-    from pygenn_cl.codegen.ir import GroupCode, VarInitialisation, merge
+    from pygenn_cl.codegen.ir import CustomUpdateCode, GroupCode, merge
 
     def code_for(group, terms):
         code = GroupCode(group)
@@ -654,7 +654,7 @@ def test_unroll_hints_mark_only_short_loops_with_known_bounds():
             "for (unsigned int k = 1; k <= K; k++) { x += 1.0f; }\n"
             "while (x < 3.0f) { x += 1.0f; }\n", env, scalar=types.Float, dialect=C_DIALECT,
             context=ErrorContext("m", "s"), loop_hint=unroll_marker).text
-        code.kernel = VarInitialisation(text)
+        code.kernel = CustomUpdateCode(body=text)
         return code
 
     def loops(merged):

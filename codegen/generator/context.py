@@ -19,9 +19,6 @@ from ..targets import CodeTarget
 from ..transpiler import (Environment, ErrorContext, FunctionSpec, Translation, referenced_identifiers,
                           translate_expression, translate_statements)
 
-INIT_STEP = "0xFFFFFFFFu"
-CONNECTIVITY_STEP = "0xFFFFFFFEu"
-MULTINOMIAL_STEP = "0xFFFFFFFDu"
 RNG_FUNCTIONS = ("gennrand", "gennrand_uniform", "gennrand_normal", "gennrand_exponential",
                  "gennrand_log_normal", "gennrand_gamma", "gennrand_binomial")
 
@@ -36,10 +33,6 @@ def stream_id(name: str) -> int:
 
 def literal(value, ctype: types.NumericType) -> str:
     return format_literal(value, ctype)
-
-
-def indent(text: str, n: int = 4) -> str:
-    return "\n".join((" " * n + line) if line else line for line in text.splitlines())
 
 
 def unroll_marker(lower: str, upper: str) -> str:
@@ -232,11 +225,6 @@ class Context:
     @staticmethod
     def uses_rng(*translations: Optional[Translation]) -> bool:
         return any(name in t.referenced for t in translations if t is not None for name in RNG_FUNCTIONS)
-
-    @staticmethod
-    def rng_init(stream: str, element: str, step: str) -> str:
-        # A macro, so that a template can start streams from prefetched blocks.
-        return f"GENN_RNG_INIT({stream}, (uint32_t)({element}), {step});"
 
     def ctype(self, spec_type) -> types.NumericType:
         return types.parse_numeric_type(spec_type, self.scalar) if isinstance(spec_type, str) else spec_type

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import description as d
 from .. import types
-from ..ir import CustomUpdateCode, GroupCode
+from ..ir import CustomUpdateCode, CustomUpdateVar, GroupCode
 from ..transpiler import Environment
 from .context import Context, literal, stream_id
 from .synapse import add_sparse_arrays
@@ -39,21 +39,22 @@ def custom_update(ctx: Context, cu: d.CustomUpdate) -> GroupCode:
         ctx.add_array(ref.array, ref.type, egp=True)
         env.add_variable(ref.name, types.PointerType(ref.type), read_only=False,
                          printed=code.array(f"egpref_{ref.name}", ref.array, ref.type))
-    loads, stores, reductions = [], [], []
+    variables = []
     for var in cu.model.vars:
         ctx.add_array(var.array, var.type, 1 if var.shared else size)
-        arr = code.array(f"v_{var.name}", var.array, var.type)
+        key = f"v_{var.name}"
+        code.array(key, var.array, var.type)
         if var.reduction:
             env.add_variable(var.name, var.type, read_only=False, printed=f"_lred_{var.name}")
-            loads.append(f"{var.type.name} _lred_{var.name} = {literal(0, var.type)};")
-            reductions.append((var.name, var.reduction, var.type, arr))
+            start = literal(float("-inf") if var.reduction == "max" else 0, var.type)
+            variables.append(CustomUpdateVar(var.name, var.type.name, key, var.reduction, False,
+                                             literal(0, var.type), start))
         elif var.shared:
-            env.add_variable(var.name, var.type, read_only=True, printed=f"{arr}[0]")
+            env.add_variable(var.name, var.type, read_only=True, printed=f"_a_{key}[0]")
+            variables.append(CustomUpdateVar(var.name, var.type.name, key, "shared"))
         else:
             env.add_variable(var.name, var.type, read_only=var.read_only, printed=f"_l{var.name}")
-            loads.append(f"{var.type.name} _l{var.name} = {arr}[{index}];")
-            if not var.read_only:
-                stores.append(f"{arr}[{index}] = _l{var.name};")
+            variables.append(CustomUpdateVar(var.name, var.type.name, key, "register", not var.read_only))
     transposes = []
     for ref in cu.refs:
         arr = code.array(f"ref_{ref.name}", ref.array, ref.type)
@@ -61,19 +62,10 @@ def custom_update(ctx: Context, cu: d.CustomUpdate) -> GroupCode:
         # that model's own code, but custom updates (e.g. weight clipping) may write them.
         env.add_variable(ref.name, ref.type, read_only=ref.read_only, printed=f"{arr}[{index}]")
         if ref.transpose_array is not None:
-            target = code.array(f"tp_{ref.name}", ref.transpose_array, ref.type)
-            transposes.append(f"{target}[id_post * @@num_pre@@ + id_pre] = {arr}[id_syn];")
+            code.array(f"tp_{ref.name}", ref.transpose_array, ref.type)
+            transposes.append((f"ref_{ref.name}", f"tp_{ref.name}"))
     body = ctx.translate(cu.model.section("update_code"), env, cu.model.describe(), cu.describe(), "update_code")
-    rng = ctx.rng_init(code.value("stream", stream_id(f"{cu.name}/update"), types.Uint32), index,
-                       "(uint32_t)timestep") if ctx.uses_rng(body) else ""
-    code.kernel = CustomUpdateCode(
-        body="\n".join(loads + [body.text] + stores + transposes),
-        rng=rng,
-        reduce_init="\n".join(f"{ctype.name} _racc_{name} = {literal(float('-inf') if op == 'max' else 0, ctype)};"
-                              for name, op, ctype, _ in reductions),
-        reduce="\n".join(f"_racc_{name} += _lred_{name};" if op == "sum" else
-                         f"_racc_{name} = (_lred_{name} > _racc_{name}) ? _lred_{name} : _racc_{name};"
-                         for name, op, _, _ in reductions),
-        reduce_write="\n".join(f"{arr}[0] = _racc_{name};" for name, _, _, arr in reductions),
-        shape=shape, reduction=bool(reductions))
+    stream = code.value("stream", stream_id(f"{cu.name}/update"), types.Uint32) if ctx.uses_rng(body) else ""
+    code.kernel = CustomUpdateCode(body=body.text, rng_stream=stream, variables=tuple(variables),
+                                   transposes=tuple(transposes), shape=shape)
     return code

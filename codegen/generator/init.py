@@ -6,9 +6,9 @@ from typing import List, Optional, Sequence, Tuple
 
 from .. import description as d
 from .. import types
-from ..ir import ConnectivityInit, GroupCode, VarInitialisation
+from ..ir import ConnectivityInit, GroupCode, VarInit, VarInitialisation
 from ..transpiler import Environment, FunctionSpec
-from .context import CONNECTIVITY_STEP, INIT_STEP, MULTINOMIAL_STEP, Context, indent, literal, stream_id
+from .context import Context, literal, stream_id
 from .synapse import add_sparse_arrays
 
 #: (struct key, variable) of a variable to initialise
@@ -23,11 +23,11 @@ class InitGenerator:
     def __init__(self, ctx: Context):
         self.ctx = ctx
 
-    def var_init_blocks(self, code: GroupCode, env: Environment, group: str, entries: Sequence[InitEntry],
-                        element: str, index: str) -> List[str]:
-        """Blocks initialising variables from their snippets."""
+    def var_inits(self, code: GroupCode, env: Environment, group: str, entries: Sequence[InitEntry]
+                  ) -> List[VarInit]:
+        """Variables initialised by their snippets."""
         ctx = self.ctx
-        blocks = []
+        inits = []
         for key, var in entries:
             init = var.init
             if init is None:
@@ -41,13 +41,11 @@ class InitGenerator:
             for p in init.params:
                 venv.add_variable(p.name, p.type, printed=code.value(f"{key}_{p.name}", p.value, p.type))
             t = ctx.translate(init.code, venv, init.describe(), f"{group} variable '{var.name}'", "var_init_code")
-            arr = code.array(key, var.array, var.type)
-            rng = ctx.rng_init(code.value(f"{key}_stream", stream_id(f"{var.array}/init"), types.Uint32),
-                               element, INIT_STEP) if ctx.uses_rng(t) else ""
-            body = "\n".join(x for x in (rng, f"{var.type.name} _value = {literal(0, var.type)};", t.text,
-                                         f"{arr}[{index}] = _value;") if x)
-            blocks.append("{\n" + indent(body) + "\n}")
-        return blocks
+            code.array(key, var.array, var.type)
+            stream = code.value(f"{key}_stream", stream_id(f"{var.array}/init"), types.Uint32) \
+                if ctx.uses_rng(t) else ""
+            inits.append(VarInit(key, var.type.name, literal(0, var.type), t.text, stream))
+        return inits
 
     def neuron_init(self, ng: d.NeuronGroup) -> Optional[GroupCode]:
         ctx = self.ctx
@@ -66,15 +64,15 @@ class InitGenerator:
             entries += [(f"{sg.name}_wpost_{v.name}", v) for v in sg.wu_post_vars]
         for _, var in entries:
             ctx.add_array(var.array, var.type, ng.size)
-        blocks = self.var_init_blocks(code, env, ng.describe(), [(_key(k), v) for k, v in entries], "id", "id")
+        inits = self.var_inits(code, env, ng.describe(), [(_key(k), v) for k, v in entries])
+        spike_times = ""
         if ctx.needs_spike_times(ng):
-            lowest = literal(-ctx.time_type.max, ctx.time_type)
+            spike_times = literal(-ctx.time_type.max, ctx.time_type)
             for name in ("st", "prev_st"):
-                arr = code.array(name, f"{ng.name}.{name}", ctx.time_type)
-                blocks.append(f"{arr}[id] = {lowest};")
-        if not blocks:
+                code.array(name, f"{ng.name}.{name}", ctx.time_type)
+        if not inits and not spike_times:
             return None
-        code.kernel = VarInitialisation("\n".join(blocks))
+        code.kernel = VarInitialisation(tuple(inits), spike_times)
         return code
 
     def synapse_var_init(self, sg: d.SynapseGroup) -> Optional[GroupCode]:
@@ -88,13 +86,13 @@ class InitGenerator:
         entries = [(_key(f"v_{v.name}"), v) for v in sg.wu.vars]
         for var in sg.wu.vars:
             ctx.add_array(var.array, var.type, sg.num_synapses_allocated)
-        blocks = self.var_init_blocks(code, env, sg.describe(), entries, "id_syn", "id_syn")
-        if not blocks:
+        inits = self.var_inits(code, env, sg.describe(), entries)
+        if not inits:
             return None
         code.value("row_stride", sg.max_connections, types.Uint32)
         if sg.sparse:
             add_sparse_arrays(ctx, code, sg)
-        code.kernel = VarInitialisation("\n".join(blocks))
+        code.kernel = VarInitialisation(tuple(inits))
         return code
 
     def connectivity_init(self, sg: d.SynapseGroup) -> Optional[GroupCode]:
@@ -130,38 +128,20 @@ class InitGenerator:
             env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
                 f"(_pre = (uint32_t)({a[0][0]}), _r = {increment}, (_r < {stride}) "
                 f"? (void)(_a_ind[(uint64_t)_pre * {stride} + _r] = ({ind_type})id_post) : (void)(_overflow = 1u))")))
-        prelude = ""
+        total = multinomial_stream = ""
         if conn.multinomial_param:
             ctx.add_array(f"{sg.name}.preCalcRowLength", types.Uint32, sg.num_pre)
             code.array("preCalcRowLength", f"{sg.name}.preCalcRowLength", types.Uint32)
             env.add_variable("row_length", types.Uint32, printed="_a_preCalcRowLength[id_pre]")
             total = code.value("c_total", conn.param_values()[conn.multinomial_param], types.Uint32)
-            prelude = self.multinomial_prelude(code, total, sg)
+            multinomial_stream = code.value("multinomial_stream", stream_id(f"{sg.name}/row_lengths"), types.Uint32)
         section = "row_build_code" if by_row else "col_build_code"
         t = ctx.translate(conn.row_build_code if by_row else conn.col_build_code, env, conn.describe(),
                           sg.describe(), section)
-        element = "id_pre" if by_row else "id_post"
-        rng = ctx.rng_init(code.value("stream", stream_id(f"{sg.name}/connectivity"), types.Uint32), element,
-                           CONNECTIVITY_STEP) if ctx.uses_rng(t) else ""
+        stream = code.value("stream", stream_id(f"{sg.name}/connectivity"), types.Uint32) if ctx.uses_rng(t) else ""
         ctx.error_slot(code, sg.name, f"{sg.describe()}: {conn.describe()} made more synapses in a row than "
                                       f"max_connections = {sg.max_connections}; set max_connections higher "
                                       "before build()")
-        code.kernel = ConnectivityInit(body=t.text, rng=rng, prelude=prelude, by_row=by_row,
-                                       multinomial=bool(conn.multinomial_param), index_type=ind_type)
+        code.kernel = ConnectivityInit(body=t.text, rng_stream=stream, by_row=by_row, multinomial_total=total,
+                                       multinomial_stream=multinomial_stream, index_type=ind_type)
         return code
-
-    def multinomial_prelude(self, code: GroupCode, total: str, sg: d.SynapseGroup) -> str:
-        ctx = self.ctx
-        s = "f" if ctx.scalar == types.Float else "d"
-        rng = ctx.rng_init(code.value("multinomial_stream", stream_id(f"{sg.name}/row_lengths"), types.Uint32),
-                           "0", MULTINOMIAL_STEP)
-        n = "@@num_pre@@"
-        return "\n".join([
-            rng,
-            f"uint32_t _remaining = {total};",
-            f"for (uint32_t _i = 0; _i < {n}; _i++) {{",
-            f"    const uint32_t _n = (_i == {n} - 1u) ? _remaining : "
-            f"genn_binomial_{s}(&_rng, _remaining, ({ctx.scalar.name})1 / ({ctx.scalar.name})({n} - _i));",
-            "    _a_preCalcRowLength[_i] = _n;",
-            "    _remaining -= _n;",
-            "}"])

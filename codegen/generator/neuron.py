@@ -12,13 +12,13 @@ from typing import Dict, List, Optional, Set, Tuple
 from .. import description as d
 from .. import names, types
 from ..arena import words_per_step
-from ..ir import GroupCode, NeuronUpdate
+from ..ir import EventCondition, GroupCode, NeuronUpdate, Piece, PostsynapticInput, PresynapticOutput, Register
 from ..transpiler import Environment, FunctionSpec, Translation
-from .context import RNG_FUNCTIONS, Context, indent, literal, stream_id
+from .context import RNG_FUNCTIONS, Context, literal, stream_id
 
 #: Name of the neuron index in array subscripts of neuron-update code.
 NEURON_INDEX = "_nid"
-Registers = Dict[str, Tuple[str, types.NumericType]]  # variable -> (array pointer, type)
+Registers = Dict[str, Tuple[str, types.NumericType]]  # variable -> (array key, type)
 
 
 class NeuronUpdateGenerator:
@@ -31,18 +31,19 @@ class NeuronUpdateGenerator:
         regs = {}
         for var in variables:
             self.ctx.add_array(var.array, var.type, size)
-            regs[var.name] = (code.array(f"{prefix}v_{var.name}", var.array, var.type), var.type)
+            key = f"{prefix}v_{var.name}"
+            code.array(key, var.array, var.type)
+            regs[var.name] = (key, var.type)
             env.add_variable(var.name, var.type, read_only=var.read_only, printed=f"_l{prefix}{var.name}")
         return regs
 
     @staticmethod
-    def wrap_piece(prefix: str, regs: Registers, translation: Translation, before: str = "",
-                   after: str = "") -> str:
-        used = [v for v in regs if v in translation.referenced]
-        loads = [f"{regs[v][1].name} _l{prefix}{v} = {regs[v][0]}[{NEURON_INDEX}];" for v in used]
-        stores = [f"{regs[v][0]}[{NEURON_INDEX}] = _l{prefix}{v};" for v in used if v in translation.assigned]
-        body = "\n".join([before] + loads + [translation.text] + stores + [after])
-        return "{\n" + indent(body.strip()) + "\n}"
+    def registers(prefix: str, regs: Registers, translations, used=None) -> Tuple[Register, ...]:
+        """The registers code uses (``used``: names used through references as well)."""
+        referenced = set().union(*(t.referenced for t in translations)) | set(used or ())
+        assigned = set().union(*(t.assigned for t in translations))
+        return tuple(Register(f"_l{prefix}{v}", ctype.name, key, v in assigned)
+                     for v, (key, ctype) in regs.items() if v in referenced)
 
     @staticmethod
     def neuron_ref_env(env: Environment, refs, neuron_regs: Registers) -> None:
@@ -65,8 +66,9 @@ class NeuronUpdateGenerator:
                                                        lambda a: f"{target} += {a[0][0]}"))
         return env, regs
 
-    def postsynaptic_piece(self, code: GroupCode, neuron_env: Environment, sg: d.SynapseGroup, i: int,
-                           neuron_regs: Registers, dendritic: bool, size: int) -> Tuple[str, Translation]:
+    def postsynaptic_input(self, code: GroupCode, neuron_env: Environment, sg: d.SynapseGroup, i: int,
+                           neuron_regs: Registers, dendritic: bool, size: int
+                           ) -> Tuple[PostsynapticInput, Translation]:
         ctx, scalar = self.ctx, self.ctx.scalar
         prefix = f"ps{i}_"
         env, regs = self.injecting_env(code, neuron_env, prefix, sg.name, "ps", sg.ps, sg.ps_refs, neuron_regs,
@@ -74,35 +76,30 @@ class NeuronUpdateGenerator:
         env.add_variable("inSyn", scalar, read_only=False, printed="_inSyn")
         t = ctx.translate(sg.ps.section("sim_code"), env, sg.ps.describe(), sg.describe(), "sim_code")
         ctx.add_array(f"{sg.name}.outPost", scalar, sg.num_post)
-        out = code.array(prefix + "outPost", f"{sg.name}.outPost", scalar)
-        before = f"{scalar.name} _inSyn = {out}[{NEURON_INDEX}];"
+        code.array(prefix + "outPost", f"{sg.name}.outPost", scalar)
         if dendritic:
             ring = ctx.dendritic_ring_length(sg)
-            max_d = code.value(prefix + "max_dendritic_delay", ring, types.Uint32)
+            code.value(prefix + "max_dendritic_delay", ring, types.Uint32)
             ctx.add_array(f"{sg.name}.denDelay", scalar, ring * sg.num_post)
-            dd = code.array(prefix + "denDelay", f"{sg.name}.denDelay", scalar)
-            # the ring row of this step through a pointer, so the neuron's own slot is still
-            # indexed by the neuron index: the C backend's loops see a unit-stride access
-            before += (f"\nGENN_GLOBAL {scalar.name}* const _ddRow = {dd} + (uint64_t)(timestep % {max_d}) * "
-                       f"@@num_neurons@@;\n_inSyn += _ddRow[{NEURON_INDEX}];\n"
-                       f"_ddRow[{NEURON_INDEX}] = {literal(0, scalar)};")
-        return self.wrap_piece(prefix, regs, t, before, f"{out}[{NEURON_INDEX}] = _inSyn;"), t
+            code.array(prefix + "denDelay", f"{sg.name}.denDelay", scalar)
+        return PostsynapticInput(prefix, t.text, literal(0, scalar), self.registers(prefix, regs, [t]),
+                                 dendritic), t
 
-    def current_source_piece(self, code: GroupCode, neuron_env: Environment, cs: d.CurrentSource, j: int,
-                             neuron_regs: Registers, size: int) -> Tuple[str, Translation]:
+    def current_source(self, code: GroupCode, neuron_env: Environment, cs: d.CurrentSource, j: int,
+                       neuron_regs: Registers, size: int) -> Tuple[Piece, Translation]:
         prefix = f"cs{j}_"
         env, regs = self.injecting_env(code, neuron_env, prefix, cs.name, "cs", cs.model, cs.refs, neuron_regs,
                                        cs.target_var, size)
         t = self.ctx.translate(cs.model.section("injection_code"), env, cs.model.describe(), cs.describe(),
                                "injection_code")
-        return self.wrap_piece(prefix, regs, t), t
+        return Piece(t.text, self.registers(prefix, regs, [t])), t
 
     def wu_neuron_pieces(self, code: GroupCode, neuron_env: Environment, sg: d.SynapseGroup, role: str, k: int,
                          neuron_regs: Registers):
         """Weight update code that runs per pre- or postsynaptic neuron, in that neuron's update:
         ``<role>_dynamics_code`` every step and ``<role>_spike_code`` when it spikes.
 
-        Returns (dynamics text, spike text, translations), or None if there is none.
+        Returns (dynamics piece, spike piece, translations), or None if there is none.
         """
         wu = sg.wu
         dyn_code = wu.section(f"{role}_dynamics_code")
@@ -119,7 +116,7 @@ class NeuronUpdateGenerator:
         for i, (section, text) in enumerate(((f"{role}_dynamics_code", dyn_code), (f"{role}_spike_code", spike_code))):
             if text:
                 t = self.ctx.translate(text, env, wu.describe(), sg.describe(), section)
-                out[i] = self.wrap_piece(prefix, regs, t)
+                out[i] = Piece(t.text, self.registers(prefix, regs, [t]))
                 out[2].append(t)
         return tuple(out)
 
@@ -134,7 +131,7 @@ class NeuronUpdateGenerator:
         return out
 
     def event_condition(self, code: GroupCode, neuron_env: Environment, sg: d.SynapseGroup, side: str, k: int,
-                        neuron_regs: Registers, slots: int) -> Translation:
+                        neuron_regs: Registers, slots: int, recording: bool) -> Tuple[EventCondition, Translation]:
         """Translate a spike-like event condition of a synapse group on ``side`` ("pre": evaluated
         by the source population, "post": by the target), after the neuron's sim code, and
         declare the event queue (and event times and recording buffer where needed)."""
@@ -150,8 +147,13 @@ class NeuronUpdateGenerator:
             record = names.event_record_array(sg.name, side)
             ctx.add_array(record, types.Uint32, words_per_recording_step=words_per_step(pop.size))
             code.array(f"ev{k}Rec", record, types.Uint32)
-        return ctx.translate(wu.section(f"{side}_event_threshold_condition_code"), env, wu.describe(),
-                             sg.describe(), f"{side}_event_threshold_condition_code", expression=True)
+        t = ctx.translate(wu.section(f"{side}_event_threshold_condition_code"), env, wu.describe(),
+                          sg.describe(), f"{side}_event_threshold_condition_code", expression=True)
+        words = ""
+        if recording:
+            code.value(f"ev{k}_words", words_per_step(pop.size), types.Uint32)
+            words = f"ev{k}_words"
+        return EventCondition(k, t.text, ctx.needs_event_times(sg, side), words), t
 
     # -- the update ------------------------------------------------------------------------
     def generate(self, ng: d.NeuronGroup) -> GroupCode:
@@ -166,7 +168,8 @@ class NeuronUpdateGenerator:
         regs: Registers = {}
         for var in model.vars:
             ctx.add_array(var.array, var.type, ng.size)
-            regs[var.name] = (code.array(f"v_{var.name}", var.array, var.type), var.type)
+            code.array(f"v_{var.name}", var.array, var.type)
+            regs[var.name] = (f"v_{var.name}", var.type)
             env.add_variable(var.name, var.type, read_only=var.read_only, printed=f"_l{var.name}")
         ctx.add_model_params(env, code, "p_", model, ng.name, "neuron")
         ctx.add_egps(env, code, "", model.egps)
@@ -178,24 +181,24 @@ class NeuronUpdateGenerator:
         for name, ctype, _ in inputs:
             env.add_variable(name, ctype, read_only=False, printed=f"_in_{name}")
 
-        pieces: List[str] = []
         used_regs: Set[str] = set()
-        written_regs: Set[str] = set()
         translations: List[Translation] = []
+        written_by_refs: Set[str] = set()
 
         def note_refs(refs, t: Translation) -> None:
             by_name = {r.name: r.target for r in refs}
             used_regs.update(by_name[n] for n in t.referenced if n in by_name)
-            written_regs.update(by_name[n] for n in t.assigned if n in by_name)
+            written_by_refs.update(by_name[n] for n in t.assigned if n in by_name)
 
+        postsynaptic, current_sources = [], []
         for i, (sg, dendritic) in enumerate(ctx.fused_inputs(ng)):
-            text, t = self.postsynaptic_piece(code, env, sg, i, regs, dendritic, ng.size)
-            pieces.append(text)
+            piece, t = self.postsynaptic_input(code, env, sg, i, regs, dendritic, ng.size)
+            postsynaptic.append(piece)
             translations.append(t)
             note_refs(sg.ps_refs, t)
         for j, cs in enumerate(ctx.current_sources(ng)):
-            text, t = self.current_source_piece(code, env, cs, j, regs, ng.size)
-            pieces.append(text)
+            piece, t = self.current_source(code, env, cs, j, regs, ng.size)
+            current_sources.append(piece)
             translations.append(t)
             note_refs(cs.refs, t)
         owner, group = model.describe(), ng.describe()
@@ -206,19 +209,12 @@ class NeuronUpdateGenerator:
         reset = ctx.translate(model.section("reset_code"), env, owner, group, "reset_code")
         own = [sim, reset] + ([threshold] if threshold else [])
         translations += own
-        for t in own:
-            used_regs |= {name for name in t.referenced if name in regs}
-            written_regs |= {name for name in t.assigned if name in regs}
-        on_spike, dynamics = [], []
+        spike_code, dynamics = [], []
         spike_code_reads_state = False
         if spike_times:
             for name in ("st", "prev_st"):
                 ctx.add_array(f"{ng.name}.{name}", ctx.time_type, ng.size)
                 code.array(name, f"{ng.name}.{name}", ctx.time_type)
-            # The time of a spike is the end of the step that emits it, which is the
-            # time ``t`` of the step in which synapses process it.
-            on_spike.append(f"_a_prev_st[{NEURON_INDEX}] = _a_st[{NEURON_INDEX}];\n"
-                            f"_a_st[{NEURON_INDEX}] = t + {literal(ctx.desc.dt, ctx.time_type)};")
         for role, groups in (("pre", ctx.out_syn(ng)), ("post", ctx.in_syn(ng))):
             for k, sg in enumerate(groups):
                 pieces_k = self.wu_neuron_pieces(code, env, sg, role, k, regs)
@@ -234,31 +230,22 @@ class NeuronUpdateGenerator:
                     state = set(regs) | {name for name, _, _ in inputs} | {r.name for r in refs} | set(RNG_FUNCTIONS)
                     spike_code_reads_state |= bool(t_list[-1].referenced & state)
                 dynamics += [dyn] if dyn else []
-                on_spike += [spike] if spike else []
+                spike_code += [spike] if spike else []
+        outputs = []
         for k, sg in enumerate(ctx.out_syn(ng)):
             if ctx.uses_add_to_pre(sg):
                 ctx.add_array(f"{sg.name}.outPre", ctx.scalar, ng.size)
-                out_pre = code.array(f"outPre{k}", f"{sg.name}.outPre", ctx.scalar)
-                pieces.insert(0, f"_in_{sg.pre_target_var} += {out_pre}[{NEURON_INDEX}];\n"
-                                 f"{out_pre}[{NEURON_INDEX}] = {literal(0, ctx.scalar)};")
+                code.array(f"outPre{k}", f"{sg.name}.outPre", ctx.scalar)
+                outputs.insert(0, PresynapticOutput(f"outPre{k}", sg.pre_target_var, literal(0, ctx.scalar)))
         slots = ctx.delay_slots(ng)
-        events, event_counts, event_records = [], [], []
+        events = []
         queues = [(sg, "pre") for sg in ctx.out_syn(ng) if sg.wu.section("pre_event_threshold_condition_code")] + \
                  [(sg, "post") for sg in ctx.in_syn(ng) if sg.wu.section("post_event_threshold_condition_code")]
         for k, (sg, side) in enumerate(queues):
-            condition = self.event_condition(code, env, sg, side, k, regs, slots)
+            event, condition = self.event_condition(code, env, sg, side, k, regs, slots, ng.spike_event_recording)
+            events.append(event)
             translations.append(condition)
             note_refs(sg.pre_refs if side == "pre" else sg.post_refs, condition)
-            emit = [f"GENN_APPEND_EVENT(_a_ev{k}Cnt, _a_ev{k}Spk, @@num_neurons@@, id);"]
-            if ctx.needs_event_times(sg, side):
-                emit.append(f"_a_ev{k}PrevSet[{NEURON_INDEX}] = _a_ev{k}Set[{NEURON_INDEX}];\n"
-                            f"_a_ev{k}Set[{NEURON_INDEX}] = t + {literal(ctx.desc.dt, ctx.time_type)};")
-            if ng.spike_event_recording:
-                words = code.value(f"ev{k}_words", words_per_step(ng.size), types.Uint32)
-                emit.append(f"GENN_RECORD_EVENT(_a_ev{k}Rec, {words}, id);")
-                event_records.append((f"ev{k}Rec", f"ev{k}_words"))
-            events.append(f"if ({condition.text}) {{\n" + indent("\n".join(emit)) + "\n}")
-            event_counts.append(f"ev{k}Cnt")
 
         stream = code.value("stream", stream_id(f"{ng.name}/update"), types.Uint32)
         uses_rng = ctx.uses_rng(*translations)
@@ -273,19 +260,17 @@ class NeuronUpdateGenerator:
             ctx.add_array(record, types.Uint32, words_per_recording_step=words)
             code.array("recordSpk", record, types.Uint32)
             code.value("record_words", words, types.Uint32)
+        registers = tuple(Register(f"_l{v}", ctype.name, key, v in written_by_refs or any(v in t.assigned for t in own))
+                          for v, (key, ctype) in regs.items()
+                          if v in used_regs or any(v in t.referenced for t in own))
         code.kernel = NeuronUpdate(
-            load="\n".join(f"{regs[v][1].name} _l{v} = {regs[v][0]}[{NEURON_INDEX}];" for v in regs if v in used_regs),
-            inputs="\n".join(f"{ctype.name} _in_{name} = {literal(init, ctype)};" for name, ctype, init in inputs),
-            rng=ctx.rng_init(stream, "id", "(uint32_t)timestep") if uses_rng else "",
+            registers=registers,
+            inputs=tuple((name, ctype.name, literal(init, ctype)) for name, ctype, init in inputs),
             rng_stream=stream if uses_rng else "",
-            pre_sim="\n".join(pieces),
-            sim=sim.text + "\n".join(dynamics),
-            events="\n".join(events),
-            threshold=threshold.text if threshold else "",
-            reset=reset.text,
-            on_spike="\n".join(on_spike),
-            store="\n".join(f"{regs[v][0]}[{NEURON_INDEX}] = _l{v};" for v in regs if v in written_regs),
-            event_counts=tuple(event_counts), event_records=tuple(event_records),
+            outputs=tuple(outputs), postsynaptic=tuple(postsynaptic), current_sources=tuple(current_sources),
+            sim=sim.text, dynamics=tuple(dynamics), events=tuple(events),
+            threshold=threshold.text if threshold else "", reset=reset.text,
+            spike_times=spike_times, spike_code=tuple(spike_code), dt=literal(ctx.desc.dt, ctx.time_type),
             auto_refractory=bool(ng.auto_refractory and threshold),
             recording=ng.spike_recording,
             spike_code_reads_state=spike_code_reads_state)

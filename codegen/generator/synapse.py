@@ -121,9 +121,9 @@ class SynapseUpdateGenerator:
         return env
 
     def synapse_rng(self, code: GroupCode, sg: d.SynapseGroup, purpose: str, *translations: Translation) -> str:
-        ctx = self.ctx
-        return ctx.rng_init(code.value("stream", stream_id(f"{sg.name}/{purpose}"), types.Uint32),
-                            "id_syn", "(uint32_t)timestep") if ctx.uses_rng(*translations) else ""
+        """The RNG stream of per-synapse code that draws (element ``id_syn``), else ""."""
+        return code.value("stream", stream_id(f"{sg.name}/{purpose}"), types.Uint32) \
+            if self.ctx.uses_rng(*translations) else ""
 
     def event_record_zeroing(self, code: GroupCode, sg: d.SynapseGroup, side: str) -> bool:
         """SIMT neuron kernels OR event bits into global memory, so the step's recording row is
@@ -158,7 +158,7 @@ class SynapseUpdateGenerator:
         code.value("delay_slots", ctx.delay_slots(pop), types.Uint32)
         code.array(f"{queue}SpkCnt", f"{pop.name}.spkCnt", types.Uint32)
         code.array(f"{queue}Spk", f"{pop.name}.spk", types.Uint32)
-        code.kernel = SynapseUpdate(body=body.text, event_body=event_body.text, rng=rng, sparse=sg.sparse,
+        code.kernel = SynapseUpdate(body=body.text, event_body=event_body.text, rng_stream=rng, sparse=sg.sparse,
                                     strategy=strategy_name, event_record=event_record)
         return code
 
@@ -193,7 +193,7 @@ class SynapseUpdateGenerator:
         code = GroupCode(sg.name)
         env = self.weight_update_env(code, sg, exclusive=False)
         body = self.ctx.translate(section, env, sg.wu.describe(), sg.describe(), "synapse_dynamics_code")
-        code.kernel = SynapseUpdate(body=body.text, rng=self.synapse_rng(code, sg, "dynamics", body),
+        code.kernel = SynapseUpdate(body=body.text, rng_stream=self.synapse_rng(code, sg, "dynamics", body),
                                     sparse=sg.sparse)
         return code
 

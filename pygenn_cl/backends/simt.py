@@ -17,6 +17,7 @@ from pygenn_cl.codegen import arena as header
 from pygenn_cl.codegen import simt as layout
 from pygenn_cl.codegen.ir import INIT_KINDS, SPARSE_INIT_KINDS, STEP_KINDS, ModelIR, format_literal
 from pygenn_cl.codegen.render import render
+from pygenn_cl.codegen import rng as rng_steps
 from pygenn_cl.codegen.rng import rng_source
 from pygenn_cl.codegen.simt import kernel_ranges, launch_size, simt_kernels
 
@@ -95,7 +96,7 @@ def generate_simt_source(ir: ModelIR, options: SIMTOptions, api: str, dialect: A
     return render("simt/model.mako", c_compiler.template_cache_dir(), api=api, ir=ir, ranges=ranges,
                   layout=layout, header=header, block_size=block, neurons_per_thread=npt,
                   time_type=ir.time_type.name, dt=format_literal(ir.dt, ir.time_type),
-                  unroll_hint=dialect.unroll_hint, dialect_preamble=dialect.preamble(),
+                  unroll_hint=dialect.unroll_hint, rng_steps=rng_steps, dialect_preamble=dialect.preamble(),
                   rng=rng_source(api, double_support=double_support), **(preamble_context or {}))
 
 

@@ -8,6 +8,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 from pygenn_cl.codegen import arena as header
 from pygenn_cl.codegen.ir import INIT_KINDS, SPARSE_INIT_KINDS, STEP_KINDS, ModelIR, format_literal
 from pygenn_cl.codegen.render import render
+from pygenn_cl.codegen import rng as rng_steps
 from pygenn_cl.codegen.rng import rng_source
 from pygenn_cl.codegen.targets import CodeTarget
 from pygenn_cl.codegen.transpiler import C_DIALECT
@@ -28,7 +29,7 @@ def generate_c_source(ir: ModelIR, module_directory: Optional[str] = None) -> st
     """The C source of a model (needs no compiler)."""
     return render("c/model.mako", module_directory, ir=ir, header=header, preamble=C_DIALECT.preamble(),
                   rng=rng_source("c"), time_type=ir.time_type.name, dt=format_literal(ir.dt, ir.time_type),
-                  unroll_hint=C_DIALECT.unroll_hint, init_kinds=INIT_KINDS, sparse_init_kinds=SPARSE_INIT_KINDS,
+                  unroll_hint=C_DIALECT.unroll_hint, rng_steps=rng_steps, init_kinds=INIT_KINDS, sparse_init_kinds=SPARSE_INIT_KINDS,
                   synapse_kinds=STEP_KINDS[:-1])
 
 

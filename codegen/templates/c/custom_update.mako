@@ -1,6 +1,6 @@
 <%doc> Custom updates: a loop over the elements (neurons or synapses) of each member, with
 reductions accumulated in element order. </%doc>\
-<%namespace name="blocks" file="/common/blocks.mako"/>\
+<%namespace name="cu" file="/common/custom_update.mako"/>\
 <%namespace name="syn" file="/common/synapse.mako"/>\
 <%namespace name="c" file="/c/common.mako"/>\
 % for k in ir.custom_update_groups.values():
@@ -9,7 +9,7 @@ reductions accumulated in element order. </%doc>\
 /* Custom update ${mg.name} (${len(mg.members)} groups) */
 static void ${mg.name}(char* const genn_arena, uint64_t timestep, ${time_type} t) {
 ${c.group_loop(mg)}\
-${blocks.block(code.reduce_init, 8)}\
+${cu.start_reductions(code, 8)}\
 %     if code.shape == "neuron":
         for (uint32_t id = 0; id < ${mg.get("num_neurons")}; id++) {
 %     elif code.shape == "dense":
@@ -21,10 +21,9 @@ ${syn.dense_element(mg, 12)}\
         for (uint32_t _j = 0; _j < _a_rowLength[id_pre]; _j++) {
 ${syn.sparse_element(mg, "_j", 12)}\
 %     endif
-${syn.synapse_code(mg, code.body, 12)}\
-${blocks.block(code.reduce, 12)}\
+${cu.element(mg, "id" if code.shape == "neuron" else "id_syn", 12)}\
         }
-${blocks.block(code.reduce_write, 8)}\
+${cu.write_reductions(code, 8)}\
     }
 }
 

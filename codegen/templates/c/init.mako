@@ -7,7 +7,7 @@ column, and the column structure used by postsynaptic learning. </%doc>\
 static void neuron_init_${mg.index}(char* const genn_arena) {
 ${c.group_loop(mg)}\
         for (uint32_t id = 0; id < ${mg.get("num_neurons")}; id++) {
-${blocks.block(mg.code.body, 12)}\
+${syn.var_inits(mg.code, "id", 12)}\
         }
     }
 }
@@ -19,7 +19,7 @@ ${c.group_loop(mg)}\
         for (uint32_t id_pre = 0; id_pre < ${mg.get("num_pre")}; id_pre++) {
             for (uint32_t id_post = 0; id_post < ${mg.get("num_post")}; id_post++) {
 ${syn.dense_element(mg, 16)}\
-${blocks.block(mg.code.body, 16)}\
+${syn.var_inits(mg.code, "id_syn", 16)}\
             }
         }
     }
@@ -33,7 +33,7 @@ ${c.group_loop(mg)}\
         uint32_t _overflow = 0u;
 %   if code.multinomial:
         {
-${blocks.block(code.prelude, 12)}\
+${syn.multinomial_row_lengths(mg, 12)}\
         }
 %   endif
 %   if code.by_row:
@@ -44,8 +44,7 @@ ${syn.build_row(code, 12)}\
         memset(_a_rowLength, 0, sizeof(uint32_t) * ${mg.get("num_pre")});
         uint32_t _pre, _r;
         for (uint32_t id_post = 0; id_post < ${mg.get("num_post")}; id_post++) {
-${blocks.block(code.rng, 12)}\
-${blocks.block(code.body, 12)}\
+${syn.build_column(code, 12)}\
         }
         for (uint32_t _i = 0; _i < ${mg.get("num_pre")}; _i++) {
             if (_a_rowLength[_i] > ${mg.get("row_stride")}) { _a_rowLength[_i] = ${mg.get("row_stride")}; }
@@ -87,7 +86,7 @@ ${c.group_loop(mg)}\
             for (uint32_t _j = 0; _j < _rowLength; _j++) {
 ${syn.sparse_element(mg, "_j", 16)}\
                 (void)id_post;
-${blocks.block(mg.code.body, 16)}\
+${syn.var_inits(mg.code, "id_syn", 16)}\
             }
         }
     }

@@ -58,16 +58,16 @@ ${emit_spike(code, 20)}\
             genn_rng_init_block(&_rng, ${code.rng_stream}, id, (uint32_t)timestep, _seedLo, _seedHi,
                                 _block, id % GENN_RNG_TILE);
 %     endif
-${neuron.state_update(code, 12, False)}\
-${blocks.block(code.events, 12)}\
+${neuron.state_update(mg, 12, False)}\
+${neuron.events(mg, 12)}\
 %     if code.threshold:
             if (${neuron.spike_test(code)}) {
 ${blocks.block(code.reset, 16)}\
-${blocks.block(code.on_spike, 16)}\
+${neuron.on_spike(code, 16)}\
 ${emit_spike(code, 16)}\
             }
 %     endif
-${blocks.block(code.store, 12)}\
+${neuron.store_registers(code.registers, 12)}\
         }
 %   endif
         _a_spkCnt[_slot] = _spkCnt;

@@ -2,25 +2,109 @@
 Pieces of the neuron update that the sequential C loops and the SIMT kernels share.
 The neuron's index is ``id`` for user code and ``_nid`` in array subscripts (see
 codegen.generator.neuron); each template defines both.
-Context: time_type.  Backends define GENN_GLOBAL, GENN_RESTRICT, GENN_FUNCTION (qualifiers
+Context: ir, time_type.  Backends define GENN_GLOBAL, GENN_RESTRICT, GENN_FUNCTION (qualifiers
 of a helper function) and GENN_RNG_TILE where they use these pieces.
 </%doc>\
 <%namespace name="blocks" file="/common/blocks.mako"/>\
 <%doc> The threshold test of a neuron (an expression). </%doc>\
 <%def name="spike_test(code)">(${code.threshold})${" && !_oldSpike" if code.auto_refractory else ""}</%def>
-<%doc> A neuron's update up to its threshold test: loads, inputs, RNG set-up (``with_rng``:
-unless the template starts the stream from a prefetched block), pre-sim and sim code. </%doc>\
-<%def name="state_update(code, indent, with_rng)">\
-${blocks.block(code.load, indent)}\
-${blocks.block(code.inputs, indent)}\
+<%doc> Registers of a neuron's variables (or of a model that runs per neuron): loaded at
+the start of the neuron's update, stored at its end. </%doc>\
+<%def name="load_registers(registers, indent)">\
+% for r in registers:
+${" " * indent}${r.ctype} ${r.local} = _a_${r.key}[_nid];
+% endfor
+</%def>
+<%def name="store_registers(registers, indent)">\
+% for r in registers:
+%   if r.store:
+${" " * indent}_a_${r.key}[_nid] = ${r.local};
+%   endif
+% endfor
+</%def>
+<%doc> The code of a model that runs per neuron, with its own registers, in a block. </%doc>\
+<%def name="piece(p, indent)">\
+${" " * indent}{
+${load_registers(p.registers, indent + 4)}\
+${blocks.block(p.code, indent + 4)}\
+${store_registers(p.registers, indent + 4)}\
+${" " * indent}}
+</%def>
+<%doc> Inputs a neuron receives: what ``addToPre`` accumulated, its postsynaptic models
+(each reading its input buffer and this step's slot of its dendritic-delay ring) and its
+current sources. </%doc>\
+<%def name="inputs(mg, indent)">\
+<% code = mg.code; pad = " " * indent %>\
+% for o in code.outputs:
+${pad}_in_${o.target} += _a_${o.key}[_nid];
+${pad}_a_${o.key}[_nid] = ${o.zero};
+% endfor
+% for p in code.postsynaptic:
+${pad}{
+${pad}    ${ir.scalar.name} _inSyn = _a_${p.prefix}outPost[_nid];
+%   if p.dendritic:
+${pad}    GENN_GLOBAL ${ir.scalar.name}* const _ddRow = _a_${p.prefix}denDelay + (uint64_t)(timestep % ${mg.get(p.prefix + "max_dendritic_delay")}) * ${mg.get("num_neurons")};
+${pad}    _inSyn += _ddRow[_nid];
+${pad}    _ddRow[_nid] = ${p.zero};
+%   endif
+${load_registers(p.registers, indent + 4)}\
+${blocks.block(p.code, indent + 4)}\
+${store_registers(p.registers, indent + 4)}\
+${pad}    _a_${p.prefix}outPost[_nid] = _inSyn;
+${pad}}
+% endfor
+% for p in code.current_sources:
+${piece(p, indent)}\
+% endfor
+</%def>
+<%doc> A neuron's update up to its threshold test: registers, inputs, RNG set-up (``with_rng``:
+unless the template starts the stream from a prefetched block), the neuron model's code and
+the weight updates' dynamics code. </%doc>\
+<%def name="state_update(mg, indent, with_rng)">\
+<% code = mg.code %>\
+${load_registers(code.registers, indent)}\
+% for name, ctype, value in code.inputs:
+${" " * indent}${ctype} _in_${name} = ${value};
+% endfor
 % if with_rng:
-${blocks.block(code.rng, indent)}\
+${blocks.rng_init(code.rng_stream, "id", "(uint32_t)timestep", indent)}\
 % endif
 % if code.auto_refractory:
 ${" " * indent}const bool _oldSpike = (${code.threshold});
 % endif
-${blocks.block(code.pre_sim, indent)}\
+${inputs(mg, indent)}\
 ${blocks.block(code.sim, indent)}\
+% for p in code.dynamics:
+${piece(p, indent)}\
+% endfor
+</%def>
+<%doc> Spike-like event conditions, after the state update: queue appends, event times and
+recording bits. </%doc>\
+<%def name="events(mg, indent)">\
+<% code = mg.code; pad = " " * indent %>\
+% for e in code.events:
+${pad}if (${e.condition}) {
+${pad}    GENN_APPEND_EVENT(_a_ev${e.index}Cnt, _a_ev${e.index}Spk, ${mg.get("num_neurons")}, id);
+%   if e.times:
+${pad}    _a_ev${e.index}PrevSet[_nid] = _a_ev${e.index}Set[_nid];
+${pad}    _a_ev${e.index}Set[_nid] = t + ${code.dt};
+%   endif
+%   if e.record_words:
+${pad}    GENN_RECORD_EVENT(_a_ev${e.index}Rec, ${mg.get(e.record_words)}, id);
+%   endif
+${pad}}
+% endfor
+</%def>
+<%doc> What happens when a neuron spikes, after its reset: its spike times, and the weight
+updates' spike code. </%doc>\
+<%def name="on_spike(code, indent)">\
+% if code.spike_times:
+${" " * indent}_a_prev_st[_nid] = _a_st[_nid];
+${" " * indent}_a_st[_nid] = t + ${code.dt};
+% endif
+% for p in code.spike_code:
+${piece(p, indent)}\
+% endfor
 </%def>
 <%doc>
 The first pass of a two-pass neuron update (NeuronUpdate.two_pass) over neurons
@@ -53,13 +137,13 @@ ${",\n".join(f"        GENN_GLOBAL {ctype.name}* {restrict}const _a_{key}" for k
         genn_rng_t _rng;
         genn_rng_init_block(&_rng, ${code.rng_stream}, id, (uint32_t)timestep, _seedLo, _seedHi, _block, id - _first);
 % endif
-${state_update(code, 8, False)}\
+${state_update(mg, 8, False)}\
         const bool _spike = ${spike_test(code)};
         if (_spike) {
 ${blocks.block(code.reset, 12)}\
         }
         _spiked[id - _first] = _spike ? 1u : 0u;
-${blocks.block(code.store, 8)}\
+${store_registers(code.registers, 8)}\
     }
 }
 
@@ -76,7 +160,7 @@ ${" " * indent}for (uint32_t _k = 0u; _k < _count; _k++) {
 ${" " * indent}    if (_spiked[_k]) {
 ${" " * indent}        const uint32_t id = _first + _k;
 ${" " * indent}        const uint32_t _nid = id;
-${blocks.block(mg.code.on_spike, indent + 8)}\
+${on_spike(mg.code, indent + 8)}\
 ${caller.body()}\
 ${" " * indent}    }
 ${" " * indent}}

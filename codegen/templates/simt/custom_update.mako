@@ -1,6 +1,6 @@
 <%doc> Custom update kernels: a thread per element, or (reductions) one thread per member
 reducing in element order, as the C backend does, so every backend gets the same result. </%doc>\
-<%namespace name="blocks" file="/common/blocks.mako"/>\
+<%namespace name="cu" file="/common/custom_update.mako"/>\
 <%namespace name="syn" file="/common/synapse.mako"/>\
 <%namespace name="simt" file="/simt/common.mako"/>\
 % for k in ir.custom_update_groups.values():
@@ -13,24 +13,23 @@ ${simt.open_group(r)}\
 %       if code.reduction:
         /* one thread reduces in element order, as the C backend does */
         if (id == 0u) {
-${blocks.block(code.reduce_init, 12)}\
+${cu.start_reductions(code, 12)}\
             for (uint32_t _e = 0u; _e < ${mg.get("num_neurons")}; _e++) {
                 const uint32_t id = _e;
-${syn.synapse_code(mg, code.body, 16)}\
-${blocks.block(code.reduce, 16)}\
+${cu.element(mg, "id", 16)}\
             }
-${blocks.block(code.reduce_write, 12)}\
+${cu.write_reductions(code, 12)}\
         }
 %       elif code.shape == "neuron":
         if (id < ${mg.get("num_neurons")}) {
-${syn.synapse_code(mg, code.body, 12)}\
+${cu.element(mg, "id", 12)}\
         }
 %       elif code.shape == "dense":
         if (id < ${mg.get("num_pre")} * ${mg.get("num_post")}) {
             const uint32_t id_syn = id;
             const uint32_t id_pre = id / ${mg.get("num_post")};
             const uint32_t id_post = id % ${mg.get("num_post")};
-${syn.synapse_code(mg, code.body, 12)}\
+${cu.element(mg, "id_syn", 12)}\
         }
 %       else:
         {
@@ -38,7 +37,7 @@ ${syn.synapse_code(mg, code.body, 12)}\
             if (id_pre < ${mg.get("num_pre")} && id % ${mg.get("row_stride")} < _a_rowLength[id_pre]) {
                 const uint32_t id_syn = id;
                 const uint32_t id_post = _a_ind[id_syn];
-${syn.synapse_code(mg, code.body, 16)}\
+${cu.element(mg, "id_syn", 16)}\
             }
         }
 %       endif

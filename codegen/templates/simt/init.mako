@@ -9,7 +9,7 @@ ${simt.kernel_head("neuron_init")}\
 % for r in ranges["neuron_init"]:
 ${simt.open_group(r)}\
         if (id < ${r.group.get("num_neurons")}) {
-${blocks.block(r.group.code.body, 12)}\
+${syn.var_inits(r.group.code, "id", 12)}\
         }
     }
 % endfor
@@ -24,7 +24,7 @@ ${simt.open_group(r)}\
             const uint32_t id_post = id;
             for (uint32_t id_pre = 0u; id_pre < ${r.group.get("num_pre")}; id_pre++) {
 ${syn.dense_element(r.group, 16)}\
-${blocks.block(r.group.code.body, 16)}\
+${syn.var_inits(r.group.code, "id_syn", 16)}\
             }
         }
     }
@@ -37,7 +37,7 @@ ${simt.kernel_head("connectivity_prelude")}\
 % for r in ranges["connectivity_prelude"]:
 ${simt.open_group(r)}\
         if (id == 0u) {
-${blocks.block(r.group.code.prelude, 12)}\
+${syn.multinomial_row_lengths(r.group, 12)}\
         }
     }
 % endfor
@@ -59,8 +59,7 @@ ${syn.build_row(code, 12)}\
         if (id < ${mg.get("num_post")}) {
             const uint32_t id_post = id;
             uint32_t _pre, _r;
-${blocks.block(code.rng, 12)}\
-${blocks.block(code.body, 12)}\
+${syn.build_column(code, 12)}\
         }
 %   endif
         if (_overflow) { _a_errors[${mg.get("error_slot")}] = 1u; }
@@ -132,7 +131,7 @@ ${simt.open_group(r)}\
             for (uint32_t _j = 0u; _j < _rowLength; _j++) {
 ${syn.sparse_element(r.group, "_j", 16)}\
                 (void)id_post;
-${blocks.block(r.group.code.body, 16)}\
+${syn.var_inits(r.group.code, "id_syn", 16)}\
             }
         }
     }

@@ -63,16 +63,16 @@ ${append_spike(mg, 16)}\
 %     endif
 %   endif
 %   if not two_pass:
-${neuron.state_update(code, 12, npt == 1 or not code.rng_stream)}\
-${blocks.block(code.events, 12)}\
+${neuron.state_update(mg, 12, npt == 1)}\
+${neuron.events(mg, 12)}\
 %     if code.threshold:
             if (${neuron.spike_test(code)}) {
 ${blocks.block(code.reset, 16)}\
-${blocks.block(code.on_spike, 16)}\
+${neuron.on_spike(code, 16)}\
                 _spike = true;
             }
 %     endif
-${blocks.block(code.store, 12)}\
+${neuron.store_registers(code.registers, 12)}\
             if (_spike) {
 ${append_spike(mg, 16)}\
 %     if npt > 1:
