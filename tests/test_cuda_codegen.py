@@ -379,7 +379,7 @@ def _launch_log(lib, start=0):
 
 @pytest.mark.parametrize("graph_steps", [0, 4])
 def test_stepper_launch_sequence(mock_driver, graph_steps):
-    from pygenn_cl._runtime import CUDAStepper
+    from pygenn_cl.steppers import CUDAStepper
     path, lib = mock_driver
     start = lib.mock_num_launches()
     names = ["neuron_update", "presynaptic_update", "neuron_init"]
@@ -411,7 +411,7 @@ def test_stepper_launch_sequence(mock_driver, graph_steps):
 
 
 def test_stepper_errors(mock_driver):
-    from pygenn_cl._runtime import CUDAStepper
+    from pygenn_cl.steppers import CUDAStepper
     path, lib = mock_driver
     with pytest.raises(RuntimeError, match=r"cuModuleGetFunction\('missing_kernel'\) failed: CUDA_ERROR_OTHER \(500\)"):
         CUDAStepper(path, 1, b"cubin", 0, ["missing_kernel"], [128], [], 128)

@@ -303,7 +303,7 @@ class CUDABackend(Backend):
 
     # -- load ------------------------------------------------------------------------
     def load(self, model, ir: ModelIR, cubin_path: str, num_recording_timesteps: Optional[int]):
-        from .._runtime import CUDAStepper
+        from ..steppers import CUDAStepper
         block = self.preferences["block_size"]
         device = self._device()
         context = device.retain_primary_context()
@@ -324,7 +324,7 @@ class CUDABackend(Backend):
                 cubin = f.read()
             stepper = CUDAStepper(cuda_library_path(), context.handle, cubin, memory.address, names,
                                   [sizes[k] for k in names], step, block, bool(ir.timing_enabled),
-                                  GRAPH_STEPS if self.preferences["cuda_graphs"] else 0)
+                                  GRAPH_STEPS if self.preferences["cuda_graphs"] else 0, (memory, context))
         except Exception:
             if "m" in holder:
                 holder["m"].free()

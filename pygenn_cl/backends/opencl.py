@@ -308,7 +308,7 @@ class OpenCLBackend(Backend):
 
     # -- load ------------------------------------------------------------------------
     def load(self, model, ir: ModelIR, built: "_Program", num_recording_timesteps: Optional[int]):
-        from .._runtime import OpenCLStepper
+        from ..steppers import OpenCLStepper
         cl = _cl()
         block = self.block_size
         holder = {}
@@ -342,8 +342,8 @@ class OpenCLBackend(Backend):
             kernel.set_arg(1, np.uint64(0))
         self.queue.finish()
         step = [k for k in STEP_KERNELS if k in kernels]
-        stepper = OpenCLStepper(opencl_library_path(), self.queue.int_ptr, [kernels[k].int_ptr for k in step],
-                                [sizes[k] for k in step], block, (program, kernels, buffers, self.queue),
+        stepper = OpenCLStepper(opencl_library_path(), self.queue, [kernels[k] for k in step],
+                                [sizes[k] for k in step], block, (program, kernels, buffers),
                                 bool(ir.timing_enabled))
         launcher = _OpenCLLauncher(self.queue, kernels, sizes, block, stepper, step)
         return runtime, launcher

@@ -82,7 +82,7 @@ class SingleThreadedCPUBackend(Backend):
                                                  use_cache=self.preferences["disk_cache"])
 
     def load(self, model, ir: ModelIR, artifact: Any, num_recording_timesteps: Optional[int]):
-        from .._runtime import SharedLibraryModel
+        from ..steppers import SharedLibraryModel
         memory_holder = {}
 
         def make_memory(layout):
@@ -90,7 +90,7 @@ class SingleThreadedCPUBackend(Backend):
             return memory_holder["m"]
 
         runtime = ModelRuntime(model, ir, make_memory, num_recording_timesteps)
-        stepper = SharedLibraryModel(artifact, memory_holder["m"].address)
+        stepper = SharedLibraryModel(artifact, memory_holder["m"].host)
         return runtime, stepper
 
     @classmethod
