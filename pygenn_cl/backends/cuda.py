@@ -349,12 +349,14 @@ class _CUDALauncher(SIMTLauncher):
         self.stepper.launch(f"custom_update{index}_", self.stepper.timestep, False)
 
     def close(self) -> None:
-        if self.stepper is None:
+        if self.stepper.closed:
             return
-        self.stepper.close()
-        self.memory.free()
-        self.context.detach()
-        self.stepper = None
+        try:
+            self.stepper.close()
+        finally:
+            if self.stepper.closed:  # not if it is running in another thread
+                self.memory.free()
+                self.context.detach()
 
 
 # -- compilation ---------------------------------------------------------------------------

@@ -357,6 +357,7 @@ class _OpenCLLauncher(SIMTLauncher):
         self.queue, self.kernels, self.sizes, self.block = queue, kernels, sizes, block
 
     def _run_kernels(self, kinds) -> None:
+        self.stepper.check_open()
         cl = _cl()
         for kind in kinds:
             if kind in self.kernels:
@@ -364,6 +365,7 @@ class _OpenCLLauncher(SIMTLauncher):
         self.queue.finish()
 
     def custom_update(self, index: int) -> None:
+        self.stepper.check_open()
         kernel = self.kernels.get(f"custom_update{index}_")
         if kernel is None:
             return

@@ -46,6 +46,10 @@ class SIMTLauncher(abc.ABC):
         """Release the device resources."""
 
     @property
+    def closed(self) -> bool:
+        return self.stepper.closed
+
+    @property
     def timestep(self) -> int:
         return self.stepper.timestep
 
