@@ -425,3 +425,33 @@ def test_stepper_errors(mock_driver):
     lib.mock_fail_launch_at(-1)
     stepper.close()
     assert lib.mock_counter(2) == lib.mock_counter(3)
+
+
+def test_stepper_closed(mock_driver):
+    """After close(), every call that would use the driver raises; the keepalive is dropped."""
+    import gc
+    import weakref
+    from pygenn_cl.steppers import CUDAStepper
+    path, lib = mock_driver
+
+    class Owner:  # stands for PyCUDA's context and device buffer
+        pass
+
+    owner = Owner()
+    alive = weakref.ref(owner)
+    stepper = CUDAStepper(path, 1, b"cubin", 0, ["neuron_update", "neuron_init"], [128, 128], ["neuron_update"],
+                          128, False, 0, owner)
+    del owner
+    gc.collect()
+    assert alive() is not None  # held by the stepper
+    stepper.run_steps(5)
+    stepper.close()
+    assert stepper.closed and alive() is None
+    for call, args in ((stepper.step_time, ()), (stepper.run_steps, (3,)), (stepper.run_steps, (0,)),
+                       (stepper.launch, ("neuron_init", 0, True)), (stepper.synchronize, ())):
+        with pytest.raises(RuntimeError, match=r"the model was unloaded; call load\(\) again"):
+            call(*args)
+    stepper.close()  # idempotent
+    assert stepper.timestep == 5
+    assert lib.mock_counter(4) == 0 and lib.mock_counter(5) == 0
+    assert lib.mock_counter(2) == lib.mock_counter(3)
