@@ -79,15 +79,28 @@ SAFETY_SCRIPT = MODEL + textwrap.dedent("""
 
     # unloading (or stepping) while run_steps runs in another thread raises; nothing is freed
     model = small_model("busy")
-    start = time.perf_counter()
-    model.run_steps(1000)
-    steps = int(2.0 / max((time.perf_counter() - start) / 1000, 1e-9))  # about 2 s of steps
-    worker = threading.Thread(target=model.run_steps, args=(steps,))
-    worker.start()
-    time.sleep(0.3)
-    results["busy"] = [worker.is_alive(), outcome(model.unload), outcome(model.step_time)]
-    worker.join()
-    results["after busy"] = [model.timestep == 1000 + steps, outcome(model.run_steps, 10), outcome(model.unload),
+    steps = 10000
+    for attempt in range(8):
+        start, done = model.timestep, threading.Event()
+
+        def work():
+            model.run_steps(steps)
+            done.set()
+
+        worker = threading.Thread(target=work)
+        worker.start()
+        while model.timestep == start and not done.is_set():  # until run_steps is in its loop
+            time.sleep(0.001)
+        busy = [outcome(model.unload), outcome(model.step_time)]
+        during_run = not done.is_set()  # both calls were made while run_steps ran
+        worker.join()
+        if during_run:
+            break
+        steps *= 10  # the run was over too soon: again, longer
+        if model._stepper is None:
+            model.load()
+    results["busy"] = [during_run] + busy
+    results["after busy"] = [model.timestep == start + steps, outcome(model.run_steps, 10), outcome(model.unload),
                              outcome(model.run_steps, 10)]
     report(results)
 """)
@@ -192,8 +205,8 @@ def test_calls_after_unload_raise(backend, tmp_path):
             assert got["model.run_steps"] == NOT_LOADED.format("run_steps")
             assert got["model.custom_update"] == NOT_LOADED.format("custom_update")
     assert results["after del"] == ["ok", "ok"]
-    alive, unload, step = results["busy"]
-    assert alive
+    during_run, unload, step = results["busy"]
+    assert during_run
     assert unload.startswith("RuntimeError: cannot unload: the model is running in another thread"), unload
     assert step.startswith("RuntimeError: the model is running in another thread"), step
     assert results["after busy"] == [True, "ok", "ok", NOT_LOADED.format("run_steps")]
