@@ -1,5 +1,5 @@
 """Build script: the pure-Python package, ``codegen/`` installed as ``pygenn_cl.codegen``,
-the Mako templates as package data, and the Cython runtime extension."""
+the Mako templates as package data, and the Cython runtime extensions."""
 import re
 
 from Cython.Build import cythonize
@@ -18,8 +18,10 @@ setup(
     packages=["pygenn_cl", "pygenn_cl.backends", "pygenn_cl.bench", "pygenn_cl.codegen",
               "pygenn_cl.codegen.generator", "pygenn_cl.codegen.transpiler"],
     package_dir={"pygenn_cl": "pygenn_cl", "pygenn_cl.codegen": "codegen"},
-    package_data={"pygenn_cl.codegen": ["templates/*.mako", "templates/*/*.mako"]},
-    ext_modules=cythonize([Extension("pygenn_cl._runtime", ["pygenn_cl/_runtime.pyx"])],
+    package_data={"pygenn_cl.codegen": ["templates/*.mako", "templates/*/*.mako"], "pygenn_cl": ["_runtime.pxd"]},
+    # _runtime: the steppers' base class and run loop; one module per backend cimports it
+    ext_modules=cythonize([Extension(f"pygenn_cl.{name}", [f"pygenn_cl/{name}.pyx"])
+                           for name in ("_runtime", "_runtime_c", "_runtime_opencl", "_runtime_cuda")],
                           compiler_directives={"language_level": "3"}),
     install_requires=["numpy", "mako", "platformdirs", "tqdm"],
     extras_require={

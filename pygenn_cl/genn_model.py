@@ -303,12 +303,16 @@ class GeNNModel:
 
     def unload(self) -> None:
         """Free the model's memory; ``load()`` may be called again."""
-        if "step_time" in self.__dict__:
-            del self.step_time
-        if self._stepper is not None:
-            self._stepper.close()
-        self._runtime = None
-        self._stepper = None
+        stepper = self._stepper
+        try:
+            if stepper is not None:
+                stepper.close()  # raises, closing nothing, while the model runs in another thread
+        finally:
+            if stepper is None or stepper.closed:  # (also when closing reported a device error)
+                if "step_time" in self.__dict__:
+                    del self.step_time
+                self._runtime = None
+                self._stepper = None
 
     def _require_loaded(self, what: str):
         if self._runtime is None:

@@ -392,7 +392,7 @@ def _launch_log(lib, start=0):
 
 @pytest.mark.parametrize("graph_steps", [0, 4])
 def test_stepper_launch_sequence(mock_driver, graph_steps):
-    from pygenn_cl._runtime import CUDAStepper
+    from pygenn_cl.steppers import CUDAStepper
     path, lib = mock_driver
     start = lib.mock_num_launches()
     names = ["neuron_update", "presynaptic_update", "neuron_init"]
@@ -424,7 +424,7 @@ def test_stepper_launch_sequence(mock_driver, graph_steps):
 
 
 def test_stepper_errors(mock_driver):
-    from pygenn_cl._runtime import CUDAStepper
+    from pygenn_cl.steppers import CUDAStepper
     path, lib = mock_driver
     with pytest.raises(RuntimeError, match=r"cuModuleGetFunction\('missing_kernel'\) failed: CUDA_ERROR_OTHER \(500\)"):
         CUDAStepper(path, 1, b"cubin", 0, ["missing_kernel"], [128], [], 128)
@@ -437,4 +437,34 @@ def test_stepper_errors(mock_driver):
     assert stepper.timestep == 0  # the failed graph's steps do not count
     lib.mock_fail_launch_at(-1)
     stepper.close()
+    assert lib.mock_counter(2) == lib.mock_counter(3)
+
+
+def test_stepper_closed(mock_driver):
+    """After close(), every call that would use the driver raises; the keepalive is dropped."""
+    import gc
+    import weakref
+    from pygenn_cl.steppers import CUDAStepper
+    path, lib = mock_driver
+
+    class Owner:  # stands for PyCUDA's context and device buffer
+        pass
+
+    owner = Owner()
+    alive = weakref.ref(owner)
+    stepper = CUDAStepper(path, 1, b"cubin", 0, ["neuron_update", "neuron_init"], [128, 128], ["neuron_update"],
+                          128, False, 0, owner)
+    del owner
+    gc.collect()
+    assert alive() is not None  # held by the stepper
+    stepper.run_steps(5)
+    stepper.close()
+    assert stepper.closed and alive() is None
+    for call, args in ((stepper.step_time, ()), (stepper.run_steps, (3,)), (stepper.run_steps, (0,)),
+                       (stepper.launch, ("neuron_init", 0, True)), (stepper.synchronize, ())):
+        with pytest.raises(RuntimeError, match=r"the model was unloaded; call load\(\) again"):
+            call(*args)
+    stepper.close()  # idempotent
+    assert stepper.timestep == 5
+    assert lib.mock_counter(4) == 0 and lib.mock_counter(5) == 0
     assert lib.mock_counter(2) == lib.mock_counter(3)

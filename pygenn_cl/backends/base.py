@@ -30,6 +30,10 @@ class Stepper(Protocol):
 
     timestep: int
 
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` has run."""
+
     def step_time(self) -> None:
         """Advance one step (SIMT backends return without waiting for the device)."""
 
@@ -50,7 +54,8 @@ class Stepper(Protocol):
         ``init_sparse``), measured when the model was built with ``timing_enabled``."""
 
     def close(self) -> None:
-        """Release the device resources; later calls raise RuntimeError."""
+        """Release the device resources; later calls raise RuntimeError.  Raises, closing
+        nothing, while the model runs in another thread."""
 
 
 class Backend(abc.ABC):

@@ -274,7 +274,7 @@ class CUDABackend(SIMTBackend):
 
     # -- load ------------------------------------------------------------------------
     def load(self, ir: ModelIR, cubin_path: str, values: RuntimeValues):
-        from .._runtime import CUDAStepper
+        from ..steppers import CUDAStepper
         options = self.options()
         block = options.block_size
         device = self._device()
@@ -295,7 +295,7 @@ class CUDABackend(SIMTBackend):
                 cubin = f.read()
             stepper = CUDAStepper(cuda_library_path(), context.handle, cubin, memory.address, names,
                                   [sizes[k] for k in names], step, block, bool(ir.timing_enabled),
-                                  GRAPH_STEPS if self.preferences["cuda_graphs"] else 0)
+                                  GRAPH_STEPS if self.preferences["cuda_graphs"] else 0, (memory, context))
         except Exception:
             if "m" in holder:
                 holder["m"].free()
@@ -320,12 +320,14 @@ class _CUDAStepper(SIMTStepper):
         self.stepper.launch(ModelIR.custom_update_kind(index), self.stepper.timestep, False)
 
     def close(self) -> None:
-        if self.stepper is None:
+        if self.stepper.closed:
             return
-        self.stepper.close()
-        self.memory.free()
-        self.context.detach()
-        self.stepper = None
+        try:
+            self.stepper.close()
+        finally:
+            if self.stepper.closed:  # not if it is running in another thread
+                self.memory.free()
+                self.context.detach()
 
 
 # -- compilation ---------------------------------------------------------------------------

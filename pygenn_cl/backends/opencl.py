@@ -317,7 +317,7 @@ class OpenCLBackend(SIMTBackend):
 
     # -- load ------------------------------------------------------------------------
     def load(self, ir: ModelIR, built: "_Program", values: RuntimeValues):
-        from .._runtime import OpenCLStepper
+        from ..steppers import OpenCLStepper
         cl = _cl()
         options = self.options()
         block = options.block_size
@@ -351,8 +351,8 @@ class OpenCLBackend(SIMTBackend):
             kernel.set_arg(1, np.uint64(0))
         self.queue.finish()
         step = step_kernels(sizes)
-        stepper = OpenCLStepper(opencl_library_path(), self.queue.int_ptr, [kernels[k].int_ptr for k in step],
-                                [sizes[k] for k in step], block, (program, kernels, buffers, self.queue),
+        stepper = OpenCLStepper(opencl_library_path(), self.queue, [kernels[k] for k in step],
+                                [sizes[k] for k in step], block, (program, kernels, buffers),
                                 bool(ir.timing_enabled))
         return runtime, _OpenCLStepper(self.queue, kernels, sizes, block, stepper, step)
 
@@ -365,6 +365,7 @@ class _OpenCLStepper(SIMTStepper):
         self.queue, self.kernels, self.sizes, self.block = queue, kernels, sizes, block
 
     def _run_kernels(self, kinds) -> None:
+        self.stepper.check_open()
         cl = _cl()
         for kind in kinds:
             if kind in self.kernels:
@@ -372,6 +373,7 @@ class _OpenCLStepper(SIMTStepper):
         self.queue.finish()
 
     def custom_update(self, index: int) -> None:
+        self.stepper.check_open()
         kind = ModelIR.custom_update_kind(index)
         kernel = self.kernels.get(kind)
         if kernel is None:

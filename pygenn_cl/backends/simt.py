@@ -174,6 +174,10 @@ class SIMTStepper(abc.ABC):
         """Release the device resources."""
 
     @property
+    def closed(self) -> bool:
+        return self.stepper.closed
+
+    @property
     def timestep(self) -> int:
         return self.stepper.timestep
 

@@ -91,7 +91,7 @@ class SingleThreadedCPUBackend(Backend):
                                                  use_cache=self.preferences["disk_cache"])
 
     def load(self, ir: ModelIR, artifact: Any, values: RuntimeValues):
-        from .._runtime import SharedLibraryModel
+        from ..steppers import SharedLibraryModel
         memory_holder = {}
 
         def make_memory(layout):
@@ -99,7 +99,7 @@ class SingleThreadedCPUBackend(Backend):
             return memory_holder["m"]
 
         runtime = ModelRuntime(ir, make_memory, values)
-        library = SharedLibraryModel(artifact, memory_holder["m"].address)
+        library = SharedLibraryModel(artifact, memory_holder["m"].host)
         return runtime, CStepper(library, runtime)
 
     @classmethod
@@ -122,6 +122,10 @@ class CStepper:
         self.initialize = library.initialize
         self.initialize_sparse = library.initialize_sparse
         self.custom_update = library.custom_update
+
+    @property
+    def closed(self) -> bool:
+        return self.library.closed
 
     @property
     def timestep(self) -> int:

@@ -1,0 +1,181 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+"""The OpenCL backend's stepper: kernels are enqueued through the OpenCL C API with the
+kernel and queue handles PyOpenCL created; only the timestep argument changes per step."""
+from libc.stdint cimport uint64_t, uintptr_t
+from posix.dlfcn cimport dlopen, dlsym, dlclose, dlerror, RTLD_NOW, RTLD_LOCAL
+
+from pygenn_cl._runtime cimport Stepper, now
+
+ctypedef int (*cl_set_kernel_arg_fn)(void*, unsigned int, size_t, const void*) noexcept nogil
+ctypedef int (*cl_enqueue_ndrange_fn)(void*, void*, unsigned int, const size_t*, const size_t*,
+                                      const size_t*, unsigned int, const void*, void*) noexcept nogil
+ctypedef int (*cl_queue_fn)(void*) noexcept nogil
+
+cdef enum:
+    MAX_STEP_KERNELS = 8
+    # the queue is flushed every FLUSH_EVERY enqueued steps and finished every FINISH_EVERY,
+    # so that it cannot grow without bound
+    FLUSH_EVERY = 64
+    FINISH_EVERY = 4096
+
+
+cdef void* _symbol(void* handle, str name) except NULL:
+    cdef void* sym = dlsym(handle, name.encode())
+    if sym == NULL:
+        raise RuntimeError(f"the OpenCL library has no entry point '{name}'")
+    return sym
+
+
+def error_name(int err):
+    """The name of OpenCL status code ``err`` (``CL_OUT_OF_RESOURCES``), from PyOpenCL's table."""
+    try:
+        import pyopencl
+        for name, value in vars(pyopencl.status_code).items():
+            if value == err and not name.startswith("_"):
+                return f"CL_{name}"
+    except ImportError:
+        pass
+    return "an unknown OpenCL error"
+
+
+cdef class OpenCLStepper(Stepper):
+    """Enqueues a model's per-step kernels with no Python per kernel and no host sync per step.
+
+    Parameters
+    ----------
+    opencl_library : str
+        Path of the OpenCL ICD loader PyOpenCL uses.
+    queue : pyopencl.CommandQueue
+        The queue (its ``int_ptr`` is used); held until ``close()``.
+    kernels : list of pyopencl.Kernel
+        The step's kernels, in launch order; argument 0 (the arena) and any from 2 on
+        must already be set.  Held until ``close()``.
+    global_sizes : list of int
+    local_size : int
+    keepalive : object
+        The other Python objects the kernels use (the arena's buffers, the program):
+        held until ``close()``.
+    timing : bool
+        Measure each step kernel (waits for each one).
+    """
+
+    cdef void* _lib
+    cdef cl_set_kernel_arg_fn _set_arg
+    cdef cl_enqueue_ndrange_fn _enqueue
+    cdef cl_queue_fn _flush
+    cdef cl_queue_fn _finish
+    cdef void* _queue
+    cdef void* _kernels[MAX_STEP_KERNELS]
+    cdef size_t _global[MAX_STEP_KERNELS]
+    cdef size_t _local
+    cdef int _num_kernels
+    cdef uint64_t _unflushed
+    cdef bint _timing
+    cdef double _kernel_seconds[MAX_STEP_KERNELS]
+    cdef const char* _failed  # the OpenCL call that returned the last error
+
+    def __cinit__(self, str opencl_library, object queue, list kernels, list global_sizes,
+                  size_t local_size, object keepalive, bint timing=False):
+        self._lib = NULL
+        if len(kernels) > MAX_STEP_KERNELS:
+            raise ValueError("too many step kernels")
+        if len(global_sizes) != len(kernels):
+            raise ValueError("one global size per kernel is needed")
+        self._keepalive = (queue, kernels, keepalive)
+        self._queue = <void*><uintptr_t>queue.int_ptr
+        self._num_kernels = len(kernels)
+        for i in range(self._num_kernels):
+            self._kernels[i] = <void*><uintptr_t>kernels[i].int_ptr
+            self._global[i] = global_sizes[i]
+        self._local = local_size
+        self._unflushed = 0
+        self._timing = timing
+        self._failed = ""
+        for i in range(MAX_STEP_KERNELS):
+            self._kernel_seconds[i] = 0.0
+        self._lib = dlopen(opencl_library.encode(), RTLD_NOW | RTLD_LOCAL)
+        if self._lib == NULL:
+            raise RuntimeError(f"cannot open the OpenCL library {opencl_library}: {(<bytes>dlerror()).decode()}")
+        self._set_arg = <cl_set_kernel_arg_fn>_symbol(self._lib, "clSetKernelArg")
+        self._enqueue = <cl_enqueue_ndrange_fn>_symbol(self._lib, "clEnqueueNDRangeKernel")
+        self._flush = <cl_queue_fn>_symbol(self._lib, "clFlush")
+        self._finish = <cl_queue_fn>_symbol(self._lib, "clFinish")
+
+    cdef int _step(self) noexcept nogil:
+        cdef int i, err
+        cdef double start = 0.0
+        for i in range(self._num_kernels):
+            err = self._set_arg(self._kernels[i], 1, sizeof(uint64_t), &self.timestep)
+            if err != 0:
+                self._failed = "clSetKernelArg"
+                return err
+            if self._timing:  # profiling only: waits for each kernel
+                start = now()
+            err = self._enqueue(self._queue, self._kernels[i], 1, NULL, &self._global[i], &self._local,
+                                0, NULL, NULL)
+            if err != 0:
+                self._failed = "clEnqueueNDRangeKernel"
+                return err
+            if self._timing:
+                err = self._finish(self._queue)
+                self._kernel_seconds[i] += now() - start
+                if err != 0:
+                    self._failed = "clFinish"
+                    return err
+        self.timestep += 1
+        self._unflushed += 1
+        if self._unflushed % FLUSH_EVERY == 0:
+            err = self._flush(self._queue)
+            if err != 0:
+                self._failed = "clFlush"
+                return err
+        if self._unflushed >= FINISH_EVERY:  # keeps the queue from growing without bound
+            self._unflushed = 0
+            return self._finish_queue()
+        return 0
+
+    cdef int _finish_queue(self) noexcept nogil:
+        cdef int err = self._finish(self._queue)
+        if err != 0:
+            self._failed = "clFinish"
+        return err
+
+    cdef int _run_chunk(self, uint64_t n) noexcept nogil:
+        cdef uint64_t k
+        cdef int err
+        for k in range(n):
+            err = self._step()
+            if err != 0:
+                self._finish(self._queue)  # the steps enqueued before the error complete
+                return err
+        self._unflushed = 0
+        return self._finish_queue()
+
+    cdef int _raise_error(self, int err) except -1:
+        raise RuntimeError(f"OpenCL call {(<bytes>self._failed).decode()} failed with {error_name(err)} ({err}) "
+                           "while running the model's kernels")
+
+    def kernel_seconds(self):
+        """Seconds spent in each step kernel (measured only when timing is enabled)."""
+        return [self._kernel_seconds[i] for i in range(self._num_kernels)]
+
+    def finish(self):
+        """Wait for every enqueued step."""
+        cdef int err
+        self._enter()
+        with nogil:
+            err = self._finish_queue()
+        self._leave()
+        if err != 0:
+            self._raise_error(err)
+
+    cdef int _release(self) noexcept:
+        cdef int err = 0
+        if self._lib != NULL:
+            err = self._finish_queue()
+            dlclose(self._lib)
+            self._lib = NULL
+        return err
+
+    def __dealloc__(self):
+        self._release()
