@@ -41,10 +41,12 @@ A table (its first column holds the row labels)::
 A cell is a part or a list of parts, rendered one after the other.  A part is ``null``
 (rendered "–"), a string (literal Markdown), a number, or an object with ``value`` (a number),
 ``min`` and ``max`` (a range), or ``text``, and optionally ``unit`` (shown in the cell),
-``digits`` (decimals), ``sci`` (mantissa decimals: ``1.01e7``), ``sign`` (a ``+`` on positive
-numbers) and ``bold``.  A column's unit is shown in its header and a row's in its label;
-``digits``, ``sci`` and ``sign`` are inherited from the row, else the column.  A number with no
-format is written as Python writes it (integers with thousands separators).
+``digits`` (decimals), ``sci`` (mantissa decimals: ``1.01e7``), ``sig`` (significant figures),
+``sign`` (a ``+`` on positive numbers) and ``bold``.  A column's unit is shown in its header and
+a row's in its label; ``digits``, ``sci``, ``sig`` and ``sign`` are inherited from the row, else
+the column.  A number with no format is written as Python writes it (integers with thousands
+separators).  Figures are stored as measured (the scripts keep four significant figures) and
+the format says how many to show.
 """
 from __future__ import annotations
 
@@ -64,8 +66,7 @@ DATA_DIR = os.path.join(BENCHMARKS_DIR, "data")
 #: Environment variables that change how a benchmark runs (the OpenCL device, PoCL's threads);
 #: a record's command starts with those that are set.
 RECORDED_ENV = ("PYGENN_CL_DEVICE", "POCL_MAX_PTHREAD_COUNT", "POCL_AFFINITY", "POCL_WORK_GROUP_METHOD")
-_PART_KEYS = {"value", "min", "max", "text", "unit", "digits", "sci", "sign", "bold"}
-_FORMAT_KEYS = ("digits", "sci", "sign")
+_PART_KEYS = {"value", "min", "max", "text", "unit", "digits", "sci", "sig", "sign", "bold"}
 
 
 class RecordError(ValueError):

@@ -34,10 +34,15 @@ def _minus(text: str) -> str:
     return "\u2212" + text[1:] if text.startswith("-") else text
 
 
-def format_number(x: float, digits: Optional[int] = None, sci: Optional[int] = None, sign: bool = False) -> str:
-    """``x`` as RESULTS.md writes it: a Unicode minus, thousands separators, ``1.01e7``."""
+def format_number(x: float, digits: Optional[int] = None, sci: Optional[int] = None, sign: bool = False,
+                  sig: Optional[int] = None) -> str:
+    """``x`` as RESULTS.md writes it: a Unicode minus, thousands separators, ``1.01e7``; with
+    ``digits`` decimals, ``sci`` mantissa decimals or ``sig`` significant figures."""
     if isinstance(x, float) and not math.isfinite(x):
         return str(x)
+    if sig is not None and x != 0:
+        decimals = max(sig - 1 - math.floor(math.log10(abs(x))), 0)
+        digits, sci = decimals, None
     if sci is not None:
         mantissa, exponent = f"{x:.{sci}e}".split("e")
         text = f"{mantissa}e{int(exponent)}"
@@ -67,15 +72,14 @@ def _with_unit(text: str, unit: Optional[str]) -> str:
 
 
 def _spec(*sources: Dict[str, Any]) -> Dict[str, Any]:
-    spec: Dict[str, Any] = {"digits": None, "sci": None, "sign": False}
+    spec: Dict[str, Any] = {"digits": None, "sci": None, "sig": None, "sign": False}
+    exclusive = ("digits", "sci", "sig")
     for source in reversed(sources):          # the first source wins
         for key in spec:
             if isinstance(source, dict) and source.get(key) is not None:
+                if key in exclusive:
+                    spec.update({k: None for k in exclusive})
                 spec[key] = source[key]
-                if key == "digits":
-                    spec["sci"] = None
-                elif key == "sci":
-                    spec["digits"] = None
     return spec
 
 
