@@ -30,9 +30,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import gc
-import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -43,11 +41,15 @@ import timeit
 import numpy as np
 
 import pygenn_cl
-from pygenn_cl.bench.common import check_backends, fresh_cache_env
+from pygenn_cl.bench.common import check_backends, fresh_cache_env, write_json
+from pygenn_cl.bench.machine import machine_description
+from pygenn_cl.bench.records import (add_record_arguments, append_record, command_line, make_record,
+                                     recorded_environment, report_appended, round_sig)
 from pygenn_cl import GeNNModel, init_postsynaptic, init_sparse_connectivity, init_var, init_weight_update
 from pygenn_cl.backends import available_backends
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_RECORD = os.path.join(HERE, "data", "01-core.json")
 
 # ---------------------------------------------------------------------------------------------
 # Network parameters (full size).  Current-based LIF network in the style of Vogels & Abbott
@@ -63,37 +65,6 @@ LIF_PARAMS = {"C": 0.2, "TauM": 20.0, "Vrest": -60.0, "Vreset": -60.0, "Vthresh"
 W_EXC = 0.0025                 # nA, StaticPulse weight of excitatory synapses (at N = 10,000)
 W_INH = -0.009                 # nA, inhibitory
 TAU_EXC, TAU_INH = 5.0, 10.0   # ms, ExpCurr time constants
-
-
-def machine_description() -> dict:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    mem_gib = None
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemTotal"):
-                    mem_gib = round(int(line.split()[1]) / 2**20, 1)
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": mem_gib, "platform": platform.platform(),
-            "python": sys.version.split()[0], "numpy": np.__version__,
-            "compiler": _compiler_version()}
-
-
-def _compiler_version() -> str:
-    try:
-        from pygenn_cl import c_compiler
-        return c_compiler.compiler_version(" ".join(c_compiler.compiler_command())).splitlines()[0]
-    except Exception as exc:  # noqa: BLE001 - informational only
-        return f"unknown ({exc})"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -344,6 +315,45 @@ def print_table(results: list, machine: dict) -> None:
     print("=" * 78)
 
 
+def core_record(results: list, command: str, caption: str = "") -> dict:
+    """A record (``pygenn_cl.bench.records``) of one run: the rows of RESULTS.md's section 1."""
+    def s(x, sig=3):
+        return {"value": round_sig(x), "sig": sig}
+
+    def row(label, unit, cells, **fmt):
+        return dict({"label": label, "unit": unit} if unit else {"label": label}, **fmt, cells=cells)
+
+    st = [r["step_overhead"] for r in results]
+    nw = [r["network"] for r in results]
+    rows = [
+        row("`model.step_time()` per call, 1-neuron model", "µs", [s(x["step_time_us"]) for x in st]),
+        row("no-op Python method call, same run", "µs", [s(x["noop_call_us"]) for x in st]),
+        row("ratio step_time / no-op (target ≤ 3×)", "×", [s(x["ratio"]) for x in st]),
+        row("`run_steps(n)`, per step", "µs", [s(x["run_steps_per_step_us"]) for x in st]),
+        row("build, cold (new process, every cache empty)", "s", [s(n["build_cold_s"]) for n in nw]),
+        row("build, first in this process (fresh PYGENN_CL_CACHE_DIR only)", "s",
+            [s(n["build_first_in_process_s"]) for n in nw]),
+        row("build, warm (unchanged model, new `GeNNModel`)", "s", [s(n["build_warm_s"]) for n in nw]),
+        row("load (allocation, variable and connectivity initialisation)", "s", [s(n["load_s"]) for n in nw]),
+        row("**simulation**", "s", [dict(s(n["sim_wall_s"]), bold=True) for n in nw]),
+        row("real-time factor", None, [s(n["realtime_factor"]) for n in nw]),
+        row("neuron / presynaptic kernel time (separate timed run)", "s",
+            [[s(n["neuron_update_s"]), " / ", s(n["presynaptic_update_s"])] for n in nw]),
+        row("mean rate (E / I)", "Hz", [[s(n["rate_exc_hz"]), " / ", s(n["rate_inh_hz"])] for n in nw]),
+        row("synapses", None, [n["synapses"] for n in nw]),
+        row("synaptic events", None, [n["synaptic_events"] for n in nw]),
+        row("synaptic events per second", None, [{"value": round_sig(n["synaptic_events_per_s"], 3), "sci": 2}
+                                                 for n in nw]),
+    ]
+    n = nw[0]
+    return make_record(
+        command=command, device="; ".join(f"{r['backend']}: {r['device']}" for r in results),
+        caption=caption or (f"{'[--quick] ' if results[0]['quick'] else ''}Network of {n['n_exc']} + {n['n_inh']} "
+                            f"LIF neurons, p = {n['prob']}, {n['sim_ms']:g} ms of biological time."),
+        tables=[{"id": "core-run", "columns": [""] + [r["backend"] for r in results], "rows": rows}],
+        opencl=any(r["backend"] == "opencl" for r in results))
+
+
 def main(argv=None) -> int:
     argv_list = sys.argv[1:] if argv is None else argv
     if argv_list[:1] == ["--_cold-build"]:
@@ -354,6 +364,7 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--out", help="JSON output file (one backend) or, with several backends, a "
                                       "file holding all; default benchmarks/results/core_<backend>.json")
+    add_record_arguments(parser, DEFAULT_RECORD)
     args = parser.parse_args(argv)
 
     backends = args.backend or available_backends()
@@ -362,7 +373,7 @@ def main(argv=None) -> int:
     print(f"pygenn_cl {pygenn_cl.__version__} on {machine['cpu']} ({machine['cores']} cores); "
           f"backends: {', '.join(backends)}" + ("  [--quick]" if args.quick else ""))
     stamp = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
-    command = "python " + " ".join([os.path.relpath(__file__)] + (argv if argv is not None else sys.argv[1:]))
+    command = command_line(__file__, argv_list, recorded_environment())
     results = []
     for backend in backends:
         r = run_backend(backend, args.quick)
@@ -370,17 +381,14 @@ def main(argv=None) -> int:
                   "quick": args.quick, "command": command})
         results.append(r)
         if not args.out:
-            os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-            path = os.path.join(HERE, "results", f"core_{backend}{'_quick' if args.quick else ''}.json")
-            with open(path, "w") as f:
-                json.dump(r, f, indent=2)
+            path = write_json(os.path.join(HERE, "results", f"core_{backend}{'_quick' if args.quick else ''}.json"), r)
             print(f"  wrote {path}")
     if args.out:
-        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-        with open(args.out, "w") as f:
-            json.dump(results[0] if len(results) == 1 else results, f, indent=2)
-        print(f"wrote {args.out}")
+        print(f"wrote {write_json(args.out, results[0] if len(results) == 1 else results)}")
     print_table(results, machine)
+    if args.record:
+        rid = append_record(args.record, core_record(results, command, args.caption))
+        report_appended(args.record, rid)
     return 0
 
 

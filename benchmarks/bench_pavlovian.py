@@ -32,8 +32,11 @@ import sys
 
 from pygenn_cl.bench.common import example_module, write_result
 from pygenn_cl.bench.machine import machine_description
+from pygenn_cl.bench.records import (add_record_arguments, append_record, command_line, make_record,
+                                     recorded_environment, report_appended, round_sig)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_RECORD = os.path.join(HERE, "data", "03-pavlovian.json")
 TARGET_S_PER_HOUR = 60.0
 
 
@@ -73,6 +76,28 @@ def bench(backend: str, duration_s: float, seed: int, precision: str, progress: 
     return out
 
 
+def pavlovian_record(results: list, command: str, caption: str = "") -> dict:
+    """A record (``pygenn_cl.bench.records``) of one run: a row per backend, as in RESULTS.md section 3."""
+    def s(x, sig=3):
+        return {"value": round_sig(x), "sig": sig}
+    rows = []
+    for r in results:
+        lr = r["learning"]
+        rows.append([f"{r['backend']}, {r['duration_s']:g} s", s(r["wall_s"]), s(r["real_time_factor"]),
+                     s(r["neuron_update_s"]), s(r["synapse_update_s"]), s(r["host_overhead_us_per_step"]),
+                     [s(r["extrapolated_wall_s_per_hour"]), "" if not r["extrapolated"] else " (extrapolated)"],
+                     [s(lr["mean_weight_S1_out"]), " / ", s(lr["mean_weight_other_stimuli_out"])]])
+    table = {"id": "pav-run", "columns": [
+        "backend, biological time", {"label": "wall time", "unit": "s"}, "real-time factor",
+        {"label": "neuron kernels", "unit": "s"}, {"label": "synapse kernels", "unit": "s"},
+        {"label": "host overhead per step", "unit": "µs"}, {"label": "wall time per hour (target 60)", "unit": "s"},
+        "S1's outgoing weights / other stimuli's"], "rows": rows}
+    return make_record(command=command, device="; ".join(r["backend"] for r in results),
+                       caption=caption or (f"{results[0]['precision']}, seed {results[0]['seed']}; kernel times "
+                                           "from timed runs (SIMT backends wait for each kernel)."),
+                       tables=[table], opencl=any(r["backend"] == "opencl" for r in results))
+
+
 def main(argv=None) -> int:
     from pygenn_cl.backends import available_backends
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -82,8 +107,10 @@ def main(argv=None) -> int:
     ap.add_argument("--precision", default="float", choices=["float", "double"])
     ap.add_argument("--progress", action="store_true")
     ap.add_argument("--out", default=None, help="JSON path (one backend) or folder")
+    add_record_arguments(ap, DEFAULT_RECORD)
     args = ap.parse_args(argv)
     backends = args.backend or list(available_backends())
+    results = []
     for backend in backends:
         r = bench(backend, args.duration, args.seed, args.precision, args.progress)
         print(f"[{backend}] {args.duration:g} s biological: wall {r['wall_s']:.2f} s, RTF {r['real_time_factor']:.4f}, "
@@ -100,6 +127,10 @@ def main(argv=None) -> int:
         path = write_result(r, args.out, os.path.join(HERE, "results"), f"pavlovian_{backend}{suffix}.json",
                             several=len(backends) > 1)
         print(f"    wrote {path}")
+        results.append(r)
+    if args.record:
+        command = command_line(__file__, sys.argv[1:] if argv is None else argv, recorded_environment())
+        report_appended(args.record, append_record(args.record, pavlovian_record(results, command, args.caption)))
     return 0
 
 

@@ -33,10 +33,12 @@ from unittest import mock
 
 from pygenn_cl.bench.common import microcircuit_module, write_result
 from pygenn_cl.bench.machine import machine_description
+from pygenn_cl.bench.records import (add_record_arguments, append_record, command_line, make_record,
+                                     recorded_environment, report_appended, round_sig)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WARM_UP_STEPS = 1000
-RECORDED_ENV = ("PYGENN_CL_DEVICE", "POCL_MAX_PTHREAD_COUNT", "POCL_AFFINITY", "POCL_WORK_GROUP_METHOD")
+DEFAULT_RECORD = os.path.join(HERE, "data", "12-microcircuit-step.json")
 
 
 def parse_preference(text: str) -> tuple:
@@ -95,10 +97,35 @@ def bench(backend: str, scale: float, neurons_only: bool, record: bool, steps: i
         "best_us_per_step": min(us_per_step),
         "us_per_step": us_per_step,
         "kernel_us_per_step": kernel_us,
-        "environment": {k: os.environ[k] for k in RECORDED_ENV if k in os.environ},
+        "environment": recorded_environment(),
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "machine": machine_description(),
     }
+
+
+def step_record(results: List[dict], command: str, caption: str = "") -> dict:
+    """A record (``pygenn_cl.bench.records``) of one run of this script: µs per step per backend."""
+    first = results[0]
+    what = "neurons only" if first["neurons_only"] else "whole model"
+    rows = []
+    for r in results:
+        label = r["backend"] + (f" ({', '.join(f'{k}={v}' for k, v in r['preferences'].items())})"
+                                if r["preferences"] else "")
+        kernels = r["kernel_us_per_step"]
+        rows.append([label, r["device"], {"value": round_sig(r["best_us_per_step"]), "sig": 3, "bold": True},
+                     ", ".join(f"{x:.1f}" for x in r["us_per_step"]),
+                     None if not kernels else [{"value": round_sig(kernels["neuron_update"]), "sig": 3}, " / ",
+                                               {"value": round_sig(kernels["presynaptic_update"]), "sig": 3}]])
+    table = {"id": "step", "columns": ["backend", "device", {"label": "best", "unit": "µs per step"},
+                                       {"label": "every repeat", "unit": "µs per step"},
+                                       {"label": "neuron / presynaptic kernels", "unit": "µs per step"}],
+             "rows": rows}
+    return make_record(command=command, device="; ".join(f"{r['backend']}: {r['device']}" for r in results),
+                       caption=caption or (f"Microcircuit at scale {first['scale']:g} ({first['neurons']:,} "
+                                           f"neurons), {what}, recording {'on' if first['recording'] else 'off'}: "
+                                           f"best of {len(first['us_per_step'])} runs of {first['steps']} steps "
+                                           f"after {WARM_UP_STEPS} warm-up steps."),
+                       tables=[table], opencl=any(r["backend"] == "opencl" for r in results))
 
 
 def main(argv=None) -> int:
@@ -115,10 +142,12 @@ def main(argv=None) -> int:
     ap.add_argument("--pref", action="append", type=parse_preference, default=[],
                     help="backend preference KEY=VALUE (repeatable), e.g. neurons_per_thread=1")
     ap.add_argument("--out", default=None, help="JSON path (one backend) or folder")
+    add_record_arguments(ap, DEFAULT_RECORD)
     args = ap.parse_args(argv)
     if args.steps < 1 or args.repeats < 1 or args.scale <= 0:
         ap.error("--steps and --repeats must be at least 1, --scale positive")
     backends = args.backend or list(available_backends())
+    results = []
     for backend in backends:
         r = bench(backend, args.scale, args.neurons_only, not args.no_record, args.steps, args.repeats,
                   dict(args.pref), args.timing)
@@ -131,6 +160,12 @@ def main(argv=None) -> int:
         path = write_result(r, args.out, os.path.join(HERE, "results"), f"step_{backend}.json",
                             several=len(backends) > 1)
         print(f"    wrote {path}")
+        results.append(r)
+    if args.record:
+        command = command_line(__file__, sys.argv[1:] if argv is None else argv, recorded_environment())
+        rid = append_record(args.record, step_record(results, command, args.caption), section=12,
+                            title="Per-step cost of the microcircuit (bench_step.py)")
+        report_appended(args.record, rid)
     return 0
 
 

@@ -13,9 +13,12 @@ import traceback
 
 from .common import BenchSkipped, RunFailed, check_backends
 from .machine import device_descriptions, format_machine, machine_description
-from .report import plot_results, print_microcircuit, print_peer, print_recording, print_scaling
+from .records import (DATA_DIR, add_record_arguments, append_record, command_line, recorded_environment,
+                      report_appended)
+from .report import plot_results, print_microcircuit, print_peer, print_recording, print_scaling, suite_record
 
 SUITES = ("microcircuit", "scaling", "recording", "peer")
+RECORD = os.path.join(DATA_DIR, "02-microcircuit.json")
 
 
 def _csv(text: str):
@@ -47,6 +50,7 @@ def parse_args(argv=None):
                    help="microcircuit suite: also run the C backend built with these extra gcc flags, "
                         "labelled single_threaded_cpu[FLAGS]; e.g. --c-flags=-mno-avx512f compares C "
                         "and an OpenCL CPU device at the same vector width (write it with '=')")
+    add_record_arguments(p, RECORD)
     args = p.parse_args(argv)
     unknown = [s for s in args.suite if s not in SUITES]
     if unknown:
@@ -72,7 +76,8 @@ def main(argv=None) -> int:
           + ("  [--quick]" if args.quick else ""), flush=True)
 
     results = {"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-               "command": "python -m pygenn_cl.bench " + " ".join(sys.argv[1:] if argv is None else argv),
+               "command": command_line(None, sys.argv[1:] if argv is None else argv, recorded_environment(),
+                                       module="pygenn_cl.bench"),
                "machine": machine, "devices": devices,
                "config": {"backends": backends, "suites": args.suite, "scales": args.scale,
                           "duration_ms": args.duration, "quick": args.quick, "seed": args.seed,
@@ -181,6 +186,11 @@ def main(argv=None) -> int:
         with open(args.out, "w") as f:
             json.dump(results, f, indent=2, default=str)
         print(f"wrote {args.out}")
+    if args.record:
+        if not any(results.get(suite) for suite in SUITES):
+            print("--record: no suite produced results; nothing recorded")
+        else:
+            report_appended(args.record, append_record(args.record, suite_record(results, args.caption)))
     if args.plot:
         try:
             plot_results(results, args.plot)

@@ -144,11 +144,32 @@ def write_result(result: dict, out: Optional[str], default_folder: str, file_nam
     """
     if out and out.endswith(".json") and not several:
         path = out
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     else:
-        folder = out or default_folder
-        os.makedirs(folder, exist_ok=True)
-        path = os.path.join(folder, file_name)
-    with open(path, "w") as f:
-        json.dump(result, f, indent=1)
+        path = os.path.join(out or default_folder, file_name)
+    return write_json(path, result)
+
+
+def write_json(path: str, obj, compact: bool = False) -> str:
+    """Write ``obj`` as JSON to ``path`` (its folder created), through a temporary file so that a
+    failed write leaves the old file; ``compact``: short lists and objects on one line (the
+    committed records of ``benchmarks/data/``).  Returns the path."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    if compact:
+        from .records import dumps
+        text = dumps(obj)
+    else:
+        text = json.dumps(obj, indent=1, default=str) + "\n"
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp_", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
     return path

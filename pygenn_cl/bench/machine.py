@@ -68,6 +68,17 @@ def machine_description() -> dict:
             "compiler": _compiler_version(), "pygenn_cl": pygenn_cl.__version__}
 
 
+def opencl_runtime() -> str:
+    """The OpenCL platforms this process sees (name and version string, which for PoCL names
+    its LLVM), and PyOpenCL's version; or why there are none."""
+    try:
+        import pyopencl as cl
+        platforms = "; ".join(f"{p.name.strip()}: {' '.join(p.version.split())}" for p in cl.get_platforms())
+        return f"{platforms or 'no platform'} (PyOpenCL {cl.VERSION_TEXT})"
+    except Exception as exc:  # noqa: BLE001 - informational only
+        return f"unavailable ({type(exc).__name__}: {exc})"
+
+
 def device_descriptions() -> Dict[str, dict]:
     """For every backend: available or not (and why), and its devices
     (what ``python -m pygenn_cl devices`` prints)."""

@@ -77,9 +77,9 @@ def print_recording(runs, summary) -> None:
     for r in runs:
         rows.append([r["backend"], f"{r['scale']:g}", fmt_s(r["baseline_wall_s"]), fmt_s(r["per_step_wall_s"]),
                      fmt_s(r["recording_wall_s"]), fmt_s(r["per_step_overhead_s"], 3),
-                     fmt_s(r["recording_overhead_s"], 3), fmt_s(r["ratio_vs_baseline"], 1),
+                     fmt_s(r["recording_overhead_s"], 3), fmt_s(r["ratio_vs_baseline"]),
                      fmt_s(r["per_step_overhead_kernels_s"], 3), fmt_s(r["recording_overhead_kernels_s"], 3),
-                     fmt_s(r["ratio_vs_kernels"], 1)])
+                     fmt_s(r["ratio_vs_kernels"])])
         summary.setdefault("recording_overhead_ratio", {})[f"{r['backend']}/{r['scale']:g}"] = {
             "vs_baseline": r["ratio_vs_baseline"], "vs_kernels": r["ratio_vs_kernels"]}
     print(table(["backend", "scale", "baseline", "(a) wall", "(b) wall", "(a) ovh", "(b) ovh", "a/b",
@@ -193,3 +193,103 @@ def plot_results(results: dict, path: str) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+# -- a record for benchmarks/data/ (``--record``) ---------------------------------------------
+def _s(x: Optional[float]):
+    """A figure for a record: stored with 4 significant figures, shown with 3."""
+    from .records import round_sig
+    return None if x is None else {"value": round_sig(x), "sig": 3}
+
+
+def record_tables(results: dict) -> list:
+    """The suite's results as the tables of a record (see ``pygenn_cl.bench.records``)."""
+    from .records import round_sig
+    tables = []
+    mic = results.get("microcircuit") or []
+    if mic:
+        events = {(r["backend"], r["scale"]): r.get("synaptic_events") for r in mic if r["mode"] == "recording"}
+        rows = []
+        for r in mic:
+            ev = r.get("synaptic_events", events.get((r["backend"], r["scale"])))
+            eps = r.get("synaptic_events_per_s") or _div(ev, r["sim_s"])
+            rows.append([r["backend"], f"{r['scale']:g}", "on" if r["mode"] == "recording" else "off",
+                         r["neurons"], r["synapses"], _s(r.get("build_cold_s")), _s(r["build_warm_s"]),
+                         _s(r["load_s"]), _s(r["sim_s"]), _s(r["rtf"]),
+                         None if eps is None else [round_sig(eps, 3)] + ([] if r["mode"] == "recording" else [" *"])])
+        tables.append({"id": "suite-microcircuit", "title": "Microcircuit (recording off: events/s from the recorded "
+                                                            "run's count, marked *)",
+                       "columns": ["backend", "scale", "recording", "neurons", "synapses",
+                                   {"label": "build, cold", "unit": "s"}, {"label": "build, warm", "unit": "s"},
+                                   {"label": "load", "unit": "s"}, {"label": "simulation", "unit": "s"},
+                                   "real-time factor", {"label": "synaptic events/s", "sci": 2}],
+                       "rows": rows})
+        summary = results.get("summary", {}).get("backend_vs_c_sim_ratio") or {}
+        if summary:
+            tables.append({"id": "suite-vs-c", "title": "Simulation time against the C backend's",
+                           "columns": ["backend / scale / recording", {"label": "ratio", "unit": "×", "sig": 3}],
+                           "rows": [[k, round_sig(v, 3)] for k, v in summary.items()]})
+    scaling = [r for r in results.get("scaling") or [] if not r.get("skipped")]
+    if scaling:
+        tables.append({"id": "suite-scaling", "title": "Scaling: random LIF network, wall time per biological second",
+                       "columns": ["backend", "neurons", "synapses", {"label": "biological time", "unit": "ms"},
+                                   {"label": "build", "unit": "s"}, {"label": "load", "unit": "s"},
+                                   {"label": "wall per biological second", "unit": "s"},
+                                   {"label": "rate", "unit": "Hz", "sig": 3},
+                                   {"label": "synaptic events/s", "sci": 2}],
+                       "rows": [[r["backend"], r["neurons"], r["synapses"], r["duration_ms"], _s(r["build_s"]),
+                                 _s(r["load_s"]), _s(r["s_per_bio_s"]), round_sig(r["rate_hz"]),
+                                 round_sig(r["synaptic_events_per_s"], 3)] for r in scaling]})
+    rec = results.get("recording") or []
+    if rec:
+        tables.append({"id": "suite-recording",
+                       "title": "Recording overhead: (a) spikes pulled every step, (b) the recording system",
+                       "columns": ["backend", "scale", "overhead = wall time minus",
+                                   {"label": "(a) overhead", "unit": "s"}, {"label": "(b) overhead", "unit": "s"},
+                                   {"label": "(a) / (b)", "unit": "×"}],
+                       "rows": [_recording_row(r) for r in rec]})
+    peer = results.get("peer") or []
+    if peer:
+        rows = []
+        for r in peer:
+            rows.append([f"Brian2 {r['brian2']} cpp_standalone", f"{r['scale']:g}", _s(r["build_compile_s"]),
+                         _s(r["sim_s"]), {"value": 1.0, "digits": 2}])
+            for b, p in r["pygenn_cl"].items():
+                rows.append([f"pygenn_cl {b}", f"{r['scale']:g}", _s(p["build_warm_s"]), _s(p["sim_s"]),
+                             _s(p["sim_s"] / r["sim_s"])])
+        tables.append({"id": "suite-peer", "title": "Brian2 as a peer (recording on)",
+                       "columns": ["simulator", "scale", {"label": "build (warm) / compile", "unit": "s"},
+                                   {"label": "simulation", "unit": "s"}, {"label": "sim / Brian2", "unit": "×"}],
+                       "rows": rows})
+    return tables
+
+
+def _recording_row(r: dict) -> list:
+    """Overhead against the run's kernel time where it has one, else against a baseline run."""
+    if r.get("per_step_overhead_kernels_s") is not None:
+        against, keys = "kernel time", ("per_step_overhead_kernels_s", "recording_overhead_kernels_s", "ratio_vs_kernels")
+    else:
+        against, keys = "a run with no spike output", ("per_step_overhead_s", "recording_overhead_s", "ratio_vs_baseline")
+    a, b, ratio = (r.get(k) for k in keys)
+    return [r["backend"], f"{r['scale']:g}", against, _s(a), _s(b), _s(ratio)]
+
+
+def suite_record(results: dict, caption: str = "") -> dict:
+    """A record of one run of ``python -m pygenn_cl.bench``."""
+    from .records import make_record
+    devices = results.get("devices") or {}
+    backends = results["config"]["backends"]
+    device = "; ".join(f"{b}: {' '.join((devices.get(b, {}).get('devices') or ['?'])[0].split())}" for b in backends)
+    config = results["config"]
+    notes = [f"{name} skipped: {why}" for name, why in results.get("skipped", {}).items()]
+    notes += [f"failed: {why}" for why in results.get("failed_runs", [])]
+    machine = dict(results["machine"])
+    if "opencl" in backends:
+        from .machine import opencl_runtime
+        machine["opencl"] = opencl_runtime()
+    return make_record(command=results["command"], device=device, machine=machine, date=results["date"],
+                       caption=caption or (f"Suites {', '.join(config['suites'])}; scale(s) "
+                                           f"{', '.join(f'{s:g}' for s in config['scales'])}, "
+                                           f"{config['duration_ms']:g} ms" + (", --quick" if config["quick"] else "")
+                                           + f"; the whole run took {results['total_s']:.0f} s."),
+                       tables=record_tables(results), notes=notes)
