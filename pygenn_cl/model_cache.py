@@ -1,7 +1,7 @@
 """The cache of generated models: an unchanged model is neither generated nor compiled again.
 
 The key is a hash of the frozen model description (:meth:`ModelDescription.digest`), the
-backend's name and generation options, and pygenn_cl's version; the value is the IR and the
+backend's name and generation options, pygenn_cl's version and the generator's own files; the value is the IR and the
 generated sources.  Entries live in memory for the process and, unless caching is disabled,
 as pickles under ``<cache>/models`` (written to a temporary file and renamed into place, so
 concurrent builds never read half a file; an unreadable entry is regenerated).  Compiled
@@ -10,12 +10,14 @@ artifacts are cached by their own keys (source and flags) in the backends.
 from __future__ import annotations
 
 import collections
+import functools
 import hashlib
 import os
 import pickle
 import tempfile
 from typing import Any, Dict, Optional, Tuple
 
+from pygenn_cl import codegen
 from pygenn_cl.codegen.description import ModelDescription
 from pygenn_cl.codegen.ir import ModelIR
 
@@ -31,8 +33,25 @@ _memory: "collections.OrderedDict[str, Entry]" = collections.OrderedDict()
 
 
 def cache_key(desc: ModelDescription, backend: str, options: Any) -> str:
-    text = "\0".join([desc.digest(), backend, repr(options), __version__, str(FORMAT)])
+    text = "\0".join([desc.digest(), backend, repr(options), __version__, str(FORMAT), generator_fingerprint()])
     return hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+@functools.lru_cache(maxsize=None)
+def generator_fingerprint() -> str:
+    """A hash of the code generator's own files (its Python modules and templates), so that a
+    changed generator never reuses code it generated before, even at the same version."""
+    root = os.path.dirname(os.path.abspath(codegen.__file__))
+    digest = hashlib.sha256()
+    for folder, dirs, files in sorted(os.walk(root)):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith((".py", ".mako")):
+                path = os.path.join(folder, name)
+                digest.update(os.path.relpath(path, root).encode())
+                with open(path, "rb") as f:
+                    digest.update(f.read())
+    return digest.hexdigest()
 
 
 def _path(key: str) -> Optional[str]:

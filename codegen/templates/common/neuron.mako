@@ -142,7 +142,7 @@ ${state_update(mg, 8, False)}\
         if (_spike) {
 ${blocks.block(code.reset, 12)}\
         }
-        _spiked[id - _first] = _spike ? 1u : 0u;
+        _spiked[_nid - _first] = _spike ? 1u : 0u;
 ${store_registers(code.registers, 8)}\
     }
 }
