@@ -107,8 +107,7 @@ def test_batch_size_not_supported(make_model):
 
 
 def test_unknown_preference(backend):
-    from pygenn_cl import GeNNModel
-    _raises_naming(ValueError, ["foo"], lambda: GeNNModel("float", "pref", backend=backend, foo=1))
+    _raises_naming(ValueError, ["foo"], lambda: backend.genn_model("float", "pref", foo=1))
 
 
 def test_code_error_at_build(make_model, tmp_path):

@@ -39,8 +39,8 @@ def _expected_num_synapses(params, neuron_scale, connectivity_scale):
 
 def test_microcircuit_tiny_scale_builds_and_runs(backend, tmp_path):
     params, _ = pd14.load_params()
-    details = pd14.run(backend, neuron_scale=0.01, connectivity_scale=0.01, duration=100.0, seed=1234,
-                       build_dir=str(tmp_path), return_details=True)
+    details = pd14.run(backend.name, neuron_scale=0.01, connectivity_scale=0.01, duration=100.0, seed=1234,
+                       build_dir=str(tmp_path), return_details=True, **backend.preferences)
     rates = details["rates"]
     assert set(rates) == set(params["populations"])
     for pop, rate in rates.items():
@@ -54,6 +54,7 @@ def test_microcircuit_tiny_scale_builds_and_runs(backend, tmp_path):
     assert abs(built - expected) <= 0.01 * expected, (built, expected)
     assert model.num_neurons == sum(int(round(params["num_neurons"][p] * 0.01))
                                     for p in params["populations"])
+    model.unload()
 
 
 def _assert_rates_match_pygenn(rates):
@@ -68,21 +69,10 @@ def _assert_rates_match_pygenn(rates):
 
 @pytest.mark.slow
 def test_microcircuit_rates_match_pygenn(backend, tmp_path):
-    _assert_rates_match_pygenn(pd14.run(backend, neuron_scale=0.1, connectivity_scale=0.1, duration=1000.0,
-                                        seed=1234, build_dir=str(tmp_path)))
-
-
-@pytest.mark.slow
-def test_microcircuit_rates_in_the_gpu_thread_layout(tmp_path):
-    """One neuron and one row position per thread in blocks of 64: the kernels GPUs run (the
-    CUDA backend shares their text), here on whatever OpenCL device is present."""
-    from pygenn_cl.backends import availability
-    ok, why = availability("opencl")
-    if not ok:
-        pytest.skip(why)
-    _assert_rates_match_pygenn(pd14.run("opencl", neuron_scale=0.1, connectivity_scale=0.1, duration=1000.0,
-                                        seed=1234, build_dir=str(tmp_path), neurons_per_thread=1,
-                                        block_size=64))
+    """On every backend case; opencl-gpu-layout runs the kernels GPUs run (one neuron and one row
+    position per thread in blocks of 64; the CUDA backend shares their text)."""
+    _assert_rates_match_pygenn(pd14.run(backend.name, neuron_scale=0.1, connectivity_scale=0.1, duration=1000.0,
+                                        seed=1234, build_dir=str(tmp_path), **backend.preferences))
 
 
 def test_save_data_writes_the_recorded_spikes_as_csv_and_npz(tmp_path, capsys):

@@ -17,6 +17,7 @@ from scipy import stats
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import philox_reference as ref  # noqa: E402
+from conftest import missing_backends  # noqa: E402
 
 try:
     from codegen.rng import rng_source
@@ -447,6 +448,8 @@ __kernel void draws_d(__global double *ud, __global double *misc, const uint see
 
 
 def _cl_device():
+    if missing_backends("opencl"):
+        pytest.skip(missing_backends("opencl"))
     cl = pytest.importorskip("pyopencl")
     try:
         platforms = cl.get_platforms()
