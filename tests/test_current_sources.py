@@ -144,6 +144,7 @@ def test_poisson_terms_ladder():
         poisson_terms(701.0)
 
 
+@pytest.mark.backend_independent
 def test_poisson_exp_bad_rate_names_the_source(make_model):
     model = make_model("bad_rate")
     pop = model.add_neuron_population("pop", 1, "LIF", h.LIF_PARAMS, {"V": -60.0, "RefracTime": 0.0})
