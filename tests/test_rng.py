@@ -554,7 +554,8 @@ __global__ void draws(uint32_t *words, float *f, double *d, uint32_t *b,
 """
 
 
-@pytest.mark.parametrize("dbl", [True, False])
+# nvcc is slow (seconds, tens of seconds cold): the float-only variant runs with the slow tests
+@pytest.mark.parametrize("dbl", [True, pytest.param(False, marks=pytest.mark.slow)])
 def test_cuda_compiles(tmp_path, dbl):
     nvcc = shutil.which("nvcc")
     if nvcc is None:
