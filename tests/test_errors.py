@@ -130,9 +130,8 @@ def test_code_error_at_build(make_model, tmp_path):
                                  sim_code="V = V + undefined_thing;")
     model = make_model("code_err")
     model.add_neuron_population("my_bad_pop", 3, bad, {}, {"V": 0.0})
-    err = _raises_naming(pg.CodeError, ["my_bad_pop", "sim_code", "line 1", "undefined_thing"],
-                         lambda: model.build(path_to_model=str(tmp_path)))
-    assert isinstance(err, Exception)
+    _raises_naming(pg.CodeError, ["my_bad_pop", "sim_code", "line 1", "undefined_thing"],
+                   lambda: model.build(path_to_model=str(tmp_path)))
 
 
 @pytest.mark.backend_independent
