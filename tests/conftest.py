@@ -163,28 +163,37 @@ def backend():
 
 
 def _is_loaded(model) -> bool:
-    # GeNNModel has no public "loaded" flag; timestep raises RuntimeError until load().
-    try:
-        model.timestep
-    except RuntimeError:
-        return False
-    return True
+    # GeNNModel has no public "loaded" flag (timestep reads 0 before load()), so this looks at
+    # what load() creates and unload() drops: the one use of GeNNModel internals here.
+    return model._runtime is not None
+
+
+class ModelFactory:
+    """``factory(name, precision="float", **kw)`` -> GeNNModel on ``backend`` (with the case's
+    preferences); ``unload_all()`` unloads those of its models that are loaded."""
+
+    def __init__(self, backend: BackendCase):
+        self.backend = backend
+        self.models = []
+
+    def __call__(self, name, precision="float", **kw):
+        model = self.backend.genn_model(precision, name, **kw)
+        self.models.append(model)
+        return model
+
+    def unload_all(self):
+        for model in self.models:
+            if _is_loaded(model):
+                model.unload()
 
 
 @pytest.fixture
 def make_model(backend):
     """Factory: ``make_model(name, precision="float", **kw)`` -> GeNNModel on ``backend`` (with the
     case's preferences).  Models still loaded at the end of the test are unloaded."""
-    models = []
-
-    def factory(name, precision="float", **kw):
-        model = backend.genn_model(precision, name, **kw)
-        models.append(model)
-        return model
+    factory = ModelFactory(backend)
     yield factory
-    for model in models:
-        if _is_loaded(model):
-            model.unload()
+    factory.unload_all()
 
 
 def build_load(model, tmp_path, n_rec=None):

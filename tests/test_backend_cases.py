@@ -21,6 +21,21 @@ def test_case_reaches_the_backend_with_its_preferences(make_model, backend):
         assert getattr(model._backend, key) == value, key
 
 
+def test_make_model_unloads_the_loaded_models(tmp_path):
+    factory = conftest.ModelFactory(conftest.C_CASE)
+    models = [factory(f"m{i}") for i in range(3)]
+    for i, model in enumerate(models):
+        model.add_neuron_population("p", 2, "Poisson", {"rate": 10.0}, {"timeStepToSpike": 0.0})
+        if i < 2:
+            conftest.build_load(model, tmp_path / str(i))
+    models[1].unload()              # unloaded by the test itself, and models[2] never loaded
+    models[0].step_time()
+    factory.unload_all()
+    for model in models:
+        with pytest.raises(RuntimeError, match="not loaded"):
+            model.step_time()
+
+
 def test_gpu_layout_case():
     case = conftest.CASES_BY_ID["opencl-gpu-layout"]
     assert (case.name, case.preferences) == ("opencl", {"neurons_per_thread": 1, "block_size": 64})
