@@ -23,8 +23,7 @@ SPECS = {
 @pytest.fixture(scope="module")
 def conn(backend, tmp_path_factory):
     """Build every connectivity in one model and return {name: (pre_inds, post_inds, sg)}."""
-    from pygenn_cl import GeNNModel
-    model = GeNNModel("float", "conn", backend=backend)
+    model = backend.genn_model("float", "conn")
     model.seed = 777
     pops = {}
     out = {}

@@ -1,13 +1,15 @@
-"""The same models on every available backend give the same results."""
+"""The same models on every available (and selected) backend give the same results."""
 import numpy as np
 import pytest
 
 import helpers as h
-from conftest import _available_backends, build_load
+from conftest import TEST_BACKENDS_ENV, backend_names, build_load, requires_backends
 from pygenn_cl_lazy import pg
 
-BACKENDS = _available_backends()
-pytestmark = pytest.mark.skipif(len(BACKENDS) < 2, reason="needs at least two backends")
+BACKENDS = backend_names()
+pytestmark = pytest.mark.skipif(len(BACKENDS) < 2, reason=f"needs at least two backends (available and "
+                                                           f"selected by {TEST_BACKENDS_ENV}: {BACKENDS})")
+needs_opencl_and_c = requires_backends("single_threaded_cpu", "opencl")
 
 
 def _deterministic_network(backend, path, inspect=None, **preferences):
@@ -63,7 +65,7 @@ def test_deterministic_network_agrees(tmp_path):
         _assert_same_network_results(results[b], ref, f"{b} vs {ref_b}")
 
 
-@pytest.mark.skipif("opencl" not in BACKENDS, reason="needs the OpenCL backend")
+@needs_opencl_and_c
 @pytest.mark.parametrize("neurons_per_thread", [1, 32])
 @pytest.mark.parametrize("block_size", [32, 64])
 def test_opencl_neuron_layouts_agree(tmp_path, neurons_per_thread, block_size):
@@ -76,7 +78,7 @@ def test_opencl_neuron_layouts_agree(tmp_path, neurons_per_thread, block_size):
     _assert_same_network_results(got, ref, "opencl vs single_threaded_cpu")
 
 
-@pytest.mark.skipif("opencl" not in BACKENDS, reason="needs the OpenCL backend")
+@needs_opencl_and_c
 @pytest.mark.parametrize("max_buffer_bytes", [16384, 12288])
 def test_opencl_arena_over_several_buffers_agrees(tmp_path, max_buffer_bytes):
     """With one buffer capped below the model's size, the arena is cut into several (the largest
@@ -154,7 +156,7 @@ def _wide_rows(backend, path, **preferences):
     return out
 
 
-@pytest.mark.skipif("opencl" not in BACKENDS, reason="needs the OpenCL backend")
+@needs_opencl_and_c
 @pytest.mark.parametrize("neurons_per_thread", [1, 32])
 def test_opencl_wide_sparse_rows_agree(tmp_path, neurons_per_thread):
     ref = _wide_rows("single_threaded_cpu", tmp_path / "c")

@@ -40,9 +40,8 @@ def test_dc_equals_ioffset_and_sums(make_model, tmp_path):
 @pytest.fixture(scope="module")
 def noise_run(backend, tmp_path_factory):
     """One model: GaussianNoise and PoissonExp recorded through Isyn each step."""
-    from pygenn_cl import GeNNModel
     dt = 0.1
-    model = GeNNModel("float", "noise", backend=backend)
+    model = backend.genn_model("float", "noise")
     model.dt = dt
     model.seed = 2024
     gauss = model.add_neuron_population("gauss", 1000, h.recorder_model(), {}, {"Irec": 0.0})
@@ -113,12 +112,12 @@ POISSON_LAMBDAS = {"zero": 0.0, "micro": 0.17, "one": 1.0, "mixA": 0.05, "mixB":
 def poisson_counts(backend, tmp_path_factory):
     """Per-step PoissonExp spike counts: with tauSyn = dt / 100 the current decays to zero
     within a step and Init = 1, so the recorded input is the step's count."""
-    from pygenn_cl import GeNNModel, create_neuron_model
+    from pygenn_cl import create_neuron_model
     dt, n, steps = 0.1, 1000, 200
     # a threshold that never fires, so the C backend takes its two-pass (vectorised) update
     counter = create_neuron_model("Counter", vars=[("Irec", "scalar")], sim_code="Irec = Isyn;",
                                   threshold_condition_code="Irec < -1.0")
-    model = GeNNModel("float", "poisson_counts", backend=backend)
+    model = backend.genn_model("float", "poisson_counts")
     model.dt = dt
     model.seed = 77
     pops = {}
@@ -145,6 +144,7 @@ def test_poisson_terms_ladder():
         poisson_terms(701.0)
 
 
+@pytest.mark.backend_independent
 def test_poisson_exp_bad_rate_names_the_source(make_model):
     model = make_model("bad_rate")
     pop = model.add_neuron_population("pop", 1, "LIF", h.LIF_PARAMS, {"V": -60.0, "RefracTime": 0.0})

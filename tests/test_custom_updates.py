@@ -86,6 +86,7 @@ def test_transpose(make_model, build_load, tmp_path):
     np.testing.assert_array_equal(backward.vars["g"].values.reshape(11, 7), forward_g.reshape(7, 11).T)
 
 
+@pytest.mark.backend_independent
 def test_custom_update_errors(make_model, tmp_path):
     model = make_model("cu_errors")
     a = model.add_neuron_population("a", 10, HOLDER, {}, {"V": 0.0, "U": 0.0})

@@ -1,4 +1,9 @@
-"""Misuse raises clear exceptions naming the offender."""
+"""Misuse raises clear exceptions naming the offender.
+
+Errors raised while a model is described (add_*, values, connections), by load() before the
+backend is asked for anything, or by the transpiler at build() before any compiler runs are
+the same on every backend: those tests are ``backend_independent`` (they run once, on the C
+backend).  Only backend preferences are checked per backend."""
 import numpy as np
 import pytest
 
@@ -26,6 +31,7 @@ def _raises_naming(exc_types, words, fn):
     return info.value
 
 
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("case", ["misspelt", "missing", "extra"])
 def test_param_names(make_model, tmp_path, case):
     params = {"misspelt": {**_lif_params(TauM=None), "Taum": 20.0},
@@ -40,6 +46,7 @@ def test_param_names(make_model, tmp_path, case):
     _raises_naming((ValueError, KeyError), [offender], go)
 
 
+@pytest.mark.backend_independent
 def test_missing_var_value(make_model, tmp_path):
     model = make_model("missing_var")
 
@@ -49,6 +56,7 @@ def test_missing_var_value(make_model, tmp_path):
     _raises_naming((ValueError, KeyError), ["RefracTime"], go)
 
 
+@pytest.mark.backend_independent
 def test_array_of_wrong_length(make_model, tmp_path):
     model = make_model("bad_len")
 
@@ -58,6 +66,7 @@ def test_array_of_wrong_length(make_model, tmp_path):
     _raises_naming(ValueError, ["V"], go)
 
 
+@pytest.mark.backend_independent
 def test_dense_weight_array_of_wrong_length(make_model, tmp_path):
     model = make_model("bad_dense_len")
 
@@ -71,6 +80,7 @@ def test_dense_weight_array_of_wrong_length(make_model, tmp_path):
     _raises_naming(ValueError, ["g"], go)
 
 
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("n", [0, -3])
 def test_bad_population_size(make_model, n):
     model = make_model("bad_size")
@@ -78,12 +88,14 @@ def test_bad_population_size(make_model, n):
         model.add_neuron_population("pop", n, "LIF", _lif_params(), LIF_VARS)
 
 
+@pytest.mark.backend_independent
 def test_unknown_neuron_model(make_model):
     model = make_model("unknown_model")
     _raises_naming(ValueError, ["LIFF"],
                    lambda: model.add_neuron_population("pop", 10, "LIFF", _lif_params(), LIF_VARS))
 
 
+@pytest.mark.backend_independent
 def test_unknown_matrix_type(make_model):
     model = make_model("unknown_matrix")
     a = model.add_neuron_population("a", 4, "LIF", _lif_params(), LIF_VARS)
@@ -92,6 +104,7 @@ def test_unknown_matrix_type(make_model):
         pg.init_postsynaptic("DeltaCurr")))
 
 
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("dt", [0.0, -0.1])
 def test_bad_dt(make_model, dt):
     model = make_model("bad_dt")
@@ -99,6 +112,7 @@ def test_bad_dt(make_model, dt):
         model.dt = dt
 
 
+@pytest.mark.backend_independent
 def test_batch_size_not_supported(make_model):
     model = make_model("batch")
     model.batch_size = 1
@@ -107,20 +121,20 @@ def test_batch_size_not_supported(make_model):
 
 
 def test_unknown_preference(backend):
-    from pygenn_cl import GeNNModel
-    _raises_naming(ValueError, ["foo"], lambda: GeNNModel("float", "pref", backend=backend, foo=1))
+    _raises_naming(ValueError, ["foo"], lambda: backend.genn_model("float", "pref", foo=1))
 
 
+@pytest.mark.backend_independent
 def test_code_error_at_build(make_model, tmp_path):
     bad = pg.create_neuron_model("BadNeuron", vars=[("V", "scalar")],
                                  sim_code="V = V + undefined_thing;")
     model = make_model("code_err")
     model.add_neuron_population("my_bad_pop", 3, bad, {}, {"V": 0.0})
-    err = _raises_naming(pg.CodeError, ["my_bad_pop", "sim_code", "line 1", "undefined_thing"],
-                         lambda: model.build(path_to_model=str(tmp_path)))
-    assert isinstance(err, Exception)
+    _raises_naming(pg.CodeError, ["my_bad_pop", "sim_code", "line 1", "undefined_thing"],
+                   lambda: model.build(path_to_model=str(tmp_path)))
 
 
+@pytest.mark.backend_independent
 def test_code_error_second_line_threshold(make_model, tmp_path):
     bad = pg.create_neuron_model("BadThresh", vars=[("V", "scalar")],
                                  sim_code="V += 1.0;\nV = V * 2.0;",
@@ -131,6 +145,7 @@ def test_code_error_second_line_threshold(make_model, tmp_path):
                    lambda: model.build(path_to_model=str(tmp_path)))
 
 
+@pytest.mark.backend_independent
 def test_code_error_in_synapse(make_model, tmp_path):
     wu = pg.create_weight_update_model("BadWU", vars=[("g", "scalar")],
                                        pre_spike_syn_code="addToPost(g);\naddToPost(nonexistent_w);")
@@ -142,6 +157,7 @@ def test_code_error_in_synapse(make_model, tmp_path):
                    lambda: model.build(path_to_model=str(tmp_path)))
 
 
+@pytest.mark.backend_independent
 def test_set_sparse_connections_row_too_long(make_model, tmp_path):
     model = make_model("row_too_long")
 
@@ -158,6 +174,7 @@ def test_set_sparse_connections_row_too_long(make_model, tmp_path):
     assert "long_rows" in str(info.value) or "max_connections" in str(info.value), str(info.value)
 
 
+@pytest.mark.backend_independent
 def test_set_sparse_connections_index_out_of_range(make_model, tmp_path):
     model = make_model("conn_range")
 
@@ -172,6 +189,7 @@ def test_set_sparse_connections_index_out_of_range(make_model, tmp_path):
         go()
 
 
+@pytest.mark.backend_independent
 def test_recording_without_num_recording_timesteps(make_model, tmp_path):
     model = make_model("rec_no_n")
     pop = model.add_neuron_population("pop", 4, "LIF", _lif_params(), LIF_VARS)
@@ -182,7 +200,7 @@ def test_recording_without_num_recording_timesteps(make_model, tmp_path):
     assert "recording" in str(info.value).lower()
 
 
-def test_unknown_builtin_snippet_names(make_model):
+def test_unknown_builtin_snippet_names():
     with pytest.raises(ValueError, match="Unifrom"):
         pg.init_var("Unifrom", {"min": 0, "max": 1})
     with pytest.raises(ValueError, match="FixedProb"):
@@ -191,6 +209,7 @@ def test_unknown_builtin_snippet_names(make_model):
         pg.init_postsynaptic("ExpCur", {"tau": 1.0})
 
 
+@pytest.mark.backend_independent
 def test_var_init_wrong_params(make_model, tmp_path):
     model = make_model("init_params")
 

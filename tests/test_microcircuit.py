@@ -2,7 +2,7 @@
 
 The slow test compares the mean rate of every population at neuron and
 connectivity scale 0.1 with the rates PyGeNN 5.4.0 measured for the same
-down-scaled model (shared/reference/pd14.json).
+down-scaled model (tests/data/pd14.json, a copy of the project's reference file).
 """
 import json
 import math
@@ -17,7 +17,7 @@ sys.path.insert(0, str(REPO / "examples"))
 
 import potjans_microcircuit as pd14  # noqa: E402
 
-PD14_JSON = REPO.parent / "shared" / "reference" / "pd14.json"
+PD14_JSON = REPO / "tests" / "data" / "pd14.json"
 TOLERANCE = 0.20
 
 
@@ -39,8 +39,8 @@ def _expected_num_synapses(params, neuron_scale, connectivity_scale):
 
 def test_microcircuit_tiny_scale_builds_and_runs(backend, tmp_path):
     params, _ = pd14.load_params()
-    details = pd14.run(backend, neuron_scale=0.01, connectivity_scale=0.01, duration=100.0, seed=1234,
-                       build_dir=str(tmp_path), return_details=True)
+    details = pd14.run(backend.name, neuron_scale=0.01, connectivity_scale=0.01, duration=100.0, seed=1234,
+                       build_dir=str(tmp_path), return_details=True, **backend.preferences)
     rates = details["rates"]
     assert set(rates) == set(params["populations"])
     for pop, rate in rates.items():
@@ -54,11 +54,10 @@ def test_microcircuit_tiny_scale_builds_and_runs(backend, tmp_path):
     assert abs(built - expected) <= 0.01 * expected, (built, expected)
     assert model.num_neurons == sum(int(round(params["num_neurons"][p] * 0.01))
                                     for p in params["populations"])
+    model.unload()
 
 
 def _assert_rates_match_pygenn(rates):
-    if not PD14_JSON.exists():
-        pytest.skip(f"{PD14_JSON} is missing")
     with open(PD14_JSON) as f:
         reference = json.load(f)["downscaled_rates_measured_hz"]["pygenn_5.4.0"]
     report = ", ".join(f"{p}: {rates[p]:.2f} (ref {reference[p]:.2f})" for p in reference)
@@ -68,21 +67,28 @@ def _assert_rates_match_pygenn(rates):
 
 @pytest.mark.slow
 def test_microcircuit_rates_match_pygenn(backend, tmp_path):
-    _assert_rates_match_pygenn(pd14.run(backend, neuron_scale=0.1, connectivity_scale=0.1, duration=1000.0,
-                                        seed=1234, build_dir=str(tmp_path)))
+    """On every backend case; opencl-gpu-layout runs the kernels GPUs run (one neuron and one row
+    position per thread in blocks of 64; the CUDA backend shares their text)."""
+    _assert_rates_match_pygenn(pd14.run(backend.name, neuron_scale=0.1, connectivity_scale=0.1, duration=1000.0,
+                                        seed=1234, build_dir=str(tmp_path), **backend.preferences))
 
 
-@pytest.mark.slow
-def test_microcircuit_rates_in_the_gpu_thread_layout(tmp_path):
-    """One neuron and one row position per thread in blocks of 64: the kernels GPUs run (the
-    CUDA backend shares their text), here on whatever OpenCL device is present."""
-    from pygenn_cl.backends import availability
-    ok, why = availability("opencl")
-    if not ok:
-        pytest.skip(why)
-    _assert_rates_match_pygenn(pd14.run("opencl", neuron_scale=0.1, connectivity_scale=0.1, duration=1000.0,
-                                        seed=1234, build_dir=str(tmp_path), neurons_per_thread=1,
-                                        block_size=64))
+@pytest.mark.parametrize("example", ["potjans_microcircuit", "izhikevich_pavlovian"])
+def test_embedded_parameters_match_the_reference_data(example):
+    """The examples read the project's reference file when it is beside the repository and an
+    embedded copy otherwise (a fresh clone): both must give the same model."""
+    import importlib
+    module = importlib.import_module(example)
+    embedded = json.loads(json.dumps(module._EMBEDDED_PARAMS))
+    reference = json.loads((REPO / "tests" / "data" / module.PARAMS_PATH.name).read_text())
+
+    def differences(copy, full, path):
+        # every value of the embedded copy, at any depth, is the reference's (which also has notes)
+        if isinstance(copy, dict) and isinstance(full, dict):
+            return [d for key in copy for d in differences(copy[key], full.get(key), f"{path}/{key}")]
+        return [] if copy == full else [f"{path}: {copy!r} != {full!r}"]
+    assert len(embedded) > 5
+    assert not differences(embedded, reference, ""), differences(embedded, reference, "")
 
 
 def test_save_data_writes_the_recorded_spikes_as_csv_and_npz(tmp_path, capsys):

@@ -12,7 +12,7 @@ import zlib
 import numpy as np
 import pytest
 
-from conftest import _available_backends, build_load
+from conftest import BackendCase, build_load, requires_backends
 from pygenn_cl_lazy import pg
 import philox_reference as ref
 
@@ -39,22 +39,27 @@ def _expected():
     return np.array(acc, dtype=np.uint32), count, spikes
 
 
-def _layouts():
-    out = []
-    for backend in _available_backends():
-        out.append((backend, {}))
-        if backend == "opencl":
-            out.append((backend, {"neurons_per_thread": 1, "block_size": 64}))
-            out.append((backend, {"neurons_per_thread": 32, "block_size": 3}))
-    return out
+# 32 neurons per thread in work-groups of 3: work-groups end inside a tile of neurons (the
+# backend cases cover the C backend, OpenCL's own layout and the GPU layout).
+OPENCL_BLOCK_OF_3 = BackendCase("opencl-block3", "opencl", (("neurons_per_thread", 32), ("block_size", 3)))
+THRESHOLDS = pytest.mark.parametrize("threshold", ["", "(acc & 7u) == 0"], ids=["no_threshold", "threshold"])
 
 
-@pytest.mark.parametrize("threshold", ["", "(acc & 7u) == 0"], ids=["no_threshold", "threshold"])
-@pytest.mark.parametrize("backend_name,prefs", _layouts(), ids=lambda v: str(v))
-def test_neuron_update_draws_match_reference(tmp_path, backend_name, prefs, threshold):
+@THRESHOLDS
+def test_neuron_update_draws_match_reference(backend, tmp_path, threshold):
     """With a threshold the C backend takes its two-pass (vectorisable) neuron update;
     without one, the single-pass loop."""
-    model = pg.GeNNModel("float", "neuron_draws", backend=backend_name, **prefs)
+    _check_draws(backend, tmp_path, threshold)
+
+
+@requires_backends("opencl")
+@THRESHOLDS
+def test_neuron_update_draws_in_work_groups_of_three(tmp_path, threshold):
+    _check_draws(OPENCL_BLOCK_OF_3, tmp_path, threshold)
+
+
+def _check_draws(case, tmp_path, threshold):
+    model = case.genn_model("float", "neuron_draws")
     model.seed = SEED
     nm = pg.create_neuron_model(
         "Draws", vars=[("acc", "uint32_t"), ("count", "uint32_t"), ("step", "uint32_t")],

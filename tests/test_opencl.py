@@ -10,16 +10,10 @@ import numpy as np
 import pytest
 
 import helpers as h
-from conftest import build_load
+from conftest import build_load, missing_backends
 
-try:
-    from pygenn_cl.backends import available_backends
-    _AVAILABLE = list(available_backends())
-except Exception:  # noqa: BLE001 - a broken package: the other tests report it
-    _AVAILABLE = []
-
-if "opencl" not in _AVAILABLE or "single_threaded_cpu" not in _AVAILABLE:
-    pytest.skip("needs the opencl and single_threaded_cpu backends", allow_module_level=True)
+if missing_backends("opencl", "single_threaded_cpu"):
+    pytest.skip(missing_backends("opencl", "single_threaded_cpu"), allow_module_level=True)
 
 import pygenn_cl as pg  # noqa: E402
 from pygenn_cl import GeNNModel, ParallelismHint  # noqa: E402

@@ -185,6 +185,7 @@ def test_back_prop_delay_shifts_learning(make_model, build_load, tmp_path):
     np.testing.assert_allclose(sg.vars["g"].values, [expected], rtol=1e-12)
 
 
+@pytest.mark.backend_independent
 def test_presynaptic_variables_are_read_only_in_synapse_code(make_model, tmp_path):
     from pygenn_cl import CodeError
     wum = create_weight_update_model("bad", pre_vars=[("x", "scalar")], pre_spike_syn_code="x += 1.0;")

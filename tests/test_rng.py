@@ -17,6 +17,7 @@ from scipy import stats
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import philox_reference as ref  # noqa: E402
+from conftest import missing_backends  # noqa: E402
 
 try:
     from codegen.rng import rng_source
@@ -447,6 +448,8 @@ __kernel void draws_d(__global double *ud, __global double *misc, const uint see
 
 
 def _cl_device():
+    if missing_backends("opencl"):
+        pytest.skip(missing_backends("opencl"))
     cl = pytest.importorskip("pyopencl")
     try:
         platforms = cl.get_platforms()
@@ -551,7 +554,8 @@ __global__ void draws(uint32_t *words, float *f, double *d, uint32_t *b,
 """
 
 
-@pytest.mark.parametrize("dbl", [True, False])
+# nvcc is slow (seconds, tens of seconds cold): the float-only variant runs with the slow tests
+@pytest.mark.parametrize("dbl", [True, pytest.param(False, marks=pytest.mark.slow)])
 def test_cuda_compiles(tmp_path, dbl):
     nvcc = shutil.which("nvcc")
     if nvcc is None:

@@ -17,14 +17,14 @@ MODEL = textwrap.dedent("""
     import numpy as np
     import pygenn_cl as pg
 
-    backend, path = sys.argv[1], sys.argv[2]
+    (backend, prefs), path = json.loads(sys.argv[1]), sys.argv[2]
     LIF = {"C": 0.2, "TauM": 20.0, "Vrest": -60.0, "Vreset": -60.0, "Vthresh": -50.0,
            "Ioffset": 0.0, "TauRefrac": 2.0}
     HALVE = pg.create_custom_update_model("halve", var_refs=[("x", "scalar")], update_code="x *= 0.5;")
 
 
     def small_model(name):
-        model = pg.GeNNModel("float", name, backend=backend)
+        model = pg.GeNNModel("float", name, backend=backend, **prefs)
         model.seed = 3
         pop = model.add_neuron_population("pop", 100, "LIF", {**LIF, "Ioffset": 0.1},
                                           {"V": -60.0, "RefracTime": 0.0})
@@ -108,7 +108,7 @@ SAFETY_SCRIPT = MODEL + textwrap.dedent("""
 CTRL_C_SCRIPT = MODEL + textwrap.dedent("""
     def big_model():
         # 20,000 LIF neurons driven by Poisson input: run_steps(10**9) would take hours
-        model = pg.GeNNModel("float", "ctrlc", backend=backend)
+        model = pg.GeNNModel("float", "ctrlc", backend=backend, **prefs)
         model.seed = 11
         stim = model.add_neuron_population("stim", 100, "Poisson", {"rate": 50.0}, {"timeStepToSpike": 0.0})
         lif = model.add_neuron_population("lif", 20000, "LIF", {**LIF, "Ioffset": 0.05},
@@ -176,7 +176,8 @@ CTRL_C_SCRIPT = MODEL + textwrap.dedent("""
 
 
 def _run(script, backend, tmp_path, timeout=120):
-    result = subprocess.run([sys.executable, "-c", script, backend, str(tmp_path)], capture_output=True,
+    case = json.dumps([backend.name, backend.preferences])
+    result = subprocess.run([sys.executable, "-c", script, case, str(tmp_path)], capture_output=True,
                             text=True, timeout=timeout, cwd=str(tmp_path))
     assert result.returncode == 0, f"exit status {result.returncode}\n{result.stdout}\n{result.stderr[-3000:]}"
     lines = [line for line in result.stdout.splitlines() if line.startswith("RESULTS ")]

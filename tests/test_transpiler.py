@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 
+from conftest import missing_backends
 from pygenn_cl import types
 
 try:  # installed layout
@@ -509,6 +510,8 @@ int main(void)
 
 
 def test_opencl_output_builds():
+    if missing_backends("opencl"):
+        pytest.skip(missing_backends("opencl"))
     cl = pytest.importorskip("pyopencl")
     try:
         platforms = cl.get_platforms()

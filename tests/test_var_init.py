@@ -68,8 +68,8 @@ def _check_independent(x, what):
 
 @pytest.fixture(scope="module")
 def initialised(backend, tmp_path_factory):
-    from pygenn_cl import GeNNModel, create_neuron_model, create_weight_update_model
-    model = GeNNModel("float", "varinit", backend=backend)
+    from pygenn_cl import create_neuron_model, create_weight_update_model
+    model = backend.genn_model("float", "varinit")
     model.dt = DT
     model.seed = 31415
     holder = create_neuron_model("Holder", vars=[(v, "scalar") for v in DIST] +
@@ -155,8 +155,7 @@ def test_sparse_synapse_var_distributions(initialised):
 
 
 def _repro_model(backend, tmp_path, seed):
-    from pygenn_cl import GeNNModel
-    model = GeNNModel("float", "repro", backend=backend)
+    model = backend.genn_model("float", "repro")
     model.seed = seed
     pop = model.add_neuron_population("pop", 200, h.recorder_model(), {},
                                       {"Irec": pg.init_var("Uniform", {"min": 0.0, "max": 1.0})})
