@@ -159,7 +159,9 @@ class VarInitialisation:
     ``sparse_init``)."""
 
     inits: Tuple[VarInit, ...] = ()
-    spike_times: str = ""   # neuron_init: the lowest time, given to st and prev_st ("" if none)
+    #: neuron_init: arrays of spike and spike-like event times, which start at ``lowest``
+    times: Tuple[str, ...] = ()
+    lowest: str = ""
 
 
 @dataclass(frozen=True)
@@ -260,15 +262,25 @@ class ErrorSlot:
 
 @dataclass(frozen=True)
 class UserCode:
-    """A section of user code in the generated source (``#line 1 "genn_user_<k>"``)."""
+    """A section of user code in the generated source (``#line 1 "genn_user_<k>_<mg>"``)."""
 
     origin: str   # e.g. "neuron model 'LIF', sim_code"
-    lines: int    # lines of generated code it translated to
 
 
-def user_code_file(index: int) -> str:
-    """The file name ``#line`` directives give user code section ``index`` (no user text)."""
-    return f"genn_user_{index}"
+#: Placeholder resolved to the merged group's name, so that each copy of a user code section
+#: in the generated source has ``#line`` file names of its own.
+MERGED_GROUP_PLACEHOLDER = "@@mg@@"
+
+
+def user_code_file(index: int, merged_group: str = MERGED_GROUP_PLACEHOLDER) -> str:
+    """The file name ``#line`` directives give user code section ``index`` of a merged group
+    (no user text)."""
+    return f"genn_user_{index}_{merged_group}"
+
+
+def after_user_code_file(index: int, merged_group: str = MERGED_GROUP_PLACEHOLDER) -> str:
+    """The file name of the generated code that follows user code section ``index``."""
+    return f"genn_after_{index}_{merged_group}"
 
 
 def format_literal(value: Any, ctype: types.NumericType) -> str:
@@ -433,6 +445,8 @@ def resolve_placeholders(value: Any, resolve) -> Any:
 def _resolve(key: str, mg: MergedGroup, constants: Dict[str, Tuple[Any, types.NumericType]]) -> str:
     if key.startswith(UNROLL_MARKER + ":"):
         return _unroll_hint(key, constants)
+    if key == MERGED_GROUP_PLACEHOLDER.strip("@"):
+        return mg.name
     return mg.get(key)
 
 
@@ -481,6 +495,8 @@ class ModelIR:
     #: custom update group name -> index; its merged groups are ``kernels[custom_update_kind(index)]``
     custom_update_groups: Dict[str, int] = field(default_factory=dict)
     user_code: List[UserCode] = field(default_factory=list)
+    #: whether any user code uses a double value or local (besides scalar and time types)
+    uses_double: bool = False
 
     @staticmethod
     def custom_update_kind(index: int) -> str:
@@ -491,5 +507,7 @@ class ModelIR:
 
     @property
     def needs_double(self) -> bool:
-        """Whether the generated code uses double precision (OpenCL needs ``cl_khr_fp64``)."""
-        return types.Double in (self.scalar, self.time_type)
+        """Whether the generated code uses double precision (OpenCL needs ``cl_khr_fp64``):
+        a double precision or time type, a double array, or double values in user code."""
+        return (types.Double in (self.scalar, self.time_type) or self.uses_double
+                or any(spec.ctype == types.Double for spec in self.arrays.values()))

@@ -24,9 +24,8 @@ step) is word ``k % 4`` of ``philox4x32_10(ctr={element, stream, step, k // 4},
 key={seed_lo, seed_hi})``.
 """
 import math
-import os
 
-from mako.template import Template
+from .render import render
 
 DIALECTS = ("c", "opencl", "cuda")
 
@@ -42,9 +41,6 @@ _QUALIFIERS = {
     "cuda": "static __device__ __forceinline__",
 }
 
-_TEMPLATE_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                              "templates", "rng.mako")
-_template = None
 _cache = {}
 
 
@@ -54,14 +50,6 @@ def _stirling_corrections():
     return ["%.17e" % (math.lgamma(k + 1.0) - ((k + 0.5) * math.log(k + 1.0)
                                               - (k + 1.0) + half_log_2pi))
             for k in range(10)]
-
-
-def _get_template():
-    global _template
-    if _template is None:
-        with open(_TEMPLATE_PATH, "r") as f:
-            _template = Template(f.read(), strict_undefined=True)
-    return _template
 
 
 def rng_source(dialect: str, double_support: bool = True) -> str:
@@ -75,7 +63,7 @@ def rng_source(dialect: str, double_support: bool = True) -> str:
                          % (dialect, ", ".join(DIALECTS)))
     key = (dialect, bool(double_support))
     if key not in _cache:
-        _cache[key] = _get_template().render(
+        _cache[key] = render("rng.mako",
             dialect=dialect, qual=_QUALIFIERS[dialect],
             double_support=bool(double_support),
             fc_table=_stirling_corrections())

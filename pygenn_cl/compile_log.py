@@ -1,10 +1,11 @@
 """Explaining a compiler's failure on generated code: the first error, the generated line, and
 the user code it came from.
 
-Every section of user code in generated source starts with ``#line 1 "genn_user_<k>"``
-(:func:`codegen.ir.user_code_file`), so gcc, clang (PoCL), NVIDIA's OpenCL compiler and
-nvcc all report positions in user code as that file; ``ModelIR.user_code[k]`` names the
-model and section.  No user text is ever part of generated code, and nothing here depends on
+Every section of user code in generated source starts with ``#line 1 "genn_user_<k>_<mg>"``
+and is followed by ``#line 1 "genn_after_<k>_<mg>"`` (:func:`codegen.ir.user_code_file`;
+``<mg>`` names the merged group, so each name occurs once), so gcc, clang (PoCL), NVIDIA's
+OpenCL compiler and nvcc report positions in and after user code against those names;
+``ModelIR.user_code[k]`` names the model and section.  No user text is ever part of generated code, and nothing here depends on
 how the generated code is laid out.
 """
 from __future__ import annotations
@@ -12,12 +13,13 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Tuple
 
-from pygenn_cl.codegen.ir import UserCode, user_code_file
+from pygenn_cl.codegen.ir import UserCode
 
 # file:line:col: error: message (gcc, clang) or file(line): error: message (nvcc)
 _ERROR = re.compile(r"^(?P<file>\S+?)(?::(?P<line>\d+):(?P<col>\d+):|\((?P<nv_line>\d+)\):)\s*"
                     r"(?:fatal |catastrophic )?error(?: #\S+)?:\s*(?P<message>.*)$", re.MULTILINE)
-_USER_FILE = re.compile(r"genn_user_(\d+)")  # codegen.ir.user_code_file
+# codegen.ir.user_code_file and after_user_code_file
+_USER_FILE = re.compile(r"genn_(user|after)_(\d+)_(\w+)")
 
 
 def first_error(log: str) -> Optional[Tuple[str, int, int, str]]:
@@ -32,17 +34,17 @@ def first_error(log: str) -> Optional[Tuple[str, int, int, str]]:
 def locate(source: str, user_code: List[UserCode], file: str, line: int) -> Tuple[int, str]:
     """The line of ``source`` (1-based) a compiler position refers to, and where it came from
     ("" for generated code before any user code)."""
-    user = _USER_FILE.fullmatch(file.rsplit("/", 1)[-1])
-    if user is None or int(user.group(1)) >= len(user_code):
+    name = file.rsplit("/", 1)[-1]
+    user = _USER_FILE.fullmatch(name)
+    if user is None or int(user.group(2)) >= len(user_code):
         return line, ""
-    index = int(user.group(1))
-    directive = f'#line 1 "{user_code_file(index)}"'
+    directive = f'#line 1 "{name}"'  # each file name is in the source once
     start = next((i for i, text in enumerate(source.splitlines()) if text.strip() == directive), None)
     absolute = line if start is None else start + 1 + line
-    origin = user_code[index]
-    if line <= origin.lines:
-        return absolute, f"user code: {origin.origin}"
-    return absolute, f"generated code after the user code of {origin.origin}"
+    origin = user_code[int(user.group(2))].origin
+    if user.group(1) == "user":
+        return absolute, f"user code: {origin}"
+    return absolute, f"generated code after the user code of {origin}"
 
 
 def explain(log: str, source: str, user_code: List[UserCode], path: str, what: str) -> str:

@@ -517,14 +517,6 @@ class SynapseGroup(GroupBase):
                              f"{self.src.describe()}; choose one of {', '.join(allowed)}")
         self._pre_target_var = name
 
-    @property
-    def uses_add_to_pre(self) -> bool:
-        return any("addToPre" in code for code in self.wu_model.code_sections().values())
-
-    @property
-    def has_post_learning(self) -> bool:
-        return bool(self.wu_model.post_spike_syn_code)
-
     def _event_recording(self, side: str) -> RecordingBuffer:
         buffers = self.__dict__.setdefault("_event_recordings", {})
         if side not in buffers:
@@ -548,10 +540,6 @@ class SynapseGroup(GroupBase):
     def needs_columns(self) -> bool:
         """Whether code runs per postsynaptic spike or event (over columns of the matrix)."""
         return bool(self.wu_model.post_spike_syn_code or self.wu_model.post_event_syn_code)
-
-    @property
-    def uses_dendritic_delay(self) -> bool:
-        return any("addToPostDelay" in code for code in self.wu_model.code_sections().values())
 
     @property
     def sparse_index_type(self) -> types.NumericType:

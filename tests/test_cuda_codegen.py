@@ -15,6 +15,9 @@ import pygenn_cl as pg
 from pygenn_cl import GeNNModel, ParallelismHint
 from pygenn_cl.backends import availability, available_backends
 from pygenn_cl.backends import cuda
+from pygenn_cl.backends.simt import SIMTOptions
+from pygenn_cl.codegen.generator import generate_model
+from pygenn_cl.describe import describe_model
 from pygenn_cl.errors import BackendUnavailableError, BuildError
 
 NVCC = shutil.which("nvcc")
@@ -147,7 +150,8 @@ def _ir_and_source(case):
     model = GeNNModel(precision, name, backend="single_threaded_cpu", time_precision=time_precision)
     model.dt = 0.1
     builder(model)
-    return cuda.generate_cuda(model, block_size=block)
+    ir = generate_model(describe_model(model), cuda.CUDA_TARGET)
+    return ir, cuda.CUDABackend.render_source(ir, SIMTOptions(block, 1))
 
 
 def _source(case, tmp_path=None):
@@ -226,16 +230,20 @@ def test_explain_nvcc_error_formats():
     """Positions in user code (after its #line directive) map back to the generated line and
     name the model and section; positions past the section are generated code."""
     from pygenn_cl.codegen.ir import UserCode
-    source = 'a\n#line 1 "genn_user_0"\n            x = y;\n}\nb = c;\n'
-    user_code = [UserCode("neuron model 'p', sim_code", 1)]
-    log = 'genn_user_0(1): error: identifier "y" is undefined\n\n1 error detected'
+    source = ('a\n#line 1 "genn_user_0_neuron_update1"\n            x = y;\n#line 1 "genn_after_0_neuron_update1"\n'
+              '}\nb = c;\n')
+    user_code = [UserCode("neuron model 'p', sim_code")]
+    log = 'genn_user_0_neuron_update1(1): error: identifier "y" is undefined\n\n1 error detected'
     message = cuda.explain_nvcc_error(log, source, "/tmp/x/m.cu", "sm_80", user_code)
     assert 'identifier "y" is undefined' in message and "m.cu:3" in message
     assert "user code: neuron model 'p', sim_code" in message and "x = y;" in message
-    message = cuda.explain_nvcc_error('genn_user_0(3): error: identifier "c" is undefined', source, "m.cu",
-                                      "sm_80", user_code)
-    assert "m.cu:5" in message and "generated code after the user code of neuron model 'p'" in message
+    message = cuda.explain_nvcc_error('genn_after_0_neuron_update1(2): error: identifier "c" is undefined',
+                                      source, "m.cu", "sm_80", user_code)
+    assert "m.cu:6" in message and "generated code after the user code of neuron model 'p'" in message
     assert "b = c;" in message
+    message = cuda.explain_nvcc_error('m.cu(6): error: identifier "c" is undefined', source, "m.cu", "sm_80",
+                                      user_code)
+    assert "m.cu:6" in message and "user code" not in message and "b = c;" in message
     assert "install a CUDA toolkit" in cuda.explain_nvcc_error(
         "nvcc fatal   : Unsupported gpu architecture 'compute_20'", source, "m.cu", "sm_20")
     assert "failed to compile (m.cu):\nptxas fatal" in cuda.explain_nvcc_error("ptxas fatal : something", source, "m.cu",

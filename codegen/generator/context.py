@@ -13,7 +13,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from .. import description as d
 from .. import types
-from ..ir import ArraySpec, ErrorSlot, GroupCode, UserCode, format_literal, user_code_file
+from ..ir import ArraySpec, ErrorSlot, GroupCode, UserCode, after_user_code_file, format_literal, user_code_file
 from ..names import ERRORS_ARRAY
 from ..targets import CodeTarget
 from ..transpiler import (Environment, ErrorContext, FunctionSpec, Translation, referenced_identifiers,
@@ -59,6 +59,7 @@ class Context:
         self.arrays: Dict[str, ArraySpec] = {}
         self.error_slots: List[ErrorSlot] = []
         self.user_code: List[UserCode] = []
+        self.uses_double = False
         self._user_code_index: Dict[Tuple[str, str], int] = {}
         # synapse group name -> the group whose postsynaptic model (input buffer) it uses
         self.psm_owner: Dict[str, str] = {}
@@ -204,22 +205,27 @@ class Context:
     def translate(self, code: str, env: Environment, model: str, group: str, section: str,
                   expression: bool = False) -> Translation:
         """Translate GeNNCode of ``section`` of ``model`` (a description such as "neuron
-        model 'LIF'") used by ``group``.  Statement blocks start with a ``#line`` directive
-        naming an entry of :attr:`user_code`, so compiler errors can be traced to them."""
+        model 'LIF'") used by ``group``.  Statement blocks are framed by ``#line`` directives
+        naming an entry of :attr:`user_code` (and the merged group), so compiler errors can
+        be traced to them and to the generated code after them."""
         context = ErrorContext(f"{model} of {group}", section)
         if expression:
-            return translate_expression(code, env, scalar=self.scalar, dialect=self.target.dialect,
-                                        context=context)
+            result = translate_expression(code, env, scalar=self.scalar, dialect=self.target.dialect,
+                                          context=context)
+            self.uses_double |= result.uses_double
+            return result
         result = translate_statements(code, env, scalar=self.scalar, dialect=self.target.dialect,
                                       context=context, loop_hint=unroll_marker)
+        self.uses_double |= result.uses_double
         if result.text.strip():
             origin = f"{model}, {section}"
             key = (origin, result.text)
             index = self._user_code_index.get(key)
             if index is None:
                 index = self._user_code_index[key] = len(self.user_code)
-                self.user_code.append(UserCode(origin, len(result.text.splitlines())))
-            result.text = f'#line 1 "{user_code_file(index)}"\n' + result.text
+                self.user_code.append(UserCode(origin))
+            result.text = (f'#line 1 "{user_code_file(index)}"\n' + result.text
+                           + f'#line 1 "{after_user_code_file(index)}"\n')
         return result
 
     @staticmethod

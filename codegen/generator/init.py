@@ -65,14 +65,22 @@ class InitGenerator:
         for _, var in entries:
             ctx.add_array(var.array, var.type, ng.size)
         inits = self.var_inits(code, env, ng.describe(), [(_key(k), v) for k, v in entries])
-        spike_times = ""
+        # spike times, and times of spike-like events this population emits, start at the
+        # lowest time: "never" (the lowest finite value, so differences stay finite)
+        times = []
         if ctx.needs_spike_times(ng):
-            spike_times = literal(-ctx.time_type.max, ctx.time_type)
-            for name in ("st", "prev_st"):
-                code.array(name, f"{ng.name}.{name}", ctx.time_type)
-        if not inits and not spike_times:
+            times += [(name, f"{ng.name}.{name}") for name in ("st", "prev_st")]
+        for side, groups in (("pre", ctx.out_syn(ng)), ("post", ctx.in_syn(ng))):
+            for k, sg in enumerate(groups):
+                if ctx.needs_event_times(sg, side):
+                    times += [(f"{side}{k}_{name}", f"{sg.name}.{side}.{name}") for name in ("set", "prev_set")]
+        for key, array in times:
+            ctx.add_array(array, ctx.time_type, ng.size)
+            code.array(key, array, ctx.time_type)
+        if not inits and not times:
             return None
-        code.kernel = VarInitialisation(tuple(inits), spike_times)
+        code.kernel = VarInitialisation(tuple(inits), tuple(key for key, _ in times),
+                                        literal(-ctx.time_type.max, ctx.time_type))
         return code
 
     def synapse_var_init(self, sg: d.SynapseGroup) -> Optional[GroupCode]:

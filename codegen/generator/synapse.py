@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Optional
 
 from .. import description as d
-from .. import types
+from .. import names, types
 from ..arena import words_per_step
 from ..ir import ConnectivityRemap, GroupCode, SynapseUpdate
 from ..transpiler import Environment, FunctionSpec, Translation
@@ -72,7 +72,7 @@ class SynapseUpdateGenerator:
         ctx.add_egps(env, code, "", sg.wu.egps)
         for refs, pop, index, key in ((sg.pre_refs, sg.src, "id_pre", "pre"), (sg.post_refs, sg.trg, "id_post", "post")):
             for ref in refs:
-                arr = code.array(f"{key}ref_{ref.name}", f"{pop}.{ref.target}", ref.type)
+                arr = code.array(f"{key}ref_{ref.name}", names.var_array(pop, ref.target), ref.type)
                 env.add_variable(ref.name, ref.type, read_only=ref.read_only, printed=f"{arr}[{index}]")
         # Pre/postsynaptic weight update variables are written by their neurons' code only.
         for variables, prefix, index, size in ((sg.wu_pre_vars, "pre", "id_pre", sg.num_pre),

@@ -27,8 +27,9 @@ class Dialect:
     int_suffixes : dict
         Literal suffix per integer type name.
     unroll_hint : str
-        Written before a ``for`` loop of a few iterations whose bounds are literals (after
-        parameter values are substituted); empty where the compiler unrolls such loops
+        The definition of ``GENN_UNROLL_HINT``, which generated code puts before a ``for``
+        loop of a few iterations whose bounds are known once groups are merged (see
+        ``codegen.ir``'s unroll markers); empty where the compiler unrolls such loops
         without being asked.
     """
 

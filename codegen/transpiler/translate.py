@@ -30,12 +30,15 @@ class Translation:
         Environment names (variables and functions) the code uses.
     assigned : set of str
         Environment variable names the code writes.
+    uses_double : bool
+        Whether any value or local of the code is a double (OpenCL devices then need fp64).
     """
 
     text: str
     type: Optional[types.ResolvedType]
     referenced: Set[str] = field(default_factory=set)
     assigned: Set[str] = field(default_factory=set)
+    uses_double: bool = False
 
 
 def _run(code: str, context: ErrorContext, work: Callable[[], Translation]) -> Translation:
@@ -68,7 +71,7 @@ def translate_statements(code: str, env: Environment, *, scalar: types.NumericTy
         checker.check_statements(stmts)
         text = "\n".join(Printer(dialect, loop_hint).statements(stmts))
         return Translation(text + "\n" if text else "", None,
-                           checker.referenced, checker.assigned)
+                           checker.referenced, checker.assigned, checker.uses_double)
     return _run(code, context, work)
 
 
@@ -86,7 +89,7 @@ def translate_expression(code: str, env: Environment, *, scalar: types.NumericTy
         checker = TypeChecker(env, scalar)
         t = checker.expr(expr)
         return Translation(Printer(dialect).expression(expr), t,
-                           checker.referenced, checker.assigned)
+                           checker.referenced, checker.assigned, checker.uses_double)
     return _run(code, context, work)
 
 

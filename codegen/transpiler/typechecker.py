@@ -127,7 +127,7 @@ class TypeChecker:
     """Checks an AST against an :class:`Environment`.
 
     After checking, ``referenced`` and ``assigned`` hold the environment
-    names used and written.
+    names used and written, and ``uses_double`` whether any value or local is a double.
     """
 
     def __init__(self, env: Environment, scalar: NumericType) -> None:
@@ -137,6 +137,7 @@ class TypeChecker:
         self.control: List[str] = []
         self.referenced: Set[str] = set()
         self.assigned: Set[str] = set()
+        self.uses_double = False
 
     # ------------------------------------------------------------ helpers
     @staticmethod
@@ -190,6 +191,7 @@ class TypeChecker:
 
     def _stmt_VarDecl(self, stmt: ast.VarDecl) -> None:
         t = self._resolve_spec(stmt.type_spec)
+        self.uses_double |= t == types.Double
         for decl in stmt.declarators:
             if decl.init is not None:
                 self.value(decl.init)
@@ -314,6 +316,7 @@ class TypeChecker:
     def expr(self, expr: ast.Expr) -> Optional[types.ResolvedType]:
         """Check ``expr``; returns (and stores) its type, None for void."""
         expr.type = getattr(self, "_expr_" + type(expr).__name__)(expr)
+        self.uses_double |= expr.type == types.Double
         return expr.type
 
     def _expr_Literal(self, expr: ast.Literal) -> NumericType:

@@ -1,15 +1,15 @@
 """The CUDA backend: NVIDIA GPUs through PyCUDA and the CUDA driver API.
 
-Kernels come from the shared SIMT templates (``simt/kernels.mako``) with the
-CUDA definitions of their macros (``simt/cuda_preamble.mako``).  ``nvcc``
+Kernels come from the shared SIMT templates (``simt/model.mako``) with the
+CUDA definitions of their macros (``simt/preamble_cuda.mako``).  ``nvcc``
 compiles them into a cubin for the device's architecture (cached on disk);
 PyCUDA finds the device, owns the context and the arena's device buffer, and
-the Cython :class:`~pygenn_cl._runtime.CUDAStepper` loads the cubin and
+the Cython :class:`~pygenn_cl._runtime_cuda.CUDAStepper` loads the cubin and
 launches the kernels through the driver API with no Python per kernel.
 
 Generating the source needs neither PyCUDA nor a device
-(:func:`generate_cuda_source`), so CUDA code can be produced and compiled
-anywhere ``nvcc`` is installed.
+(:meth:`CUDABackend.render_source` with explicit :class:`SIMTOptions`), so CUDA code can
+be produced and compiled anywhere ``nvcc`` is installed.
 """
 from __future__ import annotations
 
@@ -363,16 +363,3 @@ def explain_nvcc_error(log: str, source: str, path: str, arch: str, user_code: S
         return (f"this nvcc cannot compile for the device's architecture {arch} ({nvcc_command()}); "
                 f"install a CUDA toolkit that supports it:\n{log.strip()[:1000]}")
     return explain(log, source, list(user_code), path, "the generated CUDA code")
-
-
-def generate_cuda(model, block_size: int = 128) -> Tuple[ModelIR, str]:
-    """IR and CUDA source of ``model`` (a GeNNModel of any backend), with no PyCUDA or device needed."""
-    from pygenn_cl.codegen.generator import generate_model
-    from pygenn_cl.describe import describe_model
-    ir = generate_model(describe_model(model), CUDA_TARGET)
-    return ir, CUDABackend.render_source(ir, SIMTOptions(block_size, 1))
-
-
-def generate_cuda_source(model, block_size: int = 128) -> str:
-    """CUDA source of ``model`` (a GeNNModel of any backend), with no PyCUDA or device needed."""
-    return generate_cuda(model, block_size)[1]

@@ -48,7 +48,7 @@ ${pad}    _remaining -= _n;
 ${pad}}
 </%def>
 <%doc> Variables initialised by their snippets, for element ``index`` (``id`` or ``id_syn``),
-and (neuron_init) the spike times. </%doc>\
+and (neuron_init) spike and spike-like event times. </%doc>\
 <%def name="var_inits(code, index, indent)">\
 <% pad = " " * indent %>\
 % for v in code.inits:
@@ -59,8 +59,7 @@ ${blocks.block(v.code, indent + 4)}\
 ${pad}    _a_${v.key}[${index}] = _value;
 ${pad}}
 % endfor
-% if code.spike_times:
-${pad}_a_st[${index}] = ${code.spike_times};
-${pad}_a_prev_st[${index}] = ${code.spike_times};
-% endif
+% for key in code.times:
+${pad}_a_${key}[${index}] = ${code.lowest};
+% endfor
 </%def>
