@@ -120,8 +120,18 @@ class AdditionalInput:
     init_value: float
 
 
+class _Group:
+    """Groups describe themselves as the model API does: ``<kind> '<name>'``."""
+
+    kind = "group"
+    name: str
+
+    def describe(self) -> str:
+        return f"{self.kind} '{self.name}'"
+
+
 @dataclass(frozen=True)
-class NeuronGroup:
+class NeuronGroup(_Group):
     name: str
     size: int
     model: Model
@@ -134,9 +144,6 @@ class NeuronGroup:
     current_sources: Tuple[str, ...] = ()
 
     kind = "neuron population"
-
-    def describe(self) -> str:
-        return f"{self.kind} '{self.name}'"
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,7 @@ class Connectivity:
 
 
 @dataclass(frozen=True)
-class SynapseGroup:
+class SynapseGroup(_Group):
     """A synapse group.  ``wu.vars`` are per synapse; ``ps.vars`` per postsynaptic neuron."""
 
     name: str
@@ -193,9 +200,6 @@ class SynapseGroup:
 
     kind = "synapse population"
 
-    def describe(self) -> str:
-        return f"{self.kind} '{self.name}'"
-
     @property
     def sparse(self) -> bool:
         return self.matrix == "SPARSE"
@@ -211,7 +215,7 @@ class SynapseGroup:
 
 
 @dataclass(frozen=True)
-class CurrentSource:
+class CurrentSource(_Group):
     name: str
     target: str
     model: Model
@@ -219,9 +223,6 @@ class CurrentSource:
     target_var: str = "Isyn"
 
     kind = "current source"
-
-    def describe(self) -> str:
-        return f"{self.kind} '{self.name}'"
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,7 @@ class CustomUpdateVarRef:
 
 
 @dataclass(frozen=True)
-class CustomUpdate:
+class CustomUpdate(_Group):
     """An update run on demand over ``num_neurons`` neurons or one synapse group's synapses."""
 
     name: str
@@ -248,9 +249,6 @@ class CustomUpdate:
     synapse_group: Optional[str] = None
 
     kind = "custom update"
-
-    def describe(self) -> str:
-        return f"{self.kind} '{self.name}'"
 
 
 @dataclass(frozen=True)

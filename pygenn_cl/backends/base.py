@@ -17,7 +17,7 @@ from pygenn_cl.codegen.targets import CodeTarget
 
 from ..runtime import RuntimeValues
 
-__all__ = ["Backend", "Stepper", "RuntimeValues", "write_sources"]
+__all__ = ["Backend", "Stepper", "ForwardingStepper", "RuntimeValues", "write_sources"]
 
 
 @runtime_checkable
@@ -56,6 +56,28 @@ class Stepper(Protocol):
     def close(self) -> None:
         """Release the device resources; later calls raise RuntimeError.  Raises, closing
         nothing, while the model runs in another thread."""
+
+
+class ForwardingStepper:
+    """Base of the Python steppers: the step loop, the timestep and the closed state are the
+    Cython stepper's own (``step_time`` is its bound method, so a step is one C call)."""
+
+    def __init__(self, stepper):
+        self.stepper = stepper
+        self.step_time: Callable[[], None] = stepper.step_time
+        self.run_steps = stepper.run_steps
+
+    @property
+    def closed(self) -> bool:
+        return self.stepper.closed
+
+    @property
+    def timestep(self) -> int:
+        return self.stepper.timestep
+
+    @timestep.setter
+    def timestep(self, value: int) -> None:
+        self.stepper.timestep = value
 
 
 class Backend(abc.ABC):

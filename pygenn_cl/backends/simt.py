@@ -22,7 +22,7 @@ from pygenn_cl.codegen.rng import rng_source
 from pygenn_cl.codegen.simt import kernel_ranges, launch_size, simt_kernels
 
 from .. import c_compiler
-from .base import Backend
+from .base import Backend, ForwardingStepper
 
 #: Initialisation kernels of SIMT backends, in launch order (with the helpers of sparse connectivity).
 SIMT_INIT_KINDS = ("neuron_init", "dense_init", "connectivity_prelude", "connectivity_init", "connectivity_sort",
@@ -142,7 +142,7 @@ def loaded_library_path(fragment: str, fallback: Optional[str] = None) -> Option
 
 
 # -- the loaded model ------------------------------------------------------------------------
-class SIMTStepper(abc.ABC):
+class SIMTStepper(ForwardingStepper, abc.ABC):
     """The :class:`~pygenn_cl.backends.base.Stepper` of a SIMT backend.
 
     Parameters
@@ -155,10 +155,8 @@ class SIMTStepper(abc.ABC):
     """
 
     def __init__(self, stepper, step_kinds: List[str]):
-        self.stepper = stepper
+        super().__init__(stepper)
         self.step_kinds = step_kinds
-        self.step_time = stepper.step_time
-        self.run_steps = stepper.run_steps
         self.init_seconds = {"init": 0.0, "init_sparse": 0.0}
 
     @abc.abstractmethod
@@ -172,18 +170,6 @@ class SIMTStepper(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None:
         """Release the device resources."""
-
-    @property
-    def closed(self) -> bool:
-        return self.stepper.closed
-
-    @property
-    def timestep(self) -> int:
-        return self.stepper.timestep
-
-    @timestep.setter
-    def timestep(self, value: int) -> None:
-        self.stepper.timestep = value
 
     def _timed(self, key: str, kinds: Iterable[str]) -> None:
         start = time.perf_counter()

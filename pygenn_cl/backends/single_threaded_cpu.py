@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from pygenn_cl.codegen import arena as header
 from pygenn_cl.codegen.ir import INIT_KINDS, SPARSE_INIT_KINDS, STEP_KINDS, ModelIR, format_literal
@@ -15,7 +15,7 @@ from pygenn_cl.codegen.transpiler import C_DIALECT
 
 from .. import c_compiler
 from ..runtime import HostMemory, ModelRuntime, RuntimeValues
-from .base import Backend, write_sources
+from .base import Backend, ForwardingStepper, write_sources
 
 C_TARGET = CodeTarget("c", C_DIALECT, parallel=False)
 
@@ -110,36 +110,22 @@ class SingleThreadedCPUBackend(Backend):
         return _cpu_name()
 
 
-class CStepper:
+class CStepper(ForwardingStepper):
     """The C backend's :class:`~pygenn_cl.backends.base.Stepper`: the Cython library wrapper's
     methods, and the kernel timers the library accumulates in the arena's header."""
 
     def __init__(self, library, runtime: ModelRuntime):
-        self.library = library
+        super().__init__(library)
         self._runtime = runtime
-        self.step_time: Callable[[], None] = library.step_time
-        self.run_steps = library.run_steps
         self.initialize = library.initialize
         self.initialize_sparse = library.initialize_sparse
         self.custom_update = library.custom_update
-
-    @property
-    def closed(self) -> bool:
-        return self.library.closed
-
-    @property
-    def timestep(self) -> int:
-        return self.library.timestep
-
-    @timestep.setter
-    def timestep(self, value: int) -> None:
-        self.library.timestep = value
 
     def timers(self) -> Dict[str, float]:
         return self._runtime.timers()
 
     def close(self) -> None:
-        self.library.close()
+        self.stepper.close()
 
 
 def _cpu_name() -> str:
