@@ -46,6 +46,41 @@ class KernelRange:
         return self.starts[-1]
 
 
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+def _presynaptic(code, v, npt) -> int:
+    if code.strategy == "dense_post":      # a thread per postsynaptic neuron
+        return v["num_post"]
+    if code.strategy == "sparse_post":     # a thread per (npt) row position(s)
+        return _ceil_div(v["row_stride"], npt)
+    return v["num_pre"] * v["threads_per_spike"]  # *_pre: threads per spike
+
+
+def _custom_update(code, v, npt) -> int:
+    if code.shape == "neuron":
+        return 1 if code.reduction else v["num_neurons"]  # reductions: one thread, in order
+    return v["num_pre"] * (v["num_post"] if code.shape == "dense" else v["row_stride"])
+
+
+#: kernel family -> threads one member needs, from (its code, its values, neurons per thread)
+THREADS = {
+    "neuron_update": lambda code, v, npt: _ceil_div(v["num_neurons"], npt),
+    "neuron_init": lambda code, v, npt: v["num_neurons"],
+    "presynaptic_update": _presynaptic,
+    "synapse_dynamics": lambda code, v, npt: v["num_pre"] * (v["row_stride"] if code.sparse else v["num_post"]),
+    "postsynaptic_update": lambda code, v, npt: v["col_stride"] if code.sparse else v["num_pre"],
+    "connectivity_remap": lambda code, v, npt: v["num_pre"],
+    "connectivity_remap_sort": lambda code, v, npt: v["num_post"],
+    "dense_init": lambda code, v, npt: v["num_post"],
+    "connectivity_prelude": lambda code, v, npt: 1,
+    "connectivity_init": lambda code, v, npt: v["num_pre"] if code.by_row else v["num_post"],
+    "connectivity_sort": lambda code, v, npt: v["num_pre"],
+    "sparse_init": lambda code, v, npt: v["num_pre"],
+}
+
+
 def threads_needed(kind: str, mg: MergedGroup, member: Member, neurons_per_thread: int = 1) -> int:
     """Number of threads one member group needs in a kernel of ``kind``.
 
@@ -53,40 +88,8 @@ def threads_needed(kind: str, mg: MergedGroup, member: Member, neurons_per_threa
     row positions each thread of a SPARSE POSTSYNAPTIC presynaptic update loops over
     (1 on GPUs; 32 on CPU devices, see ``backends.opencl.default_neurons_per_thread``).
     """
-    values = member.values
-    if kind == "neuron_update":
-        return -(-values["num_neurons"] // neurons_per_thread)
-    if kind == "neuron_init":
-        return values["num_neurons"]
-    if kind == "presynaptic_update":
-        strategy = mg.code.strategy
-        if strategy == "dense_post":
-            return values["num_post"]
-        if strategy == "sparse_post":
-            return -(-values["row_stride"] // neurons_per_thread)
-        return values["num_pre"] * values["threads_per_spike"]
-    if kind == "synapse_dynamics":
-        return values["num_pre"] * (values["row_stride"] if mg.code.sparse else values["num_post"])
-    if kind == "postsynaptic_update":
-        return values["col_stride"] if mg.code.sparse else values["num_pre"]
-    if kind == "connectivity_remap":
-        return values["num_pre"]
-    if kind == "connectivity_remap_sort":
-        return values["num_post"]
-    if kind.startswith("custom_update"):
-        shape = mg.code.shape
-        if shape == "neuron":
-            return 1 if mg.code.reduction else values["num_neurons"]
-        return values["num_pre"] * (values["num_post"] if shape == "dense" else values["row_stride"])
-    if kind == "dense_init":
-        return values["num_post"]
-    if kind == "connectivity_prelude":
-        return 1
-    if kind == "connectivity_init":
-        return values["num_pre"] if mg.code.by_row else values["num_post"]
-    if kind in ("sparse_init", "connectivity_sort"):
-        return values["num_pre"]
-    raise KeyError(kind)
+    needed = _custom_update if kind.startswith("custom_update") else THREADS[kind]
+    return needed(mg.code, member.values, neurons_per_thread)
 
 
 def kernel_ranges(ir: ModelIR, kind: str, block_size: int, groups: List[MergedGroup] = None,
