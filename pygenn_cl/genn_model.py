@@ -127,8 +127,10 @@ class GeNNModel:
     def _check_new_name(self, name: str) -> None:
         if self._built:
             raise RuntimeError("groups must be added before build()")
-        if not isinstance(name, str) or not _NAME.fullmatch(name):
-            raise ValueError(f"group name must be a C identifier (letters, digits, _), not {name!r}")
+        # As in PyGeNN, any non-empty string: group names only ever name arrays of the arena
+        # and random streams (codegen/names.py), never anything in generated code.
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"a group name must be a non-empty string, not {name!r}")
         if name in self.neuron_populations or name in self.synapse_populations or name in self.current_sources \
                 or name in self.custom_updates:
             raise ValueError(f"a group called '{name}' already exists")
@@ -181,8 +183,9 @@ class GeNNModel:
         """Add an update that ``custom_update(group_name)`` runs, with all others of that group."""
         from . import custom_update_models
         self._check_new_name(cu_name)
-        if not isinstance(group_name, str) or not _NAME.fullmatch(group_name):
-            raise ValueError(f"custom update '{cu_name}': group name must be an identifier, not {group_name!r}")
+        if not isinstance(group_name, str) or not group_name:
+            raise ValueError(f"custom update '{cu_name}': the update group name must be a non-empty string, "
+                             f"not {group_name!r}")
         model = resolve_model(custom_update_model, custom_update_models, CustomUpdateModel, "custom update model")
         cu = CustomUpdate(self, cu_name, group_name, model, params or {}, vars or {}, var_refs or {},
                           egp_refs or {})

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional, Union
 
+from pygenn_cl.codegen import names
+
 from . import model_spec as ms
 
 
@@ -83,7 +85,7 @@ class VarReference:
     def array_name(self) -> str:
         """Name of the referenced array in the model's memory."""
         prefix = {"psm": "psm.", "wu_pre": "pre.", "wu_post": "post."}.get(self.kind, "")
-        return f"{self.group.name}.{prefix}{self.var_name}"
+        return names.var_array(self.group.name, self.var_name, prefix)
 
     def spec(self):
         """The referenced variable's declaration."""

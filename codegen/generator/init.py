@@ -5,18 +5,16 @@ from __future__ import annotations
 from typing import List, Optional, Sequence, Tuple
 
 from .. import description as d
-from .. import types
+from .. import names, types
 from ..ir import ConnectivityInit, GroupCode, VarInit, VarInitialisation
 from ..transpiler import Environment, FunctionSpec
 from .context import Context, literal, stream_id
 from .synapse import add_sparse_arrays
 
-#: (struct key, variable) of a variable to initialise
+#: (struct key, variable) of a variable to initialise.  Keys are built from positions
+#: (``v<i>``, ``psm<i>_v<j>`` ...), never from group or variable names, so no two keys of
+#: one group's code can be equal whatever the names.
 InitEntry = Tuple[str, d.Var]
-
-
-def _key(text: str) -> str:
-    return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in text)
 
 
 class InitGenerator:
@@ -33,13 +31,13 @@ class InitGenerator:
             if init is None:
                 continue
             venv = Environment(env)
-            for egp in init.egps:
+            for n, egp in enumerate(init.egps):
                 ctx.add_array(egp.array, egp.type, egp=True)
                 venv.add_variable(egp.name, types.PointerType(egp.type), read_only=True,
-                                  printed=code.array(f"{key}_egp_{egp.name}", egp.array, egp.type))
+                                  printed=code.array(f"{key}_egp{n}", egp.array, egp.type))
             venv.add_variable("value", var.type, read_only=False, printed="_value")
-            for p in init.params:
-                venv.add_variable(p.name, p.type, printed=code.value(f"{key}_{p.name}", p.value, p.type))
+            for n, p in enumerate(init.params):
+                venv.add_variable(p.name, p.type, printed=code.value(f"{key}_p{n}", p.value, p.type))
             t = ctx.translate(init.code, venv, init.describe(), f"{group} variable '{var.name}'", "var_init_code")
             code.array(key, var.array, var.type)
             stream = code.value(f"{key}_stream", stream_id(f"{var.array}/init"), types.Uint32) \
@@ -53,23 +51,23 @@ class InitGenerator:
         env = Environment(ctx.base_env())
         env.add_variable("id", types.Uint32, printed="id")
         env.add_variable("num_neurons", types.Uint32, printed=code.value("num_neurons", ng.size, types.Uint32))
-        entries = [(f"v_{v.name}", v) for v in ng.model.vars]
-        for sg in ctx.in_syn(ng):
-            entries += [(f"{sg.name}_psm_{v.name}", v) for v in sg.ps.vars]
-        for cs in ctx.current_sources(ng):
-            entries += [(f"{cs.name}_cs_{v.name}", v) for v in cs.model.vars]
-        for sg in ctx.out_syn(ng):
-            entries += [(f"{sg.name}_wpre_{v.name}", v) for v in sg.wu_pre_vars]
-        for sg in ctx.in_syn(ng):
-            entries += [(f"{sg.name}_wpost_{v.name}", v) for v in sg.wu_post_vars]
+        entries = [(f"v{j}", v) for j, v in enumerate(ng.model.vars)]
+        for i, sg in enumerate(ctx.in_syn(ng)):
+            entries += [(f"psm{i}_v{j}", v) for j, v in enumerate(sg.ps.vars)]
+        for i, cs in enumerate(ctx.current_sources(ng)):
+            entries += [(f"cs{i}_v{j}", v) for j, v in enumerate(cs.model.vars)]
+        for i, sg in enumerate(ctx.out_syn(ng)):
+            entries += [(f"wpre{i}_v{j}", v) for j, v in enumerate(sg.wu_pre_vars)]
+        for i, sg in enumerate(ctx.in_syn(ng)):
+            entries += [(f"wpost{i}_v{j}", v) for j, v in enumerate(sg.wu_post_vars)]
         for _, var in entries:
             ctx.add_array(var.array, var.type, ng.size)
-        inits = self.var_inits(code, env, ng.describe(), [(_key(k), v) for k, v in entries])
+        inits = self.var_inits(code, env, ng.describe(), entries)
         spike_times = ""
         if ctx.needs_spike_times(ng):
             spike_times = literal(-ctx.time_type.max, ctx.time_type)
             for name in ("st", "prev_st"):
-                code.array(name, f"{ng.name}.{name}", ctx.time_type)
+                code.array(name, names.group_array(ng.name, name), ctx.time_type)
         if not inits and not spike_times:
             return None
         code.kernel = VarInitialisation(tuple(inits), spike_times)
@@ -83,7 +81,7 @@ class InitGenerator:
             env.add_variable(name, types.Uint32, printed=name)
         env.add_variable("num_pre", types.Uint32, printed=code.value("num_pre", sg.num_pre, types.Uint32))
         env.add_variable("num_post", types.Uint32, printed=code.value("num_post", sg.num_post, types.Uint32))
-        entries = [(_key(f"v_{v.name}"), v) for v in sg.wu.vars]
+        entries = [(f"v{j}", v) for j, v in enumerate(sg.wu.vars)]
         for var in sg.wu.vars:
             ctx.add_array(var.array, var.type, sg.num_synapses_allocated)
         inits = self.var_inits(code, env, sg.describe(), entries)
@@ -130,15 +128,15 @@ class InitGenerator:
                 f"? (void)(_a_ind[(uint64_t)_pre * {stride} + _r] = ({ind_type})id_post) : (void)(_overflow = 1u))")))
         total = multinomial_stream = ""
         if conn.multinomial_param:
-            ctx.add_array(f"{sg.name}.preCalcRowLength", types.Uint32, sg.num_pre)
-            code.array("preCalcRowLength", f"{sg.name}.preCalcRowLength", types.Uint32)
+            ctx.add_array(names.group_array(sg.name, "preCalcRowLength"), types.Uint32, sg.num_pre)
+            code.array("preCalcRowLength", names.group_array(sg.name, "preCalcRowLength"), types.Uint32)
             env.add_variable("row_length", types.Uint32, printed="_a_preCalcRowLength[id_pre]")
             total = code.value("c_total", conn.param_values()[conn.multinomial_param], types.Uint32)
-            multinomial_stream = code.value("multinomial_stream", stream_id(f"{sg.name}/row_lengths"), types.Uint32)
+            multinomial_stream = code.value("multinomial_stream", stream_id(f"{names.group_key(sg.name)}/row_lengths"), types.Uint32)
         section = "row_build_code" if by_row else "col_build_code"
         t = ctx.translate(conn.row_build_code if by_row else conn.col_build_code, env, conn.describe(),
                           sg.describe(), section)
-        stream = code.value("stream", stream_id(f"{sg.name}/connectivity"), types.Uint32) if ctx.uses_rng(t) else ""
+        stream = code.value("stream", stream_id(f"{names.group_key(sg.name)}/connectivity"), types.Uint32) if ctx.uses_rng(t) else ""
         ctx.error_slot(code, sg.name, f"{sg.describe()}: {conn.describe()} made more synapses in a row than "
                                       f"max_connections = {sg.max_connections}; set max_connections higher "
                                       "before build()")

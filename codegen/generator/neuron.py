@@ -75,13 +75,13 @@ class NeuronUpdateGenerator:
                                        sg.post_target_var, size)
         env.add_variable("inSyn", scalar, read_only=False, printed="_inSyn")
         t = ctx.translate(sg.ps.section("sim_code"), env, sg.ps.describe(), sg.describe(), "sim_code")
-        ctx.add_array(f"{sg.name}.outPost", scalar, sg.num_post)
-        code.array(prefix + "outPost", f"{sg.name}.outPost", scalar)
+        ctx.add_array(names.group_array(sg.name, "outPost"), scalar, sg.num_post)
+        code.array(prefix + "outPost", names.group_array(sg.name, "outPost"), scalar)
         if dendritic:
             ring = ctx.dendritic_ring_length(sg)
             code.value(prefix + "max_dendritic_delay", ring, types.Uint32)
-            ctx.add_array(f"{sg.name}.denDelay", scalar, ring * sg.num_post)
-            code.array(prefix + "denDelay", f"{sg.name}.denDelay", scalar)
+            ctx.add_array(names.group_array(sg.name, "denDelay"), scalar, ring * sg.num_post)
+            code.array(prefix + "denDelay", names.group_array(sg.name, "denDelay"), scalar)
         return PostsynapticInput(prefix, t.text, literal(0, scalar), self.registers(prefix, regs, [t]),
                                  dendritic), t
 
@@ -127,7 +127,7 @@ class NeuronUpdateGenerator:
         if self.ctx.needs_event_times(sg, side):
             out += [("Set", "set", pop.size, self.ctx.time_type), ("PrevSet", "prev_set", pop.size, self.ctx.time_type)]
         for _, suffix, length, ctype in out:
-            self.ctx.add_array(f"{sg.name}.{side}.{suffix}", ctype, length)
+            self.ctx.add_array(names.group_array(sg.name, f"{side}.{suffix}"), ctype, length)
         return out
 
     def event_condition(self, code: GroupCode, neuron_env: Environment, sg: d.SynapseGroup, side: str, k: int,
@@ -142,7 +142,7 @@ class NeuronUpdateGenerator:
         env.add_variable(f"id_{side}", types.Uint32, printed="id")
         pop = ctx.src(sg) if side == "pre" else ctx.trg(sg)
         for key, suffix, _, ctype in self.event_arrays(sg, side, slots):
-            code.array(f"ev{k}{key}", f"{sg.name}.{side}.{suffix}", ctype)
+            code.array(f"ev{k}{key}", names.group_array(sg.name, f"{side}.{suffix}"), ctype)
         if pop.spike_event_recording:
             record = names.event_record_array(sg.name, side)
             ctx.add_array(record, types.Uint32, words_per_recording_step=words_per_step(pop.size))
@@ -213,8 +213,8 @@ class NeuronUpdateGenerator:
         spike_code_reads_state = False
         if spike_times:
             for name in ("st", "prev_st"):
-                ctx.add_array(f"{ng.name}.{name}", ctx.time_type, ng.size)
-                code.array(name, f"{ng.name}.{name}", ctx.time_type)
+                ctx.add_array(names.group_array(ng.name, name), ctx.time_type, ng.size)
+                code.array(name, names.group_array(ng.name, name), ctx.time_type)
         for role, groups in (("pre", ctx.out_syn(ng)), ("post", ctx.in_syn(ng))):
             for k, sg in enumerate(groups):
                 pieces_k = self.wu_neuron_pieces(code, env, sg, role, k, regs)
@@ -234,8 +234,8 @@ class NeuronUpdateGenerator:
         outputs = []
         for k, sg in enumerate(ctx.out_syn(ng)):
             if ctx.uses_add_to_pre(sg):
-                ctx.add_array(f"{sg.name}.outPre", ctx.scalar, ng.size)
-                code.array(f"outPre{k}", f"{sg.name}.outPre", ctx.scalar)
+                ctx.add_array(names.group_array(sg.name, "outPre"), ctx.scalar, ng.size)
+                code.array(f"outPre{k}", names.group_array(sg.name, "outPre"), ctx.scalar)
                 outputs.insert(0, PresynapticOutput(f"outPre{k}", sg.pre_target_var, literal(0, ctx.scalar)))
         slots = ctx.delay_slots(ng)
         events = []
@@ -247,13 +247,13 @@ class NeuronUpdateGenerator:
             translations.append(condition)
             note_refs(sg.pre_refs if side == "pre" else sg.post_refs, condition)
 
-        stream = code.value("stream", stream_id(f"{ng.name}/update"), types.Uint32)
+        stream = code.value("stream", stream_id(f"{names.group_key(ng.name)}/update"), types.Uint32)
         uses_rng = ctx.uses_rng(*translations)
         code.value("num_delay_slots", slots, types.Uint32)
-        ctx.add_array(f"{ng.name}.spkCnt", types.Uint32, slots)
-        ctx.add_array(f"{ng.name}.spk", types.Uint32, slots * ng.size)
-        code.array("spkCnt", f"{ng.name}.spkCnt", types.Uint32)
-        code.array("spk", f"{ng.name}.spk", types.Uint32)
+        ctx.add_array(names.group_array(ng.name, "spkCnt"), types.Uint32, slots)
+        ctx.add_array(names.group_array(ng.name, "spk"), types.Uint32, slots * ng.size)
+        code.array("spkCnt", names.group_array(ng.name, "spkCnt"), types.Uint32)
+        code.array("spk", names.group_array(ng.name, "spk"), types.Uint32)
         if ng.spike_recording:
             words = words_per_step(ng.size)
             record = names.spike_record_array(ng.name)
