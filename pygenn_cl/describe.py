@@ -93,7 +93,7 @@ def _synapse_group(sg: "SynapseGroup", scalar: types.NumericType) -> d.SynapseGr
                                       _egps(sg.connectivity_extra_global_params),
                                       snippet.row_length_multinomial_param, snippet.family)
     return d.SynapseGroup(
-        name=sg.name, matrix=sg.matrix_type.value, src=sg.src.name, trg=sg.trg.name,
+        name=sg.name, matrix=sg.matrix_type.name, src=sg.src.name, trg=sg.trg.name,
         num_pre=sg.src.size, num_post=sg.trg.size,
         wu=_model(wu, sg.wu_resolved_params(), sg.dynamic_params("wu"), sg.extra_global_params, sg.vars,
                   wu.vars, scalar),

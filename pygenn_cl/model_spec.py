@@ -12,7 +12,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .enums import CustomUpdateVarAccess, VarAccess, VarAccessMode
+from .enums import CustomUpdateVarAccess, VarAccess, VarAccessDim, VarAccessMode, VarAccessModeAttribute
 
 DerivedParamFunc = Callable[[Mapping[str, Any], float], Any]
 
@@ -44,11 +44,7 @@ class VarSpec:
 
     @property
     def read_only(self) -> bool:
-        # The two enums share integer values, so branch on the enum first.
-        if isinstance(self.access, CustomUpdateVarAccess):
-            return self.access in (CustomUpdateVarAccess.READ_ONLY, CustomUpdateVarAccess.READ_ONLY_SHARED,
-                                   CustomUpdateVarAccess.READ_ONLY_SHARED_NEURON)
-        return self.access != VarAccess.READ_WRITE
+        return bool(int(self.access) & VarAccessModeAttribute.READ_ONLY)
 
     @property
     def reduction(self) -> Optional[str]:
@@ -60,10 +56,9 @@ class VarSpec:
 
     @property
     def shared(self) -> bool:
-        """One value for the whole group (not one per element)."""
-        return isinstance(self.access, CustomUpdateVarAccess) and self.access in (
-            CustomUpdateVarAccess.READ_ONLY_SHARED_NEURON, CustomUpdateVarAccess.REDUCE_NEURON_SUM,
-            CustomUpdateVarAccess.REDUCE_NEURON_MAX)
+        """One value for the whole group (not one per element): a custom-update variable
+        whose access removes the element dimension."""
+        return isinstance(self.access, CustomUpdateVarAccess) and bool(int(self.access) & VarAccessDim.ELEMENT)
 
 
 @dataclass(frozen=True)
