@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Tuple
 
 from pygenn_cl.codegen import description as d
 from pygenn_cl.codegen import names
+from pygenn_cl.codegen.transpiler import referenced_identifiers
 
 from . import types
 from .enums import ParallelismHint, SynapseMatrixType
@@ -49,6 +50,10 @@ def _vars(variables: Mapping[str, "Variable"], specs: Iterable[Any], scalar: typ
         init = None
         if value.init is not None and value.init.snippet.class_name != "Uninitialised":
             snippet = value.init.snippet
+            if "id_kernel" in referenced_identifiers(snippet.var_init_code):
+                raise NotImplementedError(f"variable '{spec.name}' is initialised by {snippet.describe()}, which "
+                                          "reads id_kernel: kernel positions from the connectivity snippet are "
+                                          "not supported yet")
             init = d.VarInit(snippet.class_name, snippet.var_init_code, _params(snippet, value.params, scalar),
                              _egps(var.extra_global_params), snippet.family)
         out.append(d.Var(spec.name, var.type, var.array_name, spec.read_only, init, spec.reduction, spec.shared))
@@ -111,8 +116,16 @@ def _synapse_group(sg: "SynapseGroup", scalar: types.NumericType) -> d.SynapseGr
         axonal_delay=int(sg.axonal_delay_steps), back_prop_delay=int(sg.back_prop_delay_steps),
         max_dendritic_delay=int(sg.max_dendritic_delay_timesteps),
         pre_target_var=sg.pre_target_var, post_target_var=sg.post_target_var,
-        parallelism="PRESYNAPTIC" if sg.parallelism_hint == ParallelismHint.PRESYNAPTIC else "POSTSYNAPTIC",
+        parallelism=_parallelism(sg),
         threads_per_spike=max(1, int(sg.num_threads_per_spike)))
+
+
+def _parallelism(sg: "SynapseGroup") -> str:
+    hint = ParallelismHint(sg.parallelism_hint)
+    if hint == ParallelismHint.WORD_PACKED_BITMASK:
+        raise NotImplementedError(f"{sg.describe()}: ParallelismHint.WORD_PACKED_BITMASK is for BITMASK "
+                                  "connectivity, which is not supported yet")
+    return hint.name
 
 
 def _current_source(cs: "CurrentSource", scalar: types.NumericType) -> d.CurrentSource:

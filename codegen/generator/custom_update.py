@@ -56,8 +56,12 @@ def custom_update(ctx: Context, cu: d.CustomUpdate) -> GroupCode:
             env.add_variable(var.name, var.type, read_only=var.read_only, printed=f"_l{var.name}")
             variables.append(CustomUpdateVar(var.name, var.type.name, key, "register", not var.read_only))
     transposes = []
+    # a reference to the input buffer of a synapse group whose postsynaptic model is fused
+    # into another's reads the buffer they share
+    shared_buffers = {names.group_array(sg, "outPost"): names.group_array(owner, "outPost")
+                      for sg, owner in ctx.psm_owner.items()}
     for ref in cu.refs:
-        arr = code.array(f"ref_{ref.name}", ref.array, ref.type)
+        arr = code.array(f"ref_{ref.name}", shared_buffers.get(ref.array, ref.array), ref.type)
         # The reference's access mode decides: a model's READ_ONLY variables are read-only to
         # that model's own code, but custom updates (e.g. weight clipping) may write them.
         env.add_variable(ref.name, ref.type, read_only=ref.read_only, printed=f"{arr}[{index}]")
