@@ -13,7 +13,7 @@ from .. import description as d
 from .. import names, types
 from ..arena import words_per_step
 from ..ir import EventCondition, GroupCode, NeuronUpdate, Piece, PostsynapticInput, PresynapticOutput, Register
-from ..transpiler import Environment, FunctionSpec, Translation
+from ..transpiler import Environment, FunctionSpec, Translation, local_scope
 from .context import RNG_FUNCTIONS, Context, literal, stream_id
 
 #: Name of the neuron index in array subscripts of neuron-update code.
@@ -203,10 +203,19 @@ class NeuronUpdateGenerator:
             note_refs(cs.refs, t)
         owner, group = model.describe(), ng.describe()
         sim = ctx.translate(model.section("sim_code"), env, owner, group, "sim_code")
+        # As in PyGeNN, sim code, threshold condition and reset code share one scope: the
+        # templates place them in the same C block, so the threshold and reset see the locals
+        # the sim code declares at its top level.
+        own_env = local_scope(env, sim)
         threshold_code = model.section("threshold_condition_code")
-        threshold = ctx.translate(threshold_code, env, owner, group, "threshold_condition_code", expression=True) \
-            if threshold_code.strip() else None
-        reset = ctx.translate(model.section("reset_code"), env, owner, group, "reset_code")
+        threshold = ctx.translate(threshold_code, own_env, owner, group, "threshold_condition_code",
+                                  expression=True) if threshold_code.strip() else None
+        reset = ctx.translate(model.section("reset_code"), own_env, owner, group, "reset_code")
+        if threshold and ng.auto_refractory and threshold.referenced & set(sim.locals):
+            raise ValueError(f"{group} ({owner}): threshold_condition_code uses "
+                             f"{', '.join(sorted(threshold.referenced & set(sim.locals)))}, declared in "
+                             "sim_code; with auto_refractory_required the threshold is also tested before "
+                             "sim_code runs, where they do not exist")
         own = [sim, reset] + ([threshold] if threshold else [])
         translations += own
         spike_code, dynamics = [], []
