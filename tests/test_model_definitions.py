@@ -158,7 +158,9 @@ def test_izhikevich_code():
     for model in (neuron_models.Izhikevich(), neuron_models.IzhikevichVariable()):
         assert model.threshold_condition_code.strip() == "V >= 29.99"
         assert model.sim_code.count("0.5 * (0.04 * V * V") == 2
-        assert "U += d" in model.reset_code
+        # as in PyGeNN, the reset happens at the start of the step after a spike, in sim code
+        assert "U += d" in model.sim_code and model.sim_code.index("U += d") < model.sim_code.index("0.04")
+        assert not model.reset_code
 
 
 def test_poisson_and_rulkov_derived():
