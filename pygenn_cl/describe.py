@@ -93,7 +93,10 @@ def _synapse_group(sg: "SynapseGroup", scalar: types.NumericType) -> d.SynapseGr
     connectivity = None
     if sparse:
         snippet = sg.connectivity_init.snippet
-        connectivity = d.Connectivity(snippet.class_name, snippet.row_build_code, snippet.col_build_code,
+        # connections given with set_sparse_connections() replace the snippet's
+        given = sg._sparse_pre is not None
+        connectivity = d.Connectivity(snippet.class_name, "" if given else snippet.row_build_code,
+                                      "" if given else snippet.col_build_code,
                                       _params(snippet, sg._conn_params(), scalar),
                                       _egps(sg.connectivity_extra_global_params),
                                       snippet.row_length_multinomial_param, snippet.family)

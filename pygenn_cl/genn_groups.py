@@ -231,9 +231,9 @@ class NeuronGroup(GroupBase):
         return resolve_params(f"{self.describe()} ({self.model.describe()})", self.model,
                               self._param_values, self._model.dt, self._model._scalar)
 
-    def set_param_dynamic(self, name: str, dynamic: bool = True) -> None:
-        """Let parameter ``name`` change after ``load()`` (derived parameters do not follow it)."""
-        self._make_dynamic("neuron", self.model, name, dynamic)
+    def set_param_dynamic(self, param_name: str, dynamic: bool = True) -> None:
+        """Let parameter ``param_name`` change after ``load()`` (derived parameters do not follow it)."""
+        self._make_dynamic("neuron", self.model, param_name, dynamic)
 
     def set_dynamic_param_value(self, name: str, value: Any) -> None:
         self._set_dynamic("neuron", self.model, self._param_values, name, value)
@@ -290,9 +290,9 @@ class CurrentSource(GroupBase):
     def params(self) -> Dict[str, Any]:
         return dict(self._param_values)
 
-    def set_param_dynamic(self, name: str, dynamic: bool = True) -> None:
-        """Let parameter ``name`` change after ``load()``."""
-        self._make_dynamic("cs", self.model, name, dynamic)
+    def set_param_dynamic(self, param_name: str, dynamic: bool = True) -> None:
+        """Let parameter ``param_name`` change after ``load()``."""
+        self._make_dynamic("cs", self.model, param_name, dynamic)
 
     def set_dynamic_param_value(self, name: str, value: Any) -> None:
         self._set_dynamic("cs", self.model, self._param_values, name, value)
@@ -612,6 +612,8 @@ class SynapseGroup(GroupBase):
     def max_source_connections(self) -> int:
         if self._max_source_connections is not None:
             return self._max_source_connections
+        if self._sparse_pre is not None:
+            return max(int(np.bincount(self._sparse_post, minlength=self.trg.size).max(initial=0)), 1)
         func = None if self.connectivity_init is None else self.connectivity_init.snippet.calc_max_col_len_func
         if func is None:
             return self.src.size
@@ -623,13 +625,13 @@ class SynapseGroup(GroupBase):
         self._max_source_connections = int(value)
 
     # -- parameters ----------------------------------------------------------
-    def set_wu_param_dynamic(self, name: str, dynamic: bool = True) -> None:
-        """Let weight update parameter ``name`` change after ``load()``."""
-        self._make_dynamic("wu", self.wu_model, name, dynamic)
+    def set_wu_param_dynamic(self, param_name: str, dynamic: bool = True) -> None:
+        """Let weight update parameter ``param_name`` change after ``load()``."""
+        self._make_dynamic("wu", self.wu_model, param_name, dynamic)
 
-    def set_ps_param_dynamic(self, name: str, dynamic: bool = True) -> None:
-        """Let postsynaptic model parameter ``name`` change after ``load()``."""
-        self._make_dynamic("ps", self.ps_model, name, dynamic)
+    def set_ps_param_dynamic(self, param_name: str, dynamic: bool = True) -> None:
+        """Let postsynaptic model parameter ``param_name`` change after ``load()``."""
+        self._make_dynamic("ps", self.ps_model, param_name, dynamic)
 
     def set_wu_dynamic_param_value(self, name: str, value: Any) -> None:
         self._set_dynamic("wu", self.wu_model, self._wu_param_values, name, value)
@@ -756,10 +758,8 @@ class SynapseGroup(GroupBase):
             self._model._runtime.set_connectivity(names.row_length_array(self.name), names.ind_array(self.name),
                                                   self.src.size, pre, post, self.describe())
             return
-        if self.connectivity_init.snippet.class_name != "Uninitialised":
-            raise ValueError(f"{self.describe()}: connectivity is built by "
-                             f"{self.connectivity_init.snippet.describe()}; set_sparse_connections "
-                             "needs init_sparse_connectivity('Uninitialised') or none")
+        # As in PyGeNN, connections given here replace those the group's connectivity
+        # snippet (if any) would build: the snippet is not run (describe.py).
         counts = np.bincount(pre, minlength=self.src.size) if pre.size else np.zeros(self.src.size, int)
         if self._max_connections is not None and counts.max(initial=0) > self._max_connections:
             row = int(np.argmax(counts))
@@ -965,8 +965,8 @@ class CustomUpdateBase(GroupBase):
     def egp_references(self) -> Dict[str, Any]:
         return dict(self.egp_refs)
 
-    def set_param_dynamic(self, name: str, dynamic: bool = True) -> None:
-        self._make_dynamic("cu", self.model, name, dynamic)
+    def set_param_dynamic(self, param_name: str, dynamic: bool = True) -> None:
+        self._make_dynamic("cu", self.model, param_name, dynamic)
 
     def set_dynamic_param_value(self, name: str, value: Any) -> None:
         self._set_dynamic("cu", self.model, self._param_values, name, value)

@@ -309,7 +309,8 @@ class GeNNModel(ModelSpec):
         groups = list(self.neuron_populations.values()) + list(self.synapse_populations.values()) \
             + list(self.current_sources.values()) + list(self.custom_updates.values())
         for group in groups:
-            for var in list(group.vars.values()) + list(getattr(group, "psm_vars", {}).values()):
+            for var in list(group.vars.values()) + [v for attr in ("psm_vars", "pre_vars", "post_vars")
+                                                     for v in getattr(group, attr, {}).values()]:
                 if var.init.array is not None:
                     row_length = names.row_length_array(group.name)
                     if isinstance(group, SynapseGroup) and var in group.vars.values() and runtime.has_array(row_length):

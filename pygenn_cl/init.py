@@ -193,9 +193,9 @@ def create_psm_var_ref(sg: Any, var_name: str) -> VarReference:
     return _ref(sg, var_name, "psm", "psm_model_vars")
 
 
-def create_wu_var_ref(sg: Any, var_name: str, transpose_sg: Any = None, transpose_var: Any = None) -> VarReference:
+def create_wu_var_ref(sg: Any, var_name: str, transpose_sg: Any = None, transpose_var_name: str = "") -> VarReference:
     """Reference a per-synapse weight update variable; with ``transpose_sg`` and
-    ``transpose_var``, a custom update also writes its value there, transposed (DENSE only)."""
+    ``transpose_var_name``, a custom update also writes its value there, transposed (DENSE only)."""
     if getattr(sg, "is_custom_update", False):     # a CustomUpdateWU's variable
         if transpose_sg is not None:
             raise ValueError(f"create_wu_var_ref({sg.describe()}, ...): only synapse groups' variables can "
@@ -204,7 +204,7 @@ def create_wu_var_ref(sg: Any, var_name: str, transpose_sg: Any = None, transpos
     ref = _ref(sg, var_name, "wu", "wu_model_vars")
     if transpose_sg is None:
         return ref
-    target = _ref(transpose_sg, transpose_var, "wu", "wu_model_vars")
+    target = _ref(transpose_sg, transpose_var_name, "wu", "wu_model_vars")
     return VarReference(sg, var_name, "wu", target.group, target.var_name)
 
 
