@@ -124,7 +124,8 @@ def _synapse_group(sg: "SynapseGroup", scalar: types.NumericType) -> d.SynapseGr
 
 
 def _parallelism(sg: "SynapseGroup") -> str:
-    hint = ParallelismHint(sg.parallelism_hint)
+    hint = sg.parallelism_hint
+    hint = ParallelismHint[hint] if isinstance(hint, str) else ParallelismHint(hint)
     if hint == ParallelismHint.WORD_PACKED_BITMASK:
         raise NotImplementedError(f"{sg.describe()}: ParallelismHint.WORD_PACKED_BITMASK is for BITMASK "
                                   "connectivity, which is not supported yet")

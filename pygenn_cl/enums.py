@@ -17,7 +17,14 @@ from enum import IntEnum, IntFlag
 from typing import Optional, Union
 
 
-class VarAccessModeAttribute(IntFlag):
+class _Named:
+    """``str()`` gives ``Class.MEMBER``, as PyGeNN's enumerations do (IntEnum's is the number)."""
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__}.{self.name}"
+
+
+class VarAccessModeAttribute(_Named, IntFlag):
     """Flags of an access mode.  Read-only and read-write are separate flags so that
     ``mode & VarAccessModeAttribute.READ_ONLY`` tests read-only access."""
 
@@ -30,14 +37,14 @@ class VarAccessModeAttribute(IntFlag):
     BROADCAST = 128
 
 
-class VarAccessDim(IntFlag):
+class VarAccessDim(_Named, IntFlag):
     """Dimensions a variable has: one value per element (neuron or synapse), per batch."""
 
     ELEMENT = 32
     BATCH = 64
 
 
-class VarAccessMode(IntEnum):
+class VarAccessMode(_Named, IntEnum):
     """How code may access a variable reference."""
 
     READ_WRITE = VarAccessModeAttribute.READ_WRITE
@@ -47,7 +54,7 @@ class VarAccessMode(IntEnum):
     REDUCE_MAX = VarAccessModeAttribute.REDUCE | VarAccessModeAttribute.MAX
 
 
-class VarAccess(IntEnum):
+class VarAccess(_Named, IntEnum):
     """Access mode and dimensions of neuron, synapse and current-source variables."""
 
     READ_WRITE = VarAccessModeAttribute.READ_WRITE | VarAccessDim.ELEMENT | VarAccessDim.BATCH
@@ -60,7 +67,7 @@ class VarAccess(IntEnum):
         return VarAccessMode(int(self) & _MODE_BITS)
 
 
-class CustomUpdateVarAccess(IntEnum):
+class CustomUpdateVarAccess(_Named, IntEnum):
     """Access of custom-update variables.  Their dimension bits are *subtractive*:
     ``VarAccessDim.ELEMENT`` set means the variable is shared across neurons."""
 
@@ -101,7 +108,7 @@ def get_var_access_dim(access: Union[VarAccess, CustomUpdateVarAccess],
     return VarAccessDim(int(VarAccess(access)) & _DIM_BITS)
 
 
-class VarLocationAttribute(IntFlag):
+class VarLocationAttribute(_Named, IntFlag):
     """Where a variable's memory is."""
 
     HOST = 1
@@ -109,7 +116,7 @@ class VarLocationAttribute(IntFlag):
     ZERO_COPY = 4
 
 
-class VarLocation(IntEnum):
+class VarLocation(_Named, IntEnum):
     """Where a variable lives: device only, or with a host copy."""
 
     DEVICE = VarLocationAttribute.DEVICE
@@ -117,7 +124,7 @@ class VarLocation(IntEnum):
     HOST_DEVICE_ZERO_COPY = VarLocationAttribute.HOST | VarLocationAttribute.DEVICE | VarLocationAttribute.ZERO_COPY
 
 
-class SynapseMatrixConnectivity(IntFlag):
+class SynapseMatrixConnectivity(_Named, IntFlag):
     """How a synapse group's connectivity is represented."""
 
     DENSE = 1
@@ -127,7 +134,7 @@ class SynapseMatrixConnectivity(IntFlag):
     TOEPLITZ = 16
 
 
-class SynapseMatrixWeight(IntFlag):
+class SynapseMatrixWeight(_Named, IntFlag):
     """How a synapse group's variables are stored."""
 
     INDIVIDUAL = 64
@@ -135,7 +142,7 @@ class SynapseMatrixWeight(IntFlag):
     KERNEL = 256
 
 
-class SynapseMatrixType(IntEnum):
+class SynapseMatrixType(_Named, IntEnum):
     """Connectivity and weight storage of a synapse group (connectivity | weight flags)."""
 
     DENSE = SynapseMatrixConnectivity.DENSE | SynapseMatrixWeight.INDIVIDUAL
@@ -169,7 +176,7 @@ class SynapseMatrixType(IntEnum):
 SUPPORTED_MATRIX_TYPES = (SynapseMatrixType.DENSE, SynapseMatrixType.SPARSE)
 
 
-class ParallelismHint(IntEnum):
+class ParallelismHint(_Named, IntEnum):
     """Preferred parallelisation of spike propagation on SIMT backends."""
 
     POSTSYNAPTIC = 0
@@ -177,7 +184,7 @@ class ParallelismHint(IntEnum):
     WORD_PACKED_BITMASK = 2
 
 
-class PlogSeverity(IntEnum):
+class PlogSeverity(_Named, IntEnum):
     """Log levels (``GeNNModel``'s ``*_log_level`` arguments; pygenn_cl logs nothing)."""
 
     NONE = 0
