@@ -50,10 +50,6 @@ def _vars(variables: Mapping[str, "Variable"], specs: Iterable[Any], scalar: typ
         init = None
         if value.init is not None and value.init.snippet.class_name != "Uninitialised":
             snippet = value.init.snippet
-            if "id_kernel" in referenced_identifiers(snippet.var_init_code):
-                raise NotImplementedError(f"variable '{spec.name}' is initialised by {snippet.describe()}, which "
-                                          "reads id_kernel: kernel positions from the connectivity snippet are "
-                                          "not supported yet")
             init = d.VarInit(snippet.class_name, snippet.var_init_code, _params(snippet, value.params, scalar),
                              _egps(var.extra_global_params), snippet.family)
         out.append(d.Var(spec.name, var.type, var.array_name, spec.read_only, init, spec.reduction, spec.shared))
@@ -91,6 +87,14 @@ def _synapse_group(sg: "SynapseGroup", scalar: types.NumericType) -> d.SynapseGr
     wu, ps = sg.wu_model, sg.ps_model
     sparse = sg.matrix_type == SynapseMatrixType.SPARSE
     connectivity = None
+    kernel_vars = [v.name for v in wu.vars if sg.vars[v.name].init.init is not None
+                   and "id_kernel" in referenced_identifiers(sg.vars[v.name].init.init.snippet.var_init_code)]
+    if kernel_vars and not (sparse and sg._sparse_pre is None and sg.connectivity_init.snippet.row_build_code
+                            and sg.connectivity_init.snippet.calc_kernel_size_func is not None):
+        raise NotImplementedError(
+            f"{sg.describe()}: variable(s) {', '.join(kernel_vars)} are initialised from a kernel (id_kernel), "
+            "which needs SPARSE connectivity built row by row by a snippet with a kernel (such as Conv2D); "
+            "kernels of other connectivity (PROCEDURAL_KERNELG, TOEPLITZ) are not supported yet")
     if sparse:
         snippet = sg.connectivity_init.snippet
         # connections given with set_sparse_connections() replace the snippet's
@@ -99,7 +103,8 @@ def _synapse_group(sg: "SynapseGroup", scalar: types.NumericType) -> d.SynapseGr
                                       "" if given else snippet.col_build_code,
                                       _params(snippet, sg._conn_params(), scalar),
                                       _egps(sg.connectivity_extra_global_params),
-                                      snippet.row_length_multinomial_param, snippet.family)
+                                      snippet.row_length_multinomial_param, snippet.family,
+                                      tuple(sg.kernel_size), bool(kernel_vars))
     return d.SynapseGroup(
         name=sg.name, matrix=sg.matrix_type.name, src=sg.src.name, trg=sg.trg.name,
         num_pre=sg.src.size, num_post=sg.trg.size,

@@ -99,8 +99,8 @@ def Kernel() -> VarInitSnippet:
     the kernel position its connectivity snippet gave it (``addSynapse(j, k0, k1, ...)``,
     e.g. ``init_sparse_connectivity_snippets.Conv2D``).
 
-    pygenn_cl does not yet pass kernel positions from connectivity to variable
-    initialisation: building a model that uses this snippet raises NotImplementedError.
+    Supported for SPARSE connectivity built row by row by a snippet with a kernel; other
+    uses raise NotImplementedError at ``build()``.
     """
     return create_var_init_snippet(
         "Kernel",

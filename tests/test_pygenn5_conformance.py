@@ -178,36 +178,39 @@ def test_custom_connectivity_updates_and_delayed_references_raise_not_implemente
 
 
 @pytest.mark.backend_independent
-def test_kernel_initialisation_raises_not_implemented_at_build(make_model, tmp_path):
-    model = make_model("kernel")
+def test_kernel_initialisation_needs_connectivity_with_a_kernel(make_model, tmp_path):
+    model = make_model("kernel_dense")
     a = model.add_neuron_population("a", 4, "LIF", h.LIF_PARAMS, LIF_VARS)
-    b = model.add_neuron_population("b", 4, "LIF", h.LIF_PARAMS, LIF_VARS)
-    conv = {"conv_kh": 3, "conv_kw": 3, "conv_sh": 1, "conv_sw": 1, "conv_padh": 1, "conv_padw": 1, "conv_ih": 2,
-            "conv_iw": 2, "conv_ic": 1, "conv_oh": 2, "conv_ow": 2, "conv_oc": 1}
-    sg = model.add_synapse_population("s", "SPARSE", a, b,
+    sg = model.add_synapse_population("s", "DENSE", a, a,
                                       pg.init_weight_update("StaticPulse", {}, {"g": pg.init_var("Kernel")}),
-                                      pg.init_postsynaptic("DeltaCurr"), pg.init_sparse_connectivity("Conv2D", conv))
-    assert sg.kernel_size == [3, 3, 1, 1]
-    sg.vars["g"].extra_global_params["kernel"].set_init_values(np.arange(9.0))
+                                      pg.init_postsynaptic("DeltaCurr"))
+    sg.vars["g"].extra_global_params["kernel"].set_init_values(np.arange(4.0))
     with pytest.raises(NotImplementedError, match="id_kernel"):
         model.build(str(tmp_path))
 
 
 def test_sparse_conv2d_connects_each_input_pixel_to_the_outputs_it_is_under(make_model, tmp_path):
     """A 3x3 'same' convolution with stride 1 on a 3x4 image, 2 input and 2 output channels:
-    pixel (r, c) feeds the outputs (r', c') with |r - r'| <= 1 and |c - c'| <= 1, every channel."""
+    pixel (r, c) feeds the outputs (r', c') with |r - r'| <= 1 and |c - c'| <= 1, every channel,
+    and a weight initialised with "Kernel" takes the kernel entry [r - r' + 1, c - c' + 1, in, out]."""
     model = make_model("conv2d")
     ih, iw, ic, oc = 3, 4, 2, 2
     a = model.add_neuron_population("in", ih * iw * ic, "LIF", h.LIF_PARAMS, LIF_VARS)
     b = model.add_neuron_population("out", ih * iw * oc, "LIF", h.LIF_PARAMS, LIF_VARS)
     conv = {"conv_kh": 3, "conv_kw": 3, "conv_sh": 1, "conv_sw": 1, "conv_padh": 1, "conv_padw": 1,
             "conv_ih": ih, "conv_iw": iw, "conv_ic": ic, "conv_oh": ih, "conv_ow": iw, "conv_oc": oc}
-    sg = model.add_synapse_population("s", "SPARSE", a, b, pg.init_weight_update("StaticPulse", {}, {"g": 1.0}),
+    sg = model.add_synapse_population("s", "SPARSE", a, b,
+                                      pg.init_weight_update("StaticPulse", {}, {"g": pg.init_var("Kernel")}),
                                       pg.init_postsynaptic("DeltaCurr"), pg.init_sparse_connectivity("Conv2D", conv))
-    assert sg.max_connections == 3 * 3 * oc
+    kernel = np.arange(3 * 3 * ic * oc, dtype=np.float32) + 1.0
+    sg.vars["g"].extra_global_params["kernel"].set_init_values(kernel)
+    assert sg.max_connections == 3 * 3 * oc and sg.kernel_size == [3, 3, ic, oc]
     build_load(model, tmp_path)
-    got = sorted(zip(sg.get_sparse_pre_inds().tolist(), sg.get_sparse_post_inds().tolist()))
-    want = sorted(((r * iw + c) * ic + ci, (r2 * iw + c2) * oc + co)
+    sg.vars["g"].pull_from_device()
+    got = sorted(zip(sg.get_sparse_pre_inds().tolist(), sg.get_sparse_post_inds().tolist(),
+                     sg.vars["g"].values.tolist()))
+    want = sorted(((r * iw + c) * ic + ci, (r2 * iw + c2) * oc + co,
+                   float(kernel[(((r - r2 + 1) * 3 + (c - c2 + 1)) * ic + ci) * oc + co]))
                   for r in range(ih) for c in range(iw) for ci in range(ic)
                   for r2 in range(ih) for c2 in range(iw) for co in range(oc)
                   if abs(r - r2) <= 1 and abs(c - c2) <= 1)

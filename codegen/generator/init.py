@@ -84,6 +84,10 @@ class InitGenerator:
         entries = [(f"v{j}", v) for j, v in enumerate(sg.wu.vars)]
         for var in sg.wu.vars:
             ctx.add_array(var.array, var.type, sg.num_synapses_allocated)
+        conn = sg.connectivity
+        if conn is not None and conn.kernel_indices:
+            env.add_variable("id_kernel", types.Uint32, printed="_a_kernelInd[id_syn]")
+            code.array("kernelInd", names.group_array(sg.name, "kernelInd"), types.Uint32)
         inits = self.var_inits(code, env, sg.describe(), entries)
         if not inits:
             return None
@@ -116,7 +120,17 @@ class InitGenerator:
         ind_type = sg.index_type.name
         # addSynapse() is printed as an expression (it may appear anywhere a call may);
         # its argument is evaluated exactly once.
-        if by_row:
+        if by_row and conn.kernel_indices:
+            # addSynapse(j, k0, k1, ...) also keeps the synapse's position in the kernel,
+            # id_kernel = ((k0 * K1 + k1) * K2 + k2) ..., for the variables initialised from it
+            ctx.add_array(names.group_array(sg.name, "kernelInd"), types.Uint32, sg.num_synapses_allocated)
+            code.array("kernelInd", names.group_array(sg.name, "kernelInd"), types.Uint32)
+            sizes = [code.value(f"kernel_size{i}", k, types.Uint32) for i, k in enumerate(conn.kernel_size)]
+            env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
+                f"((_rl < {stride}) ? (void)(_a_kernelInd[(uint64_t)id_pre * {stride} + _rl] = "
+                f"{_kernel_index(a, sizes, conn.describe())}, "
+                f"_a_ind[(uint64_t)id_pre * {stride} + _rl++] = ({ind_type})({a[0][0]})) : (void)(_overflow = 1u))")))
+        elif by_row:
             env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
                 f"((_rl < {stride}) ? (void)(_a_ind[(uint64_t)id_pre * {stride} + _rl++] = ({ind_type})({a[0][0]})) "
                 f": (void)(_overflow = 1u))")))
@@ -143,3 +157,15 @@ class InitGenerator:
         code.kernel = ConnectivityInit(body=t.text, rng_stream=stream, by_row=by_row, multinomial_total=total,
                                        multinomial_stream=multinomial_stream, index_type=ind_type)
         return code
+
+
+def _kernel_index(args, sizes, snippet: str) -> str:
+    """The flat kernel position of ``addSynapse(j, k0, k1, ...)``'s kernel indices."""
+    indices = [text for text, _ in args[1:]]
+    if len(indices) != len(sizes):
+        raise ValueError(f"{snippet}: addSynapse() gives {len(indices)} kernel indices for a kernel of "
+                         f"{len(sizes)} dimensions (calc_kernel_size_func)")
+    flat = f"(uint32_t)({indices[0]})"
+    for index, size in zip(indices[1:], sizes[1:]):
+        flat = f"({flat} * {size} + (uint32_t)({index}))"
+    return flat
