@@ -50,7 +50,8 @@ __all__ = [
     "create_spike_time_var_ref", "create_prev_spike_time_var_ref", "create_src_spike_count_var_ref",
     "create_egp_ref", "create_psm_egp_ref", "create_wu_egp_ref",
     # modules
-    "types", "genn_model", "genn_groups", "model_preprocessor", "neuron_models", "postsynaptic_models", "weight_update_models",
+    "types", "genn_model", "genn_groups", "model_preprocessor", "neuron_models", "postsynaptic_models",
+    "weight_update_models",
     "current_source_models", "custom_update_models", "custom_connectivity_update_models", "init_var_snippets",
     "init_sparse_connectivity_snippets", "init_toeplitz_connectivity_snippets",
     # pygenn_cl's own

@@ -11,7 +11,7 @@ from pygenn_cl.codegen import names
 from . import types
 from .backends import create_backend
 from .enums import PlogSeverity, VarLocation
-from .genn_groups import (CurrentSource, CustomUpdate, CustomUpdateBase, ExtraGlobalParameter, NeuronGroup,
+from .genn_groups import (CurrentSource, CustomUpdateBase, ExtraGlobalParameter, NeuronGroup,
                           SynapseGroup, custom_update_class)
 from .init import PostsynapticInit, WeightUpdateInit, resolve_model
 from .model_spec import CurrentSourceModel, CustomUpdateModel, NeuronModel

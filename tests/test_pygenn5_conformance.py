@@ -234,7 +234,8 @@ def test_non_identifier_group_names_round_trip(make_model, tmp_path):
         pops[name] = pop
     # a postsynaptic model with a variable initialised per group: its array, and its
     # initialisation key, used to be derived from the synapse group's name
-    psm = pg.create_postsynaptic_model("Scaled", vars=[("s", "scalar")], sim_code="injectCurrent(inSyn * s); inSyn = 0.0;")
+    psm = pg.create_postsynaptic_model("Scaled", vars=[("s", "scalar")],
+                                       sim_code="injectCurrent(inSyn * s); inSyn = 0.0;")
     syn = {}
     for k, (src, trg) in enumerate([("23E", "a-b"), ("23E", "a_b")]):
         name = f"{src}->{trg}"

@@ -69,7 +69,8 @@ def custom_update(ctx: Context, cu: d.CustomUpdate) -> GroupCode:
             code.array(f"tp_{ref.name}", ref.transpose_array, ref.type)
             transposes.append((f"ref_{ref.name}", f"tp_{ref.name}"))
     body = ctx.translate(cu.model.section("update_code"), env, cu.model.describe(), cu.describe(), "update_code")
-    stream = code.value("stream", stream_id(f"{names.group_key(cu.name)}/update"), types.Uint32) if ctx.uses_rng(body) else ""
+    stream = code.value("stream", stream_id(f"{names.group_key(cu.name)}/update"), types.Uint32) \
+        if ctx.uses_rng(body) else ""
     code.kernel = CustomUpdateCode(body=body.text, rng_stream=stream, variables=tuple(variables),
                                    transposes=tuple(transposes), shape=shape)
     return code

@@ -146,11 +146,13 @@ class InitGenerator:
             code.array("preCalcRowLength", names.group_array(sg.name, "preCalcRowLength"), types.Uint32)
             env.add_variable("row_length", types.Uint32, printed="_a_preCalcRowLength[id_pre]")
             total = code.value("c_total", conn.param_values()[conn.multinomial_param], types.Uint32)
-            multinomial_stream = code.value("multinomial_stream", stream_id(f"{names.group_key(sg.name)}/row_lengths"), types.Uint32)
+            multinomial_stream = code.value("multinomial_stream",
+                                            stream_id(f"{names.group_key(sg.name)}/row_lengths"), types.Uint32)
         section = "row_build_code" if by_row else "col_build_code"
         t = ctx.translate(conn.row_build_code if by_row else conn.col_build_code, env, conn.describe(),
                           sg.describe(), section)
-        stream = code.value("stream", stream_id(f"{names.group_key(sg.name)}/connectivity"), types.Uint32) if ctx.uses_rng(t) else ""
+        stream = code.value("stream", stream_id(f"{names.group_key(sg.name)}/connectivity"), types.Uint32) \
+            if ctx.uses_rng(t) else ""
         ctx.error_slot(code, sg.name, f"{sg.describe()}: {conn.describe()} made more synapses in a row than "
                                       f"max_connections = {sg.max_connections}; set max_connections higher "
                                       "before build()")

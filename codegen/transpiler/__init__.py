@@ -12,5 +12,6 @@ from .translate import (Translation, local_scope, referenced_identifiers, transl
                         translate_statements)
 
 __all__ = ["CodeError", "ErrorContext", "FunctionSpec", "Environment", "EnvVariable",
-           "Translation", "local_scope", "translate_statements", "referenced_identifiers", "translate_expression", "Dialect",
+           "Translation", "local_scope", "translate_statements", "referenced_identifiers", "translate_expression",
+           "Dialect",
            "C_DIALECT", "OPENCL_DIALECT", "CUDA_DIALECT"]
