@@ -157,6 +157,8 @@ class Connectivity:
     egps: Tuple[EGP, ...] = ()
     multinomial_param: Optional[str] = None  # row lengths drawn first as a multinomial
     family: str = "sparse connectivity initialisation snippet"
+    kernel_size: Tuple[int, ...] = ()        # the snippet's kernel (calc_kernel_size_func)
+    kernel_indices: bool = False             # keep each synapse's kernel position (id_kernel)
 
     @property
     def builds(self) -> bool:

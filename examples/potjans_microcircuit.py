@@ -192,8 +192,10 @@ def build_model(backend: Optional[str] = None, neuron_scale: float = 0.1, connec
 
     Returns ``(model, populations)`` where ``populations`` maps population
     names ("23E", ...) to neuron groups.  The synapse groups are in
-    ``model.synapse_populations`` (named e.g. "L4E_L23E" for 4E -> 23E; group names
-    must be C identifiers, so the neuron groups are called "L23E", ...).
+    ``model.synapse_populations`` (named e.g. "L4E_L23E" for 4E -> 23E).  The neuron groups
+    are called "L23E", ...: group names may be any string (examples/pygenn5_microcircuit.py
+    uses "23E" ...), but these names fix the random streams, and so the results recorded
+    in benchmarks/ and the tests.
     """
     if params is None:
         params, _ = load_params()

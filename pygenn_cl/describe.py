@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Tuple
 
 from pygenn_cl.codegen import description as d
 from pygenn_cl.codegen import names
+from pygenn_cl.codegen.transpiler import referenced_identifiers
 
 from . import types
 from .enums import ParallelismHint, SynapseMatrixType
@@ -86,14 +87,26 @@ def _synapse_group(sg: "SynapseGroup", scalar: types.NumericType) -> d.SynapseGr
     wu, ps = sg.wu_model, sg.ps_model
     sparse = sg.matrix_type == SynapseMatrixType.SPARSE
     connectivity = None
+    kernel_vars = [v.name for v in wu.vars if sg.vars[v.name].init.init is not None
+                   and "id_kernel" in referenced_identifiers(sg.vars[v.name].init.init.snippet.var_init_code)]
+    if kernel_vars and not (sparse and sg._sparse_pre is None and sg.connectivity_init.snippet.row_build_code
+                            and sg.connectivity_init.snippet.calc_kernel_size_func is not None):
+        raise NotImplementedError(
+            f"{sg.describe()}: variable(s) {', '.join(kernel_vars)} are initialised from a kernel (id_kernel), "
+            "which needs SPARSE connectivity built row by row by a snippet with a kernel (such as Conv2D); "
+            "kernels of other connectivity (PROCEDURAL_KERNELG, TOEPLITZ) are not supported yet")
     if sparse:
         snippet = sg.connectivity_init.snippet
-        connectivity = d.Connectivity(snippet.class_name, snippet.row_build_code, snippet.col_build_code,
+        # connections given with set_sparse_connections() replace the snippet's
+        given = sg._sparse_pre is not None
+        connectivity = d.Connectivity(snippet.class_name, "" if given else snippet.row_build_code,
+                                      "" if given else snippet.col_build_code,
                                       _params(snippet, sg._conn_params(), scalar),
                                       _egps(sg.connectivity_extra_global_params),
-                                      snippet.row_length_multinomial_param, snippet.family)
+                                      snippet.row_length_multinomial_param, snippet.family,
+                                      tuple(sg.kernel_size), bool(kernel_vars))
     return d.SynapseGroup(
-        name=sg.name, matrix=sg.matrix_type.value, src=sg.src.name, trg=sg.trg.name,
+        name=sg.name, matrix=sg.matrix_type.name, src=sg.src.name, trg=sg.trg.name,
         num_pre=sg.src.size, num_post=sg.trg.size,
         wu=_model(wu, sg.wu_resolved_params(), sg.dynamic_params("wu"), sg.extra_global_params, sg.vars,
                   wu.vars, scalar),
@@ -111,8 +124,17 @@ def _synapse_group(sg: "SynapseGroup", scalar: types.NumericType) -> d.SynapseGr
         axonal_delay=int(sg.axonal_delay_steps), back_prop_delay=int(sg.back_prop_delay_steps),
         max_dendritic_delay=int(sg.max_dendritic_delay_timesteps),
         pre_target_var=sg.pre_target_var, post_target_var=sg.post_target_var,
-        parallelism="PRESYNAPTIC" if sg.parallelism_hint == ParallelismHint.PRESYNAPTIC else "POSTSYNAPTIC",
+        parallelism=_parallelism(sg),
         threads_per_spike=max(1, int(sg.num_threads_per_spike)))
+
+
+def _parallelism(sg: "SynapseGroup") -> str:
+    hint = sg.parallelism_hint
+    hint = ParallelismHint[hint] if isinstance(hint, str) else ParallelismHint(hint)
+    if hint == ParallelismHint.WORD_PACKED_BITMASK:
+        raise NotImplementedError(f"{sg.describe()}: ParallelismHint.WORD_PACKED_BITMASK is for BITMASK "
+                                  "connectivity, which is not supported yet")
+    return hint.name
 
 
 def _current_source(cs: "CurrentSource", scalar: types.NumericType) -> d.CurrentSource:

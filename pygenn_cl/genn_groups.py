@@ -151,6 +151,20 @@ class GroupBase:
     def _values_to_view(self, var: Variable, view: np.ndarray, vals: np.ndarray) -> None:
         view[:] = vals.reshape(view.shape)
 
+    # -- PyGeNN's introspection --------------------------------------------------------
+    @property
+    def var_initialisers(self) -> Dict[str, Any]:
+        """Variable name -> how it is initialised: an ``init_var`` initialiser, or the array given."""
+        return {name: var.init.init if var.init.init is not None else var.init.array
+                for name, var in self.vars.items()}
+
+    def get_var_location(self, name: str) -> VarLocation:
+        """Where variable ``name`` lives (ignored, as by PyGeNN on one memory space)."""
+        return self.__dict__.get("_locations", {}).get(name, VarLocation.HOST_DEVICE)
+
+    def set_var_location(self, name: str, location: VarLocation) -> None:
+        self.__dict__.setdefault("_locations", {})[name] = VarLocation(location)
+
     # -- dynamic parameters ---------------------------------------------------------
     def dynamic_params(self, role: str) -> set:
         """Names of the parameters of ``role`` ("neuron", "cs", "wu", "ps") that may change after load."""
@@ -217,9 +231,9 @@ class NeuronGroup(GroupBase):
         return resolve_params(f"{self.describe()} ({self.model.describe()})", self.model,
                               self._param_values, self._model.dt, self._model._scalar)
 
-    def set_param_dynamic(self, name: str, dynamic: bool = True) -> None:
-        """Let parameter ``name`` change after ``load()`` (derived parameters do not follow it)."""
-        self._make_dynamic("neuron", self.model, name, dynamic)
+    def set_param_dynamic(self, param_name: str, dynamic: bool = True) -> None:
+        """Let parameter ``param_name`` change after ``load()`` (derived parameters do not follow it)."""
+        self._make_dynamic("neuron", self.model, param_name, dynamic)
 
     def set_dynamic_param_value(self, name: str, value: Any) -> None:
         self._set_dynamic("neuron", self.model, self._param_values, name, value)
@@ -272,9 +286,13 @@ class CurrentSource(GroupBase):
     def model_vars(self):
         return self.model.vars
 
-    def set_param_dynamic(self, name: str, dynamic: bool = True) -> None:
-        """Let parameter ``name`` change after ``load()``."""
-        self._make_dynamic("cs", self.model, name, dynamic)
+    @property
+    def params(self) -> Dict[str, Any]:
+        return dict(self._param_values)
+
+    def set_param_dynamic(self, param_name: str, dynamic: bool = True) -> None:
+        """Let parameter ``param_name`` change after ``load()``."""
+        self._make_dynamic("cs", self.model, param_name, dynamic)
 
     def set_dynamic_param_value(self, name: str, value: Any) -> None:
         self._set_dynamic("cs", self.model, self._param_values, name, value)
@@ -337,6 +355,8 @@ class SynapseGroup(GroupBase):
                 raise TypeError(f"{self.describe()}: {role} must be a neuron population object, not {pop!r}")
         self.src = source
         self.trg = target
+        self.wu_initialiser = wu_init
+        self.ps_initialiser = ps_init
         self.wu_model: WeightUpdateModel = wu_init.snippet
         self.ps_model: PostsynapticModel = ps_init.snippet
         owner = self.describe()
@@ -580,6 +600,8 @@ class SynapseGroup(GroupBase):
     def max_source_connections(self) -> int:
         if self._max_source_connections is not None:
             return self._max_source_connections
+        if self._sparse_pre is not None:
+            return max(int(np.bincount(self._sparse_post, minlength=self.trg.size).max(initial=0)), 1)
         func = None if self.connectivity_init is None else self.connectivity_init.snippet.calc_max_col_len_func
         if func is None:
             return self.src.size
@@ -591,13 +613,13 @@ class SynapseGroup(GroupBase):
         self._max_source_connections = int(value)
 
     # -- parameters ----------------------------------------------------------
-    def set_wu_param_dynamic(self, name: str, dynamic: bool = True) -> None:
-        """Let weight update parameter ``name`` change after ``load()``."""
-        self._make_dynamic("wu", self.wu_model, name, dynamic)
+    def set_wu_param_dynamic(self, param_name: str, dynamic: bool = True) -> None:
+        """Let weight update parameter ``param_name`` change after ``load()``."""
+        self._make_dynamic("wu", self.wu_model, param_name, dynamic)
 
-    def set_ps_param_dynamic(self, name: str, dynamic: bool = True) -> None:
-        """Let postsynaptic model parameter ``name`` change after ``load()``."""
-        self._make_dynamic("ps", self.ps_model, name, dynamic)
+    def set_ps_param_dynamic(self, param_name: str, dynamic: bool = True) -> None:
+        """Let postsynaptic model parameter ``param_name`` change after ``load()``."""
+        self._make_dynamic("ps", self.ps_model, param_name, dynamic)
 
     def set_wu_dynamic_param_value(self, name: str, value: Any) -> None:
         self._set_dynamic("wu", self.wu_model, self._wu_param_values, name, value)
@@ -629,6 +651,84 @@ class SynapseGroup(GroupBase):
     def wu_post_model_vars(self):
         return self.wu_model.post_vars
 
+    # -- PyGeNN's introspection --------------------------------------------------------
+    @property
+    def sparse_connectivity_initialiser(self):
+        """The connectivity initialiser (``init_sparse_connectivity("Uninitialised")`` for DENSE)."""
+        return self.connectivity_init if self.connectivity_init is not None \
+            else init_sparse_connectivity("Uninitialised")
+
+    @property
+    def toeplitz_connectivity_initialiser(self):
+        """``init_toeplitz_connectivity("Uninitialised")``: TOEPLITZ connectivity is not supported yet."""
+        from .init import init_toeplitz_connectivity
+        return init_toeplitz_connectivity("Uninitialised")
+
+    @property
+    def kernel_size(self) -> List[int]:
+        """Shape of the connectivity snippet's kernel ([] when it has none)."""
+        func = None if self.connectivity_init is None else self.connectivity_init.snippet.calc_kernel_size_func
+        return [] if func is None else [int(k) for k in func(self._conn_params())]
+
+    @property
+    def weight_update_var_size(self) -> int:
+        """Number of elements of each per-synapse variable (rows of ``max_connections`` for SPARSE)."""
+        return self.src.size * (self.trg.size if self.matrix_type == SynapseMatrixType.DENSE
+                                else self.max_connections)
+
+    @property
+    def num_synapses(self) -> int:
+        """Number of synapses (after load() for connectivity built by a snippet)."""
+        if self.matrix_type == SynapseMatrixType.DENSE:
+            return self.src.size * self.trg.size
+        if self._model._runtime is None and self._sparse_pre is not None:
+            return int(self._sparse_pre.size)
+        return int(self._row_lengths_and_ind()[0].sum())
+
+    @property
+    def pre_var_initialisers(self) -> Dict[str, Any]:
+        return {n: v.init.init if v.init.init is not None else v.init.array for n, v in self.pre_vars.items()}
+
+    @property
+    def post_var_initialisers(self) -> Dict[str, Any]:
+        return {n: v.init.init if v.init.init is not None else v.init.array for n, v in self.post_vars.items()}
+
+    @property
+    def psm_var_initialisers(self) -> Dict[str, Any]:
+        return {n: v.init.init if v.init.init is not None else v.init.array for n, v in self.psm_vars.items()}
+
+    @property
+    def wu_params(self) -> Dict[str, Any]:
+        return dict(self._wu_param_values)
+
+    @property
+    def ps_params(self) -> Dict[str, Any]:
+        return dict(self._ps_param_values)
+
+    def get_wu_var_location(self, name: str) -> VarLocation:
+        return self.get_var_location(name)
+
+    def set_wu_var_location(self, name: str, location: VarLocation) -> None:
+        self.set_var_location(name, location)
+
+    def get_wu_pre_var_location(self, name: str) -> VarLocation:
+        return self.get_var_location("pre." + name)
+
+    def set_wu_pre_var_location(self, name: str, location: VarLocation) -> None:
+        self.set_var_location("pre." + name, location)
+
+    def get_wu_post_var_location(self, name: str) -> VarLocation:
+        return self.get_var_location("post." + name)
+
+    def set_wu_post_var_location(self, name: str, location: VarLocation) -> None:
+        self.set_var_location("post." + name, location)
+
+    def get_ps_var_location(self, name: str) -> VarLocation:
+        return self.get_var_location("psm." + name)
+
+    def set_ps_var_location(self, name: str, location: VarLocation) -> None:
+        self.set_var_location("psm." + name, location)
+
     # -- sparse connectivity -------------------------------------------------
     def set_sparse_connections(self, pre_indices, post_indices) -> None:
         """Give SPARSE connectivity explicitly (before ``load()``), one entry per synapse."""
@@ -646,10 +746,8 @@ class SynapseGroup(GroupBase):
             self._model._runtime.set_connectivity(names.row_length_array(self.name), names.ind_array(self.name),
                                                   self.src.size, pre, post, self.describe())
             return
-        if self.connectivity_init.snippet.class_name != "Uninitialised":
-            raise ValueError(f"{self.describe()}: connectivity is built by "
-                             f"{self.connectivity_init.snippet.describe()}; set_sparse_connections "
-                             "needs init_sparse_connectivity('Uninitialised') or none")
+        # As in PyGeNN, connections given here replace those the group's connectivity
+        # snippet (if any) would build: the snippet is not run (describe.py).
         counts = np.bincount(pre, minlength=self.src.size) if pre.size else np.zeros(self.src.size, int)
         if self._max_connections is not None and counts.max(initial=0) > self._max_connections:
             row = int(np.argmax(counts))
@@ -727,12 +825,13 @@ class SynapseGroup(GroupBase):
         view.reshape(self.src.size, -1)[mask] = row_major
 
 
-class CustomUpdate(GroupBase):
+class CustomUpdateBase(GroupBase):
     """An update run on demand by ``model.custom_update(group_name)`` (``model.add_custom_update``).
 
     It runs over the elements of what its variable references point at: the
     neurons of a population (or neuron-sized variables), or the synapses of one
-    synapse group.
+    synapse group.  ``add_custom_update`` returns a :class:`CustomUpdate` for the first and a
+    :class:`CustomUpdateWU` for the second, as PyGeNN does.
     """
 
     kind = "custom update"
@@ -812,6 +911,8 @@ class CustomUpdate(GroupBase):
             return ("synapse", ref.group)
         if ref.kind == "custom_update":
             return ref.group.shape
+        if ref.kind == "out_post":
+            return ("neuron", ref.group.trg.size)
         size = ref.group.src.size if ref.kind == "wu_pre" else \
             ref.group.trg.size if ref.kind in ("wu_post", "psm") else ref.group.size
         return ("neuron", size)
@@ -835,8 +936,58 @@ class CustomUpdate(GroupBase):
         return resolve_params(self.describe(), self.model, self._param_values, self._model.dt,
                               self._model._scalar)
 
-    def set_param_dynamic(self, name: str, dynamic: bool = True) -> None:
-        self._make_dynamic("cu", self.model, name, dynamic)
+    @property
+    def params(self) -> Dict[str, Any]:
+        return dict(self._param_values)
+
+    @property
+    def update_group_name(self) -> str:
+        """The update group ``model.custom_update(...)`` runs this update with."""
+        return self.group_name
+
+    @property
+    def var_references(self) -> Dict[str, Any]:
+        return dict(self.var_refs)
+
+    @property
+    def egp_references(self) -> Dict[str, Any]:
+        return dict(self.egp_refs)
+
+    def set_param_dynamic(self, param_name: str, dynamic: bool = True) -> None:
+        self._make_dynamic("cu", self.model, param_name, dynamic)
 
     def set_dynamic_param_value(self, name: str, value: Any) -> None:
         self._set_dynamic("cu", self.model, self._param_values, name, value)
+
+
+class CustomUpdate(CustomUpdateBase):
+    """A custom update over the neurons of a population (or neuron-sized variables)."""
+
+
+class CustomUpdateWU(CustomUpdateBase):
+    """A custom update over the synapses of one synapse group (PyGeNN's ``CustomUpdateWU``)."""
+
+    @property
+    def synapse_group(self) -> SynapseGroup:
+        return self.shape[1]
+
+
+def custom_update_class(var_refs: Dict[str, Any]) -> type:
+    """:class:`CustomUpdateWU` when the references point at synapses, else :class:`CustomUpdate`."""
+    for ref in var_refs.values():
+        if isinstance(ref, VarReference) and (ref.kind == "wu" or isinstance(ref.group, CustomUpdateWU)):
+            return CustomUpdateWU
+    return CustomUpdate
+
+
+class CustomConnectivityUpdate(GroupBase):
+    """A custom connectivity update (PyGeNN 5's ``CustomConnectivityUpdate``).
+
+    Custom connectivity updates are not supported yet:
+    ``GeNNModel.add_custom_connectivity_update`` raises NotImplementedError, so no object of
+    this class is ever made."""
+
+    kind = "custom connectivity update"
+
+    def __init__(self, *args, **kwargs):
+        raise NotImplementedError("custom connectivity updates are not supported yet")

@@ -10,8 +10,9 @@ from pygenn_cl.codegen import names
 
 from . import types
 from .backends import create_backend
-from .enums import VarLocation
-from .genn_groups import CurrentSource, CustomUpdate, ExtraGlobalParameter, NeuronGroup, SynapseGroup
+from .enums import PlogSeverity, VarLocation
+from .genn_groups import (CurrentSource, CustomUpdateBase, ExtraGlobalParameter, NeuronGroup,
+                          SynapseGroup, custom_update_class)
 from .init import PostsynapticInit, WeightUpdateInit, resolve_model
 from .model_spec import CurrentSourceModel, CustomUpdateModel, NeuronModel
 from .runtime import RuntimeValues
@@ -19,7 +20,13 @@ from .runtime import RuntimeValues
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-class GeNNModel:
+class ModelSpec:
+    """The model-description part of :class:`GeNNModel` (PyGeNN's ``ModelSpec``, the class
+    ``GeNNModel`` derives from): its settings (``dt``, ``seed``, ``precision``,
+    ``timing_enabled``, the ``default_*`` locations ...) and its groups."""
+
+
+class GeNNModel(ModelSpec):
     """A spiking network model: add populations, ``build()``, ``load()``, ``step_time()``.
 
     Parameters
@@ -34,16 +41,17 @@ class GeNNModel:
         ``"cuda"``); None picks the best available.
     time_precision : str or None
         Type of ``t`` and ``dt``; defaults to ``precision``.
-    **preferences
+    **preference_kwargs
         Backend preferences, e.g. ``optimize_code=False``; unknown names raise ValueError.
 
     The ``*_log_level`` arguments are accepted for compatibility with PyGeNN and ignored.
     """
 
     def __init__(self, precision: str = "float", model_name: str = "GeNNModel", backend: Optional[str] = None,
-                 time_precision: Optional[str] = None, genn_log_level=None, code_gen_log_level=None,
-                 transpiler_log_level=None, runtime_log_level=None, backend_log_level=None,
-                 **preferences: Any):
+                 time_precision: Optional[str] = None, genn_log_level=PlogSeverity.WARNING,
+                 code_gen_log_level=PlogSeverity.WARNING, transpiler_log_level=PlogSeverity.WARNING,
+                 runtime_log_level=PlogSeverity.WARNING, backend_log_level=PlogSeverity.WARNING,
+                 **preference_kwargs: Any):
         if not isinstance(model_name, str) or not _NAME.fullmatch(model_name):
             raise ValueError(f"model_name must be a C identifier, not {model_name!r}")
         self.name = model_name
@@ -52,7 +60,7 @@ class GeNNModel:
         self._time_type = types.precision_type(time_precision or precision)
         self.precision = self._scalar
         self.time_precision = self._time_type
-        self._backend = create_backend(backend, preferences)
+        self._backend = create_backend(backend, preference_kwargs)
         self._dt = 0.1
         self.seed = 0
         self._effective_seed = 0
@@ -65,7 +73,7 @@ class GeNNModel:
         self.neuron_populations: Dict[str, NeuronGroup] = {}
         self.synapse_populations: Dict[str, SynapseGroup] = {}
         self.current_sources: Dict[str, CurrentSource] = {}
-        self.custom_updates: Dict[str, CustomUpdate] = {}
+        self.custom_updates: Dict[str, CustomUpdateBase] = {}
         self._built = False
         self._ir = None
         self._artifact = None
@@ -127,14 +135,16 @@ class GeNNModel:
     def _check_new_name(self, name: str) -> None:
         if self._built:
             raise RuntimeError("groups must be added before build()")
-        if not isinstance(name, str) or not _NAME.fullmatch(name):
-            raise ValueError(f"group name must be a C identifier (letters, digits, _), not {name!r}")
+        # As in PyGeNN, any non-empty string: group names only ever name arrays of the arena
+        # and random streams (codegen/names.py), never anything in generated code.
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"a group name must be a non-empty string, not {name!r}")
         if name in self.neuron_populations or name in self.synapse_populations or name in self.current_sources \
                 or name in self.custom_updates:
             raise ValueError(f"a group called '{name}' already exists")
 
-    def add_neuron_population(self, pop_name: str, num_neurons: int, neuron, params: Optional[Dict] = None,
-                              vars: Optional[Dict] = None) -> NeuronGroup:
+    def add_neuron_population(self, pop_name: str, num_neurons: int, neuron, params: Dict = {},  # noqa: B006
+                              vars: Dict = {}) -> NeuronGroup:  # noqa: B006 (PyGeNN's defaults; only read)
         """Add a population of ``num_neurons`` neurons of a built-in (by name) or custom model."""
         from . import neuron_models
         self._check_new_name(pop_name)
@@ -163,8 +173,8 @@ class GeNNModel:
         return sg
 
     def add_current_source(self, cs_name: str, current_source_model, pop: NeuronGroup,
-                           params: Optional[Dict] = None, vars: Optional[Dict] = None,
-                           var_refs: Optional[Dict] = None) -> CurrentSource:
+                           params: Dict = {}, vars: Dict = {},  # noqa: B006 (PyGeNN's defaults; only read)
+                           var_refs: Dict = {}) -> CurrentSource:  # noqa: B006
         """Inject current into ``pop`` with a built-in (by name) or custom current source model."""
         from . import current_source_models
         self._check_new_name(cs_name)
@@ -175,19 +185,31 @@ class GeNNModel:
         self.current_sources[cs_name] = cs
         return cs
 
-    def add_custom_update(self, cu_name: str, group_name: str, custom_update_model, params: Optional[Dict] = None,
-                          vars: Optional[Dict] = None, var_refs: Optional[Dict] = None,
-                          egp_refs: Optional[Dict] = None) -> CustomUpdate:
+    def add_custom_update(self, cu_name: str, group_name: str, custom_update_model, params: Dict = {},  # noqa: B006
+                          vars: Dict = {}, var_refs: Dict = {},  # noqa: B006 (PyGeNN's defaults; only read)
+                          egp_refs: Dict = {}) -> CustomUpdateBase:  # noqa: B006
         """Add an update that ``custom_update(group_name)`` runs, with all others of that group."""
         from . import custom_update_models
         self._check_new_name(cu_name)
-        if not isinstance(group_name, str) or not _NAME.fullmatch(group_name):
-            raise ValueError(f"custom update '{cu_name}': group name must be an identifier, not {group_name!r}")
+        if not isinstance(group_name, str) or not group_name:
+            raise ValueError(f"custom update '{cu_name}': the update group name must be a non-empty string, "
+                             f"not {group_name!r}")
         model = resolve_model(custom_update_model, custom_update_models, CustomUpdateModel, "custom update model")
-        cu = CustomUpdate(self, cu_name, group_name, model, params or {}, vars or {}, var_refs or {},
-                          egp_refs or {})
+        cu = custom_update_class(var_refs or {})(self, cu_name, group_name, model, params or {}, vars or {},
+                                                 var_refs or {}, egp_refs or {})
         self.custom_updates[cu_name] = cu
         return cu
+
+    def add_custom_connectivity_update(self, cu_name: str, group_name: str, syn_group: SynapseGroup,
+                                       custom_conn_update_model, params: Dict = {}, vars: Dict = {},  # noqa: B006
+                                       pre_vars: Dict = {}, post_vars: Dict = {}, var_refs: Dict = {},  # noqa: B006
+                                       pre_var_refs: Dict = {}, post_var_refs: Dict = {},  # noqa: B006
+                                       egp_refs: Dict = {}):  # noqa: B006
+        """Add a custom connectivity update (PyGeNN 5 signature).
+
+        Custom connectivity updates are not supported yet: this raises NotImplementedError."""
+        raise NotImplementedError(f"custom connectivity update '{cu_name}': custom connectivity updates "
+                                  "are not supported yet")
 
     def _extra_global_params_by_array(self) -> Dict[str, ExtraGlobalParameter]:
         out = {}
@@ -287,7 +309,8 @@ class GeNNModel:
         groups = list(self.neuron_populations.values()) + list(self.synapse_populations.values()) \
             + list(self.current_sources.values()) + list(self.custom_updates.values())
         for group in groups:
-            for var in list(group.vars.values()) + list(getattr(group, "psm_vars", {}).values()):
+            for var in list(group.vars.values()) + [v for attr in ("psm_vars", "pre_vars", "post_vars")
+                                                     for v in getattr(group, attr, {}).values()]:
                 if var.init.array is not None:
                     row_length = names.row_length_array(group.name)
                     if isinstance(group, SynapseGroup) and var in group.vars.values() and runtime.has_array(row_length):
@@ -357,12 +380,14 @@ class GeNNModel:
             raise ValueError(f"no custom update group '{name}'; groups: {known}")
         self._stepper.custom_update(index)
 
-    # -- timing ----------------------------------------------------------------
+    # -- timing ----------------------------------------------------------------------
     def _timer(self, name: str) -> float:
-        if not self.timing_enabled:
-            raise RuntimeError("set timing_enabled = True before build() to measure kernel times")
+        """Seconds spent in a family of kernels (after load()).  As in PyGeNN, without
+        ``timing_enabled`` (set before build()) nothing is measured and this is 0.0."""
         self._require_loaded(name)
-        return self._stepper.timers()[name]
+        if not self.timing_enabled or not self._ir.timing_enabled:
+            return 0.0
+        return float(self._stepper.timers().get(name, 0.0))
 
     @property
     def neuron_update_time(self) -> float:
@@ -373,9 +398,65 @@ class GeNNModel:
         return self._timer("presynaptic_update")
 
     @property
+    def postsynaptic_update_time(self) -> float:
+        return self._timer("postsynaptic_update")
+
+    @property
+    def synapse_dynamics_time(self) -> float:
+        return self._timer("synapse_dynamics")
+
+    @property
     def init_time(self) -> float:
         return self._timer("init")
 
     @property
     def init_sparse_time(self) -> float:
         return self._timer("init_sparse")
+
+    def get_custom_update_time(self, name: str) -> float:
+        """Seconds spent in custom update group ``name`` (not measured yet: 0.0)."""
+        return self._custom_update_timer(name)
+
+    def get_custom_update_transpose_time(self, name: str) -> float:
+        return self._custom_update_timer(name)
+
+    def get_custom_update_remap_time(self, name: str) -> float:
+        return self._custom_update_timer(name)
+
+    def get_custom_update_host_time(self, name: str) -> float:
+        return self._custom_update_timer(name)
+
+    def _custom_update_timer(self, name: str) -> float:
+        self._require_loaded("get_custom_update_time")
+        if name not in self._ir.custom_update_groups:
+            known = ", ".join(self._ir.custom_update_groups) or "none"
+            raise ValueError(f"no custom update group '{name}'; groups: {known}")
+        return 0.0
+
+
+# -- what ``pygenn.genn_model`` offers scripts besides GeNNModel ---------------------------
+from .init import (init_postsynaptic, init_sparse_connectivity, init_toeplitz_connectivity,  # noqa: E402,F401
+                   init_var, init_weight_update)
+from .model_spec import (create_current_source_model, create_custom_connectivity_update_model,  # noqa: E402,F401
+                         create_custom_update_model, create_neuron_model, create_postsynaptic_model,
+                         create_sparse_connect_init_snippet, create_toeplitz_connect_init_snippet,
+                         create_var_init_snippet, create_weight_update_model)
+
+_backend_modules = None
+
+
+def __getattr__(name: str):
+    # ``backend_modules``: the backends that can run here, best first (PyGeNN's ordered
+    # mapping of backend name to module), worked out on first use: finding OpenCL devices
+    # takes time that importing pygenn_cl should not.
+    global _backend_modules
+    if name == "backend_modules":
+        if _backend_modules is None:
+            import collections
+            import importlib
+            from .backends import BACKENDS, available_backends
+            _backend_modules = collections.OrderedDict(
+                (backend, importlib.import_module(f"{__package__}.backends.{BACKENDS[backend][0]}"))
+                for backend in available_backends())
+        return _backend_modules
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional, Union
 
+from pygenn_cl.codegen import names
+
 from . import model_spec as ms
 
 
@@ -36,6 +38,14 @@ class SparseConnectivityInit:
     """A sparse connectivity initialiser: a snippet and its parameter values."""
 
     snippet: ms.SparseConnectInitSnippet
+    params: Dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ToeplitzConnectivityInit:
+    """A Toeplitz connectivity initialiser: a snippet and its parameter values."""
+
+    snippet: ms.ToeplitzConnectInitSnippet
     params: Dict[str, Any] = field(default_factory=dict)
 
 
@@ -82,18 +92,38 @@ class VarReference:
 
     def array_name(self) -> str:
         """Name of the referenced array in the model's memory."""
+        if self.kind in _BUFFER_REFS:
+            return names.group_array(self.group.name, _BUFFER_REFS[self.kind][0])
         prefix = {"psm": "psm.", "wu_pre": "pre.", "wu_post": "post."}.get(self.kind, "")
-        return f"{self.group.name}.{prefix}{self.var_name}"
+        return names.var_array(self.group.name, self.var_name, prefix)
 
     def spec(self):
         """The referenced variable's declaration."""
+        if self.kind in _BUFFER_REFS:
+            what, type_name = _BUFFER_REFS[self.kind][1:]
+            return ms.VarSpec(self.var_name, type_name if type_name != "time" else self.group._model._time_type.name)
         sets = {"neuron": "model_vars", "current_source": "model_vars", "custom_update": "model_vars",
                 "psm": "psm_model_vars", "wu": "wu_model_vars", "wu_pre": "wu_pre_model_vars",
                 "wu_post": "wu_post_model_vars"}[self.kind]
         return next(v for v in getattr(self.group, sets) if v.name == self.var_name)
 
 
-def init_var(snippet: Union[str, ms.VarInitSnippet], params: Optional[Mapping[str, Any]] = None) -> VarInit:
+def _init_getters(cls, **getters) -> None:
+    """PyGeNN's accessors of initialiser objects (``get_snippet()``, ``get_params()`` ...)."""
+    for name, attr in {"snippet": "snippet", "params": "params", **getters}.items():
+        setattr(cls, f"get_{name}", lambda self, _a=attr: getattr(self, _a))
+
+
+_init_getters(VarInit)
+_init_getters(SparseConnectivityInit)
+_init_getters(ToeplitzConnectivityInit)
+_init_getters(WeightUpdateInit, var_initialisers="vars", pre_var_initialisers="pre_vars",
+              post_var_initialisers="post_vars", pre_neuron_var_references="pre_var_refs",
+              post_neuron_var_references="post_var_refs", psm_var_references="psm_var_refs")
+_init_getters(PostsynapticInit, var_initialisers="vars", neuron_var_references="var_refs")
+
+
+def init_var(snippet: Union[str, ms.VarInitSnippet], params: Mapping[str, Any] = {}) -> VarInit:  # noqa: B006
     """Initialise a variable with a snippet, e.g. ``init_var("Uniform", {"min": 0, "max": 1})``."""
     from . import init_var_snippets
     return VarInit(resolve_model(snippet, init_var_snippets, ms.VarInitSnippet,
@@ -101,7 +131,7 @@ def init_var(snippet: Union[str, ms.VarInitSnippet], params: Optional[Mapping[st
 
 
 def init_sparse_connectivity(snippet: Union[str, ms.SparseConnectInitSnippet],
-                             params: Optional[Mapping[str, Any]] = None) -> SparseConnectivityInit:
+                             params: Mapping[str, Any] = {}) -> SparseConnectivityInit:  # noqa: B006
     """Initialise sparse connectivity, e.g. ``init_sparse_connectivity("FixedProbability", {"prob": 0.1})``."""
     from . import init_sparse_connectivity_snippets
     return SparseConnectivityInit(resolve_model(snippet, init_sparse_connectivity_snippets,
@@ -113,8 +143,21 @@ def init_sparse_connectivity(snippet: Union[str, ms.SparseConnectInitSnippet],
 init_connectivity = init_sparse_connectivity
 
 
-def init_weight_update(snippet, params=None, vars=None, pre_vars=None, post_vars=None,
-                       pre_var_refs=None, post_var_refs=None, psm_var_refs=None) -> WeightUpdateInit:
+def init_toeplitz_connectivity(init_toeplitz_connect_snippet: Union[str, ms.ToeplitzConnectInitSnippet],
+                               params: Mapping[str, Any] = {}) -> ToeplitzConnectivityInit:  # noqa: B006
+    """Initialise TOEPLITZ connectivity, e.g. ``init_toeplitz_connectivity("Conv2D", {...})``.
+
+    TOEPLITZ connectivity is not simulated yet: a synapse group using it raises
+    NotImplementedError."""
+    from . import init_toeplitz_connectivity_snippets
+    return ToeplitzConnectivityInit(resolve_model(init_toeplitz_connect_snippet, init_toeplitz_connectivity_snippets,
+                                                  ms.ToeplitzConnectInitSnippet,
+                                                  "Toeplitz connectivity initialisation snippet"),
+                                    dict(params or {}))
+
+
+def init_weight_update(snippet, params={}, vars={}, pre_vars={}, post_vars={},  # noqa: B006
+                       pre_var_refs={}, post_var_refs={}, psm_var_refs={}) -> WeightUpdateInit:  # noqa: B006
     """Choose a weight update model and its parameters, variables and references."""
     from . import weight_update_models
     model = resolve_model(snippet, weight_update_models, ms.WeightUpdateModel, "weight update model")
@@ -123,7 +166,7 @@ def init_weight_update(snippet, params=None, vars=None, pre_vars=None, post_vars
                             dict(psm_var_refs or {}))
 
 
-def init_postsynaptic(snippet, params=None, vars=None, var_refs=None) -> PostsynapticInit:
+def init_postsynaptic(snippet, params={}, vars={}, var_refs={}) -> PostsynapticInit:  # noqa: B006
     """Choose a postsynaptic model and its parameters, variables and references."""
     from . import postsynaptic_models
     model = resolve_model(snippet, postsynaptic_models, ms.PostsynapticModel, "postsynaptic model")
@@ -150,13 +193,18 @@ def create_psm_var_ref(sg: Any, var_name: str) -> VarReference:
     return _ref(sg, var_name, "psm", "psm_model_vars")
 
 
-def create_wu_var_ref(sg: Any, var_name: str, transpose_sg: Any = None, transpose_var: Any = None) -> VarReference:
+def create_wu_var_ref(sg: Any, var_name: str, transpose_sg: Any = None, transpose_var_name: str = "") -> VarReference:
     """Reference a per-synapse weight update variable; with ``transpose_sg`` and
-    ``transpose_var``, a custom update also writes its value there, transposed (DENSE only)."""
+    ``transpose_var_name``, a custom update also writes its value there, transposed (DENSE only)."""
+    if getattr(sg, "is_custom_update", False):     # a CustomUpdateWU's variable
+        if transpose_sg is not None:
+            raise ValueError(f"create_wu_var_ref({sg.describe()}, ...): only synapse groups' variables can "
+                             "be transposed")
+        return _ref(sg, var_name, "custom_update", "model_vars")
     ref = _ref(sg, var_name, "wu", "wu_model_vars")
     if transpose_sg is None:
         return ref
-    target = _ref(transpose_sg, transpose_var, "wu", "wu_model_vars")
+    target = _ref(transpose_sg, transpose_var_name, "wu", "wu_model_vars")
     return VarReference(sg, var_name, "wu", target.group, target.var_name)
 
 
@@ -166,6 +214,77 @@ def create_wu_pre_var_ref(sg: Any, var_name: str) -> VarReference:
 
 def create_wu_post_var_ref(sg: Any, var_name: str) -> VarReference:
     return _ref(sg, var_name, "wu_post", "wu_post_model_vars")
+
+
+#: kind -> (array of the group, what it is, type) of references to a group's buffers rather
+#: than to a model's variables
+_BUFFER_REFS = {
+    "out_post": ("outPost", "postsynaptic input buffer", "scalar"),
+    "spike_time": ("st", "spike times", "time"),
+    "prev_spike_time": ("prev_st", "previous spike times", "time"),
+}
+
+
+def _not_yet(what: str, feature: str):
+    raise NotImplementedError(f"{what}: {feature} not supported yet")
+
+
+def create_pre_var_ref(ccu: Any, var_name: str) -> VarReference:
+    """Reference a presynaptic variable of a custom connectivity update (PyGeNN 5).
+
+    Custom connectivity updates are not supported yet: this raises NotImplementedError."""
+    _not_yet("create_pre_var_ref", "custom connectivity updates (and so references to their variables) are")
+
+
+def create_post_var_ref(ccu: Any, var_name: str) -> VarReference:
+    """Reference a postsynaptic variable of a custom connectivity update (PyGeNN 5).
+
+    Custom connectivity updates are not supported yet: this raises NotImplementedError."""
+    _not_yet("create_post_var_ref", "custom connectivity updates (and so references to their variables) are")
+
+
+def create_out_post_var_ref(sg: Any) -> VarReference:
+    """Reference the postsynaptic input buffer (``outPost``, formerly ``inSyn``) of a synapse
+    group, one value per postsynaptic neuron (with ``fuse_postsynaptic_models``, the buffer
+    the group shares)."""
+    _check_group(sg, "synapse population", "create_out_post_var_ref")
+    return VarReference(sg, "outPost", "out_post")
+
+
+def create_den_delay_var_ref(sg: Any) -> VarReference:
+    """Reference the dendritic delay buffer of a synapse group (PyGeNN 5).
+
+    The buffer has a delay dimension; references to delayed variables are not supported
+    yet, so this raises NotImplementedError."""
+    _check_group(sg, "synapse population", "create_den_delay_var_ref")
+    _not_yet(f"create_den_delay_var_ref({sg.describe()})", "references to delayed variables (the dendritic "
+             "delay buffer) are")
+
+
+def create_spike_time_var_ref(ng: Any) -> VarReference:
+    """Reference the spike times of a neuron population (the time of each neuron's last spike)."""
+    _check_group(ng, "neuron population", "create_spike_time_var_ref")
+    return VarReference(ng, "st", "spike_time")
+
+
+def create_prev_spike_time_var_ref(ng: Any) -> VarReference:
+    """Reference the previous spike times of a neuron population."""
+    _check_group(ng, "neuron population", "create_prev_spike_time_var_ref")
+    return VarReference(ng, "prev_st", "prev_spike_time")
+
+
+def create_src_spike_count_var_ref(sg: Any) -> VarReference:
+    """Reference the spike count of a synapse group's source population (PyGeNN 5).
+
+    The count is one value per delay slot and batch, a shape custom updates cannot take
+    yet: this raises NotImplementedError."""
+    _check_group(sg, "synapse population", "create_src_spike_count_var_ref")
+    _not_yet(f"create_src_spike_count_var_ref({sg.describe()})", "references to spike counts are")
+
+
+def _check_group(group: Any, kind: str, what: str) -> None:
+    if getattr(group, "kind", None) != kind:
+        raise TypeError(f"{what}: expected a {kind}, not {group!r}")
 
 
 @dataclass(frozen=True)

@@ -151,3 +151,51 @@ def FixedNumberPreWithReplacement() -> SparseConnectInitSnippet:
         calc_max_row_len_func=lambda num_pre, num_post, pars: _max_len(
             int(pars["num"]) * int(num_post), 1.0 / int(num_pre) if num_pre else 0.0, num_pre),
         calc_max_col_len_func=lambda num_pre, num_post, pars: int(pars["num"]))
+
+
+_CONV2D_PARAMS = [("conv_kh", "int"), ("conv_kw", "int"), ("conv_sh", "int"), ("conv_sw", "int"),
+                  ("conv_padh", "int"), ("conv_padw", "int"), ("conv_ih", "int"), ("conv_iw", "int"),
+                  ("conv_ic", "int"), ("conv_oh", "int"), ("conv_ow", "int"), ("conv_oc", "int")]
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -(-int(a) // int(b))
+
+
+def Conv2D() -> SparseConnectInitSnippet:
+    """2D convolution: presynaptic neurons are an ``conv_ih x conv_iw x conv_ic`` image and
+    postsynaptic neurons an ``conv_oh x conv_ow x conv_oc`` one, both stored row by row with
+    the channel fastest (``id = (row * width + col) * channels + channel``).  Output pixel
+    (r, c) sees the input window starting at (r * conv_sh - conv_padh, c * conv_sw - conv_padw)
+    of ``conv_kh x conv_kw`` pixels; every input channel connects to every output channel.
+
+    Each synapse is added with its kernel position (kernel row, kernel column, input
+    channel, output channel) in a kernel of shape ``[conv_kh, conv_kw, conv_ic, conv_oc]``.
+    """
+    return create_sparse_connect_init_snippet(
+        "Conv2D",
+        params=_CONV2D_PARAMS,
+        row_build_code=(
+            "const int inPixel = (int)id_pre / conv_ic;\n"
+            "const int inRow = inPixel / conv_iw;\n"
+            "const int inCol = inPixel % conv_iw;\n"
+            "const int inChan = (int)id_pre % conv_ic;\n"
+            "for (int outRow = 0; outRow < conv_oh; outRow++) {\n"
+            "    const int kernRow = inRow + conv_padh - (outRow * conv_sh);\n"
+            "    if (kernRow >= 0 && kernRow < conv_kh) {\n"
+            "        for (int outCol = 0; outCol < conv_ow; outCol++) {\n"
+            "            const int kernCol = inCol + conv_padw - (outCol * conv_sw);\n"
+            "            if (kernCol >= 0 && kernCol < conv_kw) {\n"
+            "                for (int outChan = 0; outChan < conv_oc; outChan++) {\n"
+            "                    const int idPost = (((outRow * conv_ow) + outCol) * conv_oc) + outChan;\n"
+            "                    addSynapse(idPost, kernRow, kernCol, inChan, outChan);\n"
+            "                }\n"
+            "            }\n"
+            "        }\n"
+            "    }\n"
+            "}\n"),
+        calc_max_row_len_func=lambda num_pre, num_post, pars: (
+            _ceil_div(pars["conv_kh"], pars["conv_sh"]) * _ceil_div(pars["conv_kw"], pars["conv_sw"])
+            * int(pars["conv_oc"])),
+        calc_kernel_size_func=lambda pars: [int(pars["conv_kh"]), int(pars["conv_kw"]), int(pars["conv_ic"]),
+                                            int(pars["conv_oc"])])

@@ -92,3 +92,17 @@ def Binomial() -> VarInitSnippet:
         "Binomial",
         params=[("n", "unsigned int"), "p"],
         var_init_code="value = gennrand_binomial(n, p);\n")
+
+
+def Kernel() -> VarInitSnippet:
+    """Each synapse takes the entry ``id_kernel`` of the ``kernel`` extra global parameter,
+    the kernel position its connectivity snippet gave it (``addSynapse(j, k0, k1, ...)``,
+    e.g. ``init_sparse_connectivity_snippets.Conv2D``).
+
+    Supported for SPARSE connectivity built row by row by a snippet with a kernel; other
+    uses raise NotImplementedError at ``build()``.
+    """
+    return create_var_init_snippet(
+        "Kernel",
+        extra_global_params=[("kernel", "scalar*")],
+        var_init_code="value = kernel[id_kernel];\n")

@@ -12,7 +12,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .enums import CustomUpdateVarAccess, VarAccess, VarAccessMode
+from .enums import CustomUpdateVarAccess, VarAccess, VarAccessDim, VarAccessMode, VarAccessModeAttribute
 
 DerivedParamFunc = Callable[[Mapping[str, Any], float], Any]
 
@@ -44,11 +44,7 @@ class VarSpec:
 
     @property
     def read_only(self) -> bool:
-        # The two enums share integer values, so branch on the enum first.
-        if isinstance(self.access, CustomUpdateVarAccess):
-            return self.access in (CustomUpdateVarAccess.READ_ONLY, CustomUpdateVarAccess.READ_ONLY_SHARED,
-                                   CustomUpdateVarAccess.READ_ONLY_SHARED_NEURON)
-        return self.access != VarAccess.READ_WRITE
+        return bool(int(self.access) & VarAccessModeAttribute.READ_ONLY)
 
     @property
     def reduction(self) -> Optional[str]:
@@ -60,10 +56,9 @@ class VarSpec:
 
     @property
     def shared(self) -> bool:
-        """One value for the whole group (not one per element)."""
-        return isinstance(self.access, CustomUpdateVarAccess) and self.access in (
-            CustomUpdateVarAccess.READ_ONLY_SHARED_NEURON, CustomUpdateVarAccess.REDUCE_NEURON_SUM,
-            CustomUpdateVarAccess.REDUCE_NEURON_MAX)
+        """One value for the whole group (not one per element): a custom-update variable
+        whose access removes the element dimension."""
+        return isinstance(self.access, CustomUpdateVarAccess) and bool(int(self.access) & VarAccessDim.ELEMENT)
 
 
 @dataclass(frozen=True)
@@ -214,6 +209,75 @@ class SparseConnectInitSnippet(ModelBase):
 
     family = "sparse connectivity initialisation snippet"
     _code_section_names = ("row_build_code", "col_build_code")
+
+
+@dataclass
+class ToeplitzConnectInitSnippet(ModelBase):
+    """A Toeplitz connectivity snippet (``create_toeplitz_connect_init_snippet``)."""
+
+    diagonal_build_code: str = ""
+    calc_max_row_len_func: Optional[MaxLenFunc] = None
+    calc_kernel_size_func: Optional[Callable] = None
+
+    family = "Toeplitz connectivity initialisation snippet"
+    _code_section_names = ("diagonal_build_code",)
+
+
+@dataclass
+class CustomConnectivityUpdateModel(ModelBase):
+    """A custom connectivity update model (``create_custom_connectivity_update_model``)."""
+
+    vars: List[VarSpec] = field(default_factory=list)
+    pre_vars: List[VarSpec] = field(default_factory=list)
+    post_vars: List[VarSpec] = field(default_factory=list)
+    var_refs: List[VarRefSpec] = field(default_factory=list)
+    pre_var_refs: List[VarRefSpec] = field(default_factory=list)
+    post_var_refs: List[VarRefSpec] = field(default_factory=list)
+    extra_global_param_refs: List[Any] = field(default_factory=list)
+    row_update_code: str = ""
+    host_update_code: str = ""
+
+    family = "custom connectivity update model"
+    _code_section_names = ("row_update_code", "host_update_code")
+
+
+# ---------------------------------------------------------------------------
+# Introspection with PyGeNN's method names (``model.get_vars()`` ...)
+# ---------------------------------------------------------------------------
+
+def _getter(attr: str, doc: str):
+    def get(self):
+        value = getattr(self, attr)
+        return list(value) if isinstance(value, list) else value
+    get.__name__ = f"get_{attr}"
+    get.__doc__ = doc
+    return get
+
+
+_GETTERS = {
+    ModelBase: ("params", "derived_params", "extra_global_params"),
+    NeuronModel: ("vars", "sim_code", "threshold_condition_code", "reset_code", "additional_input_vars"),
+    PostsynapticModel: ("vars", "neuron_var_refs", "sim_code"),
+    WeightUpdateModel: ("vars", "pre_vars", "post_vars", "pre_neuron_var_refs", "post_neuron_var_refs",
+                        "psm_var_refs") + WeightUpdateModel._code_section_names,
+    CurrentSourceModel: ("vars", "neuron_var_refs", "injection_code"),
+    CustomUpdateModel: ("vars", "var_refs", "extra_global_param_refs", "update_code"),
+    VarInitSnippet: (),
+    SparseConnectInitSnippet: ("row_build_code", "col_build_code"),
+    ToeplitzConnectInitSnippet: ("diagonal_build_code",),
+    CustomConnectivityUpdateModel: ("vars", "pre_vars", "post_vars", "var_refs", "pre_var_refs", "post_var_refs",
+                                    "extra_global_param_refs", "row_update_code", "host_update_code"),
+}
+for _cls, _attrs in _GETTERS.items():
+    for _attr in _attrs:
+        setattr(_cls, f"get_{_attr}", _getter(_attr, f"The model's ``{_attr}`` (PyGeNN's ``get_{_attr}()``)."))
+VarInitSnippet.get_code = _getter("var_init_code", "The snippet's ``var_init_code``.")
+for _cls in (SparseConnectInitSnippet, ToeplitzConnectInitSnippet):
+    _cls.get_calc_max_row_length_func = _getter("calc_max_row_len_func", "The maximum row length function.")
+    _cls.get_calc_kernel_size_func = _getter("calc_kernel_size_func", "The kernel size function.")
+SparseConnectInitSnippet.get_calc_max_col_length_func = _getter("calc_max_col_len_func",
+                                                                "The maximum column length function.")
+NeuronModel.is_auto_refractory_required = lambda self: bool(self.auto_refractory_required)
 
 
 # ---------------------------------------------------------------------------
@@ -501,4 +565,41 @@ def create_custom_update_model(class_name: str, params=None, vars=None, derived_
                               vars=_vars(vars, CustomUpdateVarAccess.READ_WRITE), var_refs=_var_refs(var_refs),
                               extra_global_param_refs=list(extra_global_param_refs or []))
     _sections(model, dict(update_code=update_code))
+    return model
+
+
+def create_toeplitz_connect_init_snippet(class_name: str, params=None, derived_params=None,
+                                         diagonal_build_code=None, calc_max_row_len_func=None,
+                                         calc_kernel_size_func=None, extra_global_params=None,
+                                         **legacy) -> ToeplitzConnectInitSnippet:
+    """Create a Toeplitz connectivity snippet (PyGeNN 5 ``create_toeplitz_connect_init_snippet``).
+
+    TOEPLITZ connectivity is not simulated yet: a synapse group using the snippet raises
+    NotImplementedError."""
+    params, _ = _legacy_names(class_name, params, None, legacy)
+    snippet = ToeplitzConnectInitSnippet(class_name, _params(params), _derived(derived_params),
+                                         _egps(extra_global_params), calc_max_row_len_func=calc_max_row_len_func,
+                                         calc_kernel_size_func=calc_kernel_size_func)
+    _sections(snippet, dict(diagonal_build_code=diagonal_build_code))
+    return snippet
+
+
+def create_custom_connectivity_update_model(class_name: str, params=None, vars=None, pre_vars=None,
+                                            post_vars=None, derived_params=None, var_refs=None,
+                                            pre_var_refs=None, post_var_refs=None, row_update_code=None,
+                                            host_update_code=None, extra_global_params=None,
+                                            extra_global_param_refs=None,
+                                            **legacy) -> CustomConnectivityUpdateModel:
+    """Create a custom connectivity update model (PyGeNN 5
+    ``create_custom_connectivity_update_model``).
+
+    Custom connectivity updates are not simulated yet: ``add_custom_connectivity_update``
+    raises NotImplementedError."""
+    params, vars = _legacy_names(class_name, params, vars, legacy)
+    model = CustomConnectivityUpdateModel(
+        class_name, _params(params), _derived(derived_params), _egps(extra_global_params),
+        vars=_vars(vars), pre_vars=_vars(pre_vars), post_vars=_vars(post_vars), var_refs=_var_refs(var_refs),
+        pre_var_refs=_var_refs(pre_var_refs), post_var_refs=_var_refs(post_var_refs),
+        extra_global_param_refs=list(extra_global_param_refs or []))
+    _sections(model, dict(row_update_code=row_update_code, host_update_code=host_update_code))
     return model

@@ -48,24 +48,22 @@ _IZHIKEVICH_SIM = (
     "if (V > 30.0) {\n"
     "    V = 30.0;\n"
     "}\n")
-_IZHIKEVICH_RESET = (
-    "V = c;\n"
-    "U += d;\n")
 
 
 def Izhikevich() -> NeuronModel:
     """Izhikevich (2003) neuron; params a, b, c, d; vars V (mV), U.
 
     V is integrated with two half-``dt`` Euler steps, U with one, and V is
-    clamped at 30 mV.  Intended for ``dt`` = 1 ms or less.
+    clamped at 30 mV.  Intended for ``dt`` = 1 ms or less.  As in PyGeNN there is no
+    reset code: the neuron spikes when V >= 29.99 and the step after a spike starts by
+    setting V to c and adding d to U (when V >= 30), so V reads 30 mV at a spike step.
     """
     return create_neuron_model(
         "Izhikevich",
         params=["a", "b", "c", "d"],
         vars=[("V", "scalar"), ("U", "scalar")],
         sim_code=_IZHIKEVICH_SIM,
-        threshold_condition_code="V >= 29.99",
-        reset_code=_IZHIKEVICH_RESET)
+        threshold_condition_code="V >= 29.99")
 
 
 def IzhikevichVariable() -> NeuronModel:
@@ -76,8 +74,7 @@ def IzhikevichVariable() -> NeuronModel:
               ("a", "scalar", VarAccess.READ_ONLY), ("b", "scalar", VarAccess.READ_ONLY),
               ("c", "scalar", VarAccess.READ_ONLY), ("d", "scalar", VarAccess.READ_ONLY)],
         sim_code=_IZHIKEVICH_SIM,
-        threshold_condition_code="V >= 29.99",
-        reset_code=_IZHIKEVICH_RESET)
+        threshold_condition_code="V >= 29.99")
 
 
 def Poisson() -> NeuronModel:

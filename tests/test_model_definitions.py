@@ -7,7 +7,8 @@ import types
 
 import pytest
 
-from pygenn_cl import current_source_models, init_sparse_connectivity_snippets, init_var_snippets
+from pygenn_cl import (current_source_models, init_sparse_connectivity_snippets, init_toeplitz_connectivity_snippets,
+                       init_var_snippets)
 from pygenn_cl import model_spec as ms
 from pygenn_cl import neuron_models, postsynaptic_models, weight_update_models
 from pygenn_cl.enums import VarAccess, VarAccessMode
@@ -63,6 +64,7 @@ VAR_INIT = {
     "Exponential": ([("lambda", S)], [], []),
     "Gamma": ([("a", S), ("b", S)], [], []),
     "Binomial": ([("n", "unsigned int"), ("p", S)], [], []),
+    "Kernel": ([], [], []),
 }
 SPARSE = {
     "Uninitialised": ([], [], []),
@@ -72,6 +74,16 @@ SPARSE = {
     "FixedNumberPostWithReplacement": ([("num", "unsigned int")], [], []),
     "FixedNumberTotalWithReplacement": ([("num", "unsigned int")], [], []),
     "FixedNumberPreWithReplacement": ([("num", "unsigned int")], [], []),
+    "Conv2D": ([(p, "int") for p in ("conv_kh", "conv_kw", "conv_sh", "conv_sw", "conv_padh", "conv_padw",
+                                    "conv_ih", "conv_iw", "conv_ic", "conv_oh", "conv_ow", "conv_oc")], [], []),
+}
+TOEPLITZ = {
+    "Uninitialised": ([], [], []),
+    "Conv2D": ([(p, "int") for p in ("conv_kh", "conv_kw", "conv_ih", "conv_iw", "conv_ic", "conv_oh", "conv_ow",
+                                    "conv_oc")], [], ["conv_bw", "conv_bh"]),
+    "AvgPoolConv2D": ([(p, "int") for p in ("conv_kh", "conv_kw", "pool_kh", "pool_kw", "pool_sh", "pool_sw",
+                                           "pool_ih", "pool_iw", "pool_ic", "conv_oh", "conv_ow", "conv_oc")], [],
+                      ["pool_oh", "pool_ow", "conv_bh", "conv_bw"]),
 }
 
 FAMILIES = [
@@ -82,6 +94,8 @@ FAMILIES = [
     (init_var_snippets, ms.VarInitSnippet, "variable initialisation snippet", VAR_INIT),
     (init_sparse_connectivity_snippets, ms.SparseConnectInitSnippet,
      "sparse connectivity initialisation snippet", SPARSE),
+    (init_toeplitz_connectivity_snippets, ms.ToeplitzConnectInitSnippet,
+     "Toeplitz connectivity initialisation snippet", TOEPLITZ),
 ]
 CASES = [(module, cls, family, name, spec)
          for module, cls, family, table in FAMILIES for name, spec in table.items()]
@@ -144,7 +158,9 @@ def test_izhikevich_code():
     for model in (neuron_models.Izhikevich(), neuron_models.IzhikevichVariable()):
         assert model.threshold_condition_code.strip() == "V >= 29.99"
         assert model.sim_code.count("0.5 * (0.04 * V * V") == 2
-        assert "U += d" in model.reset_code
+        # as in PyGeNN, the reset happens at the start of the step after a spike, in sim code
+        assert "U += d" in model.sim_code and model.sim_code.index("U += d") < model.sim_code.index("0.04")
+        assert not model.reset_code
 
 
 def test_poisson_and_rulkov_derived():

@@ -8,8 +8,11 @@ are left to each backend's templates.
 """
 from __future__ import annotations
 
+import dataclasses
+import re
 from typing import Dict, List
 
+from .. import description as d
 from .. import types
 from ..description import ModelDescription
 from ..ir import ArraySpec, GroupCode, ModelIR, merge
@@ -30,6 +33,7 @@ KERNEL_ORDER = ("neuron_update", "synapse_dynamics", "presynaptic_update", "post
 
 def generate_model(desc: ModelDescription, target: CodeTarget) -> ModelIR:
     """Generate the backend-neutral IR of ``desc`` for ``target``."""
+    _check_identifiers(desc)
     ctx = Context(desc, target)
     for ng in desc.neuron_groups:
         _check_no_egp_conflicts(ng)
@@ -77,3 +81,41 @@ def _check_no_egp_conflicts(ng) -> None:
     clash = ({v.name for v in model.vars} | {p.name for p in model.params}) & {e.name for e in model.egps}
     if clash:
         raise ValueError(f"{ng.describe()}: names used twice in {model.describe()}: {', '.join(sorted(clash))}")
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: Description classes whose ``name`` becomes part of identifiers in generated code (group
+#: names never do: they only name arrays of the arena, see :mod:`codegen.names`).
+_NAMED = (d.Param, d.EGP, d.Var, d.NeuronVarRef, d.AdditionalInput, d.CustomUpdateVarRef)
+
+
+def _check_identifiers(desc: ModelDescription) -> None:
+    """Every name that generated code spells (variables, parameters, extra global
+    parameters, references, input variables) must be a C identifier, so that no name can
+    put text of its choosing into generated code, whatever the layer above checked."""
+    def names(obj, where):
+        if isinstance(obj, (tuple, list)):
+            for item in obj:
+                yield from names(item, where)
+            return
+        if not dataclasses.is_dataclass(obj):
+            return
+        if hasattr(obj, "describe") and hasattr(obj, "kind"):
+            where = obj.describe()
+        if isinstance(obj, _NAMED):
+            yield obj.name, where
+        if isinstance(obj, d.NeuronVarRef):
+            yield obj.target, where
+        for attr in ("pre_target_var", "post_target_var", "target_var"):
+            if isinstance(getattr(obj, attr, None), str):
+                yield getattr(obj, attr), where
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if isinstance(value, (tuple, list)) or dataclasses.is_dataclass(value):
+                yield from names(value, where)
+
+    for name, where in names([desc.neuron_groups, desc.synapse_groups, desc.current_sources,
+                              desc.custom_updates], "the model"):
+        if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name):
+            raise ValueError(f"{where}: {name!r} is not a valid name (letters, digits and _, "
+                             "not starting with a digit)")

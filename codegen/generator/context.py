@@ -12,7 +12,7 @@ import zlib
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from .. import description as d
-from .. import types
+from .. import names, types
 from ..ir import ArraySpec, ErrorSlot, GroupCode, UserCode, after_user_code_file, format_literal, user_code_file
 from ..names import ERRORS_ARRAY
 from ..targets import CodeTarget
@@ -134,6 +134,9 @@ class Context:
         """Whether any code reads the spike times of ``ng``."""
         if self.references((text for _, text in ng.model.code), ("st", "prev_st")):
             return True
+        kept = {names.group_array(ng.name, "st"), names.group_array(ng.name, "prev_st")}
+        if any(ref.array in kept for cu in self.desc.custom_updates for ref in cu.refs):
+            return True  # a custom update references them (create_spike_time_var_ref)
         return any(self.references((t for _, t in sg.wu.code), ("st_pre", "prev_st_pre")) for sg in self.out_syn(ng)) \
             or any(self.references((t for _, t in sg.wu.code), ("st_post", "prev_st_post")) for sg in self.in_syn(ng))
 

@@ -3,7 +3,7 @@ synapse group, that their variable references point at."""
 from __future__ import annotations
 
 from .. import description as d
-from .. import types
+from .. import names, types
 from ..ir import CustomUpdateCode, CustomUpdateVar, GroupCode
 from ..transpiler import Environment
 from .context import Context, literal, stream_id
@@ -56,8 +56,12 @@ def custom_update(ctx: Context, cu: d.CustomUpdate) -> GroupCode:
             env.add_variable(var.name, var.type, read_only=var.read_only, printed=f"_l{var.name}")
             variables.append(CustomUpdateVar(var.name, var.type.name, key, "register", not var.read_only))
     transposes = []
+    # a reference to the input buffer of a synapse group whose postsynaptic model is fused
+    # into another's reads the buffer they share
+    shared_buffers = {names.group_array(sg, "outPost"): names.group_array(owner, "outPost")
+                      for sg, owner in ctx.psm_owner.items()}
     for ref in cu.refs:
-        arr = code.array(f"ref_{ref.name}", ref.array, ref.type)
+        arr = code.array(f"ref_{ref.name}", shared_buffers.get(ref.array, ref.array), ref.type)
         # The reference's access mode decides: a model's READ_ONLY variables are read-only to
         # that model's own code, but custom updates (e.g. weight clipping) may write them.
         env.add_variable(ref.name, ref.type, read_only=ref.read_only, printed=f"{arr}[{index}]")
@@ -65,7 +69,8 @@ def custom_update(ctx: Context, cu: d.CustomUpdate) -> GroupCode:
             code.array(f"tp_{ref.name}", ref.transpose_array, ref.type)
             transposes.append((f"ref_{ref.name}", f"tp_{ref.name}"))
     body = ctx.translate(cu.model.section("update_code"), env, cu.model.describe(), cu.describe(), "update_code")
-    stream = code.value("stream", stream_id(f"{cu.name}/update"), types.Uint32) if ctx.uses_rng(body) else ""
+    stream = code.value("stream", stream_id(f"{names.group_key(cu.name)}/update"), types.Uint32) \
+        if ctx.uses_rng(body) else ""
     code.kernel = CustomUpdateCode(body=body.text, rng_stream=stream, variables=tuple(variables),
                                    transposes=tuple(transposes), shape=shape)
     return code

@@ -5,18 +5,16 @@ from __future__ import annotations
 from typing import List, Optional, Sequence, Tuple
 
 from .. import description as d
-from .. import types
+from .. import names, types
 from ..ir import ConnectivityInit, GroupCode, VarInit, VarInitialisation
 from ..transpiler import Environment, FunctionSpec
 from .context import Context, literal, stream_id
 from .synapse import add_sparse_arrays
 
-#: (struct key, variable) of a variable to initialise
+#: (struct key, variable) of a variable to initialise.  Keys are built from positions
+#: (``v<i>``, ``psm<i>_v<j>`` ...), never from group or variable names, so no two keys of
+#: one group's code can be equal whatever the names.
 InitEntry = Tuple[str, d.Var]
-
-
-def _key(text: str) -> str:
-    return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in text)
 
 
 class InitGenerator:
@@ -33,13 +31,13 @@ class InitGenerator:
             if init is None:
                 continue
             venv = Environment(env)
-            for egp in init.egps:
+            for n, egp in enumerate(init.egps):
                 ctx.add_array(egp.array, egp.type, egp=True)
                 venv.add_variable(egp.name, types.PointerType(egp.type), read_only=True,
-                                  printed=code.array(f"{key}_egp_{egp.name}", egp.array, egp.type))
+                                  printed=code.array(f"{key}_egp{n}", egp.array, egp.type))
             venv.add_variable("value", var.type, read_only=False, printed="_value")
-            for p in init.params:
-                venv.add_variable(p.name, p.type, printed=code.value(f"{key}_{p.name}", p.value, p.type))
+            for n, p in enumerate(init.params):
+                venv.add_variable(p.name, p.type, printed=code.value(f"{key}_p{n}", p.value, p.type))
             t = ctx.translate(init.code, venv, init.describe(), f"{group} variable '{var.name}'", "var_init_code")
             code.array(key, var.array, var.type)
             stream = code.value(f"{key}_stream", stream_id(f"{var.array}/init"), types.Uint32) \
@@ -53,27 +51,28 @@ class InitGenerator:
         env = Environment(ctx.base_env())
         env.add_variable("id", types.Uint32, printed="id")
         env.add_variable("num_neurons", types.Uint32, printed=code.value("num_neurons", ng.size, types.Uint32))
-        entries = [(f"v_{v.name}", v) for v in ng.model.vars]
-        for sg in ctx.in_syn(ng):
-            entries += [(f"{sg.name}_psm_{v.name}", v) for v in sg.ps.vars]
-        for cs in ctx.current_sources(ng):
-            entries += [(f"{cs.name}_cs_{v.name}", v) for v in cs.model.vars]
-        for sg in ctx.out_syn(ng):
-            entries += [(f"{sg.name}_wpre_{v.name}", v) for v in sg.wu_pre_vars]
-        for sg in ctx.in_syn(ng):
-            entries += [(f"{sg.name}_wpost_{v.name}", v) for v in sg.wu_post_vars]
+        entries = [(f"v{j}", v) for j, v in enumerate(ng.model.vars)]
+        for i, sg in enumerate(ctx.in_syn(ng)):
+            entries += [(f"psm{i}_v{j}", v) for j, v in enumerate(sg.ps.vars)]
+        for i, cs in enumerate(ctx.current_sources(ng)):
+            entries += [(f"cs{i}_v{j}", v) for j, v in enumerate(cs.model.vars)]
+        for i, sg in enumerate(ctx.out_syn(ng)):
+            entries += [(f"wpre{i}_v{j}", v) for j, v in enumerate(sg.wu_pre_vars)]
+        for i, sg in enumerate(ctx.in_syn(ng)):
+            entries += [(f"wpost{i}_v{j}", v) for j, v in enumerate(sg.wu_post_vars)]
         for _, var in entries:
             ctx.add_array(var.array, var.type, ng.size)
-        inits = self.var_inits(code, env, ng.describe(), [(_key(k), v) for k, v in entries])
+        inits = self.var_inits(code, env, ng.describe(), entries)
         # spike times, and times of spike-like events this population emits, start at the
         # lowest time: "never" (the lowest finite value, so differences stay finite)
         times = []
         if ctx.needs_spike_times(ng):
-            times += [(name, f"{ng.name}.{name}") for name in ("st", "prev_st")]
+            times += [(name, names.group_array(ng.name, name)) for name in ("st", "prev_st")]
         for side, groups in (("pre", ctx.out_syn(ng)), ("post", ctx.in_syn(ng))):
             for k, sg in enumerate(groups):
                 if ctx.needs_event_times(sg, side):
-                    times += [(f"{side}{k}_{name}", f"{sg.name}.{side}.{name}") for name in ("set", "prev_set")]
+                    times += [(f"{side}{k}_{name}", names.group_array(sg.name, f"{side}.{name}"))
+                              for name in ("set", "prev_set")]
         for key, array in times:
             ctx.add_array(array, ctx.time_type, ng.size)
             code.array(key, array, ctx.time_type)
@@ -91,9 +90,13 @@ class InitGenerator:
             env.add_variable(name, types.Uint32, printed=name)
         env.add_variable("num_pre", types.Uint32, printed=code.value("num_pre", sg.num_pre, types.Uint32))
         env.add_variable("num_post", types.Uint32, printed=code.value("num_post", sg.num_post, types.Uint32))
-        entries = [(_key(f"v_{v.name}"), v) for v in sg.wu.vars]
+        entries = [(f"v{j}", v) for j, v in enumerate(sg.wu.vars)]
         for var in sg.wu.vars:
             ctx.add_array(var.array, var.type, sg.num_synapses_allocated)
+        conn = sg.connectivity
+        if conn is not None and conn.kernel_indices:
+            env.add_variable("id_kernel", types.Uint32, printed="_a_kernelInd[id_syn]")
+            code.array("kernelInd", names.group_array(sg.name, "kernelInd"), types.Uint32)
         inits = self.var_inits(code, env, sg.describe(), entries)
         if not inits:
             return None
@@ -126,7 +129,17 @@ class InitGenerator:
         ind_type = sg.index_type.name
         # addSynapse() is printed as an expression (it may appear anywhere a call may);
         # its argument is evaluated exactly once.
-        if by_row:
+        if by_row and conn.kernel_indices:
+            # addSynapse(j, k0, k1, ...) also keeps the synapse's position in the kernel,
+            # id_kernel = ((k0 * K1 + k1) * K2 + k2) ..., for the variables initialised from it
+            ctx.add_array(names.group_array(sg.name, "kernelInd"), types.Uint32, sg.num_synapses_allocated)
+            code.array("kernelInd", names.group_array(sg.name, "kernelInd"), types.Uint32)
+            sizes = [code.value(f"kernel_size{i}", k, types.Uint32) for i, k in enumerate(conn.kernel_size)]
+            env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
+                f"((_rl < {stride}) ? (void)(_a_kernelInd[(uint64_t)id_pre * {stride} + _rl] = "
+                f"{_kernel_index(a, sizes, conn.describe())}, "
+                f"_a_ind[(uint64_t)id_pre * {stride} + _rl++] = ({ind_type})({a[0][0]})) : (void)(_overflow = 1u))")))
+        elif by_row:
             env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
                 f"((_rl < {stride}) ? (void)(_a_ind[(uint64_t)id_pre * {stride} + _rl++] = ({ind_type})({a[0][0]})) "
                 f": (void)(_overflow = 1u))")))
@@ -138,18 +151,32 @@ class InitGenerator:
                 f"? (void)(_a_ind[(uint64_t)_pre * {stride} + _r] = ({ind_type})id_post) : (void)(_overflow = 1u))")))
         total = multinomial_stream = ""
         if conn.multinomial_param:
-            ctx.add_array(f"{sg.name}.preCalcRowLength", types.Uint32, sg.num_pre)
-            code.array("preCalcRowLength", f"{sg.name}.preCalcRowLength", types.Uint32)
+            ctx.add_array(names.group_array(sg.name, "preCalcRowLength"), types.Uint32, sg.num_pre)
+            code.array("preCalcRowLength", names.group_array(sg.name, "preCalcRowLength"), types.Uint32)
             env.add_variable("row_length", types.Uint32, printed="_a_preCalcRowLength[id_pre]")
             total = code.value("c_total", conn.param_values()[conn.multinomial_param], types.Uint32)
-            multinomial_stream = code.value("multinomial_stream", stream_id(f"{sg.name}/row_lengths"), types.Uint32)
+            multinomial_stream = code.value("multinomial_stream",
+                                            stream_id(f"{names.group_key(sg.name)}/row_lengths"), types.Uint32)
         section = "row_build_code" if by_row else "col_build_code"
         t = ctx.translate(conn.row_build_code if by_row else conn.col_build_code, env, conn.describe(),
                           sg.describe(), section)
-        stream = code.value("stream", stream_id(f"{sg.name}/connectivity"), types.Uint32) if ctx.uses_rng(t) else ""
+        stream = code.value("stream", stream_id(f"{names.group_key(sg.name)}/connectivity"), types.Uint32) \
+            if ctx.uses_rng(t) else ""
         ctx.error_slot(code, sg.name, f"{sg.describe()}: {conn.describe()} made more synapses in a row than "
                                       f"max_connections = {sg.max_connections}; set max_connections higher "
                                       "before build()")
         code.kernel = ConnectivityInit(body=t.text, rng_stream=stream, by_row=by_row, multinomial_total=total,
                                        multinomial_stream=multinomial_stream, index_type=ind_type)
         return code
+
+
+def _kernel_index(args, sizes, snippet: str) -> str:
+    """The flat kernel position of ``addSynapse(j, k0, k1, ...)``'s kernel indices."""
+    indices = [text for text, _ in args[1:]]
+    if len(indices) != len(sizes):
+        raise ValueError(f"{snippet}: addSynapse() gives {len(indices)} kernel indices for a kernel of "
+                         f"{len(sizes)} dimensions (calc_kernel_size_func)")
+    flat = f"(uint32_t)({indices[0]})"
+    for index, size in zip(indices[1:], sizes[1:]):
+        flat = f"({flat} * {size} + (uint32_t)({index}))"
+    return flat

@@ -13,7 +13,7 @@ from .. import description as d
 from .. import names, types
 from ..arena import words_per_step
 from ..ir import EventCondition, GroupCode, NeuronUpdate, Piece, PostsynapticInput, PresynapticOutput, Register
-from ..transpiler import Environment, FunctionSpec, Translation
+from ..transpiler import Environment, FunctionSpec, Translation, local_scope
 from .context import RNG_FUNCTIONS, Context, literal, stream_id
 
 #: Name of the neuron index in array subscripts of neuron-update code.
@@ -75,13 +75,13 @@ class NeuronUpdateGenerator:
                                        sg.post_target_var, size)
         env.add_variable("inSyn", scalar, read_only=False, printed="_inSyn")
         t = ctx.translate(sg.ps.section("sim_code"), env, sg.ps.describe(), sg.describe(), "sim_code")
-        ctx.add_array(f"{sg.name}.outPost", scalar, sg.num_post)
-        code.array(prefix + "outPost", f"{sg.name}.outPost", scalar)
+        ctx.add_array(names.group_array(sg.name, "outPost"), scalar, sg.num_post)
+        code.array(prefix + "outPost", names.group_array(sg.name, "outPost"), scalar)
         if dendritic:
             ring = ctx.dendritic_ring_length(sg)
             code.value(prefix + "max_dendritic_delay", ring, types.Uint32)
-            ctx.add_array(f"{sg.name}.denDelay", scalar, ring * sg.num_post)
-            code.array(prefix + "denDelay", f"{sg.name}.denDelay", scalar)
+            ctx.add_array(names.group_array(sg.name, "denDelay"), scalar, ring * sg.num_post)
+            code.array(prefix + "denDelay", names.group_array(sg.name, "denDelay"), scalar)
         return PostsynapticInput(prefix, t.text, literal(0, scalar), self.registers(prefix, regs, [t]),
                                  dendritic), t
 
@@ -127,7 +127,7 @@ class NeuronUpdateGenerator:
         if self.ctx.needs_event_times(sg, side):
             out += [("Set", "set", pop.size, self.ctx.time_type), ("PrevSet", "prev_set", pop.size, self.ctx.time_type)]
         for _, suffix, length, ctype in out:
-            self.ctx.add_array(f"{sg.name}.{side}.{suffix}", ctype, length)
+            self.ctx.add_array(names.group_array(sg.name, f"{side}.{suffix}"), ctype, length)
         return out
 
     def event_condition(self, code: GroupCode, neuron_env: Environment, sg: d.SynapseGroup, side: str, k: int,
@@ -142,7 +142,7 @@ class NeuronUpdateGenerator:
         env.add_variable(f"id_{side}", types.Uint32, printed="id")
         pop = ctx.src(sg) if side == "pre" else ctx.trg(sg)
         for key, suffix, _, ctype in self.event_arrays(sg, side, slots):
-            code.array(f"ev{k}{key}", f"{sg.name}.{side}.{suffix}", ctype)
+            code.array(f"ev{k}{key}", names.group_array(sg.name, f"{side}.{suffix}"), ctype)
         if pop.spike_event_recording:
             record = names.event_record_array(sg.name, side)
             ctx.add_array(record, types.Uint32, words_per_recording_step=words_per_step(pop.size))
@@ -203,18 +203,27 @@ class NeuronUpdateGenerator:
             note_refs(cs.refs, t)
         owner, group = model.describe(), ng.describe()
         sim = ctx.translate(model.section("sim_code"), env, owner, group, "sim_code")
+        # As in PyGeNN, sim code, threshold condition and reset code share one scope: the
+        # templates place them in the same C block, so the threshold and reset see the locals
+        # the sim code declares at its top level.
+        own_env = local_scope(env, sim)
         threshold_code = model.section("threshold_condition_code")
-        threshold = ctx.translate(threshold_code, env, owner, group, "threshold_condition_code", expression=True) \
-            if threshold_code.strip() else None
-        reset = ctx.translate(model.section("reset_code"), env, owner, group, "reset_code")
+        threshold = ctx.translate(threshold_code, own_env, owner, group, "threshold_condition_code",
+                                  expression=True) if threshold_code.strip() else None
+        reset = ctx.translate(model.section("reset_code"), own_env, owner, group, "reset_code")
+        if threshold and ng.auto_refractory and threshold.referenced & set(sim.locals):
+            raise ValueError(f"{group} ({owner}): threshold_condition_code uses "
+                             f"{', '.join(sorted(threshold.referenced & set(sim.locals)))}, declared in "
+                             "sim_code; with auto_refractory_required the threshold is also tested before "
+                             "sim_code runs, where they do not exist")
         own = [sim, reset] + ([threshold] if threshold else [])
         translations += own
         spike_code, dynamics = [], []
         spike_code_reads_state = False
         if spike_times:
             for name in ("st", "prev_st"):
-                ctx.add_array(f"{ng.name}.{name}", ctx.time_type, ng.size)
-                code.array(name, f"{ng.name}.{name}", ctx.time_type)
+                ctx.add_array(names.group_array(ng.name, name), ctx.time_type, ng.size)
+                code.array(name, names.group_array(ng.name, name), ctx.time_type)
         for role, groups in (("pre", ctx.out_syn(ng)), ("post", ctx.in_syn(ng))):
             for k, sg in enumerate(groups):
                 pieces_k = self.wu_neuron_pieces(code, env, sg, role, k, regs)
@@ -234,8 +243,8 @@ class NeuronUpdateGenerator:
         outputs = []
         for k, sg in enumerate(ctx.out_syn(ng)):
             if ctx.uses_add_to_pre(sg):
-                ctx.add_array(f"{sg.name}.outPre", ctx.scalar, ng.size)
-                code.array(f"outPre{k}", f"{sg.name}.outPre", ctx.scalar)
+                ctx.add_array(names.group_array(sg.name, "outPre"), ctx.scalar, ng.size)
+                code.array(f"outPre{k}", names.group_array(sg.name, "outPre"), ctx.scalar)
                 outputs.insert(0, PresynapticOutput(f"outPre{k}", sg.pre_target_var, literal(0, ctx.scalar)))
         slots = ctx.delay_slots(ng)
         events = []
@@ -247,13 +256,13 @@ class NeuronUpdateGenerator:
             translations.append(condition)
             note_refs(sg.pre_refs if side == "pre" else sg.post_refs, condition)
 
-        stream = code.value("stream", stream_id(f"{ng.name}/update"), types.Uint32)
+        stream = code.value("stream", stream_id(f"{names.group_key(ng.name)}/update"), types.Uint32)
         uses_rng = ctx.uses_rng(*translations)
         code.value("num_delay_slots", slots, types.Uint32)
-        ctx.add_array(f"{ng.name}.spkCnt", types.Uint32, slots)
-        ctx.add_array(f"{ng.name}.spk", types.Uint32, slots * ng.size)
-        code.array("spkCnt", f"{ng.name}.spkCnt", types.Uint32)
-        code.array("spk", f"{ng.name}.spk", types.Uint32)
+        ctx.add_array(names.group_array(ng.name, "spkCnt"), types.Uint32, slots)
+        ctx.add_array(names.group_array(ng.name, "spk"), types.Uint32, slots * ng.size)
+        code.array("spkCnt", names.group_array(ng.name, "spkCnt"), types.Uint32)
+        code.array("spk", names.group_array(ng.name, "spk"), types.Uint32)
         if ng.spike_recording:
             words = words_per_step(ng.size)
             record = names.spike_record_array(ng.name)

@@ -38,10 +38,10 @@ def add_sparse_arrays(ctx: Context, code: GroupCode, sg: d.SynapseGroup) -> None
 def add_column_arrays(ctx: Context, code: GroupCode, sg: d.SynapseGroup) -> None:
     """Column structure of SPARSE connectivity: per postsynaptic neuron, its synapses' indices."""
     col_stride = sg.max_source_connections
-    ctx.add_array(f"{sg.name}.colLength", types.Uint32, sg.num_post)
-    ctx.add_array(f"{sg.name}.remap", types.Uint32, sg.num_post * col_stride)
-    code.array("colLength", f"{sg.name}.colLength", types.Uint32)
-    code.array("remap", f"{sg.name}.remap", types.Uint32)
+    ctx.add_array(names.group_array(sg.name, "colLength"), types.Uint32, sg.num_post)
+    ctx.add_array(names.group_array(sg.name, "remap"), types.Uint32, sg.num_post * col_stride)
+    code.array("colLength", names.group_array(sg.name, "colLength"), types.Uint32)
+    code.array("remap", names.group_array(sg.name, "remap"), types.Uint32)
     code.value("col_stride", col_stride, types.Uint32)
 
 
@@ -72,7 +72,7 @@ class SynapseUpdateGenerator:
         ctx.add_egps(env, code, "", sg.wu.egps)
         for refs, pop, index, key in ((sg.pre_refs, sg.src, "id_pre", "pre"), (sg.post_refs, sg.trg, "id_post", "post")):
             for ref in refs:
-                arr = code.array(f"{key}ref_{ref.name}", names.var_array(pop, ref.target), ref.type)
+                arr = code.array(f"{key}ref_{ref.name}", names.group_array(pop, ref.target), ref.type)
                 env.add_variable(ref.name, ref.type, read_only=ref.read_only, printed=f"{arr}[{index}]")
         # Pre/postsynaptic weight update variables are written by their neurons' code only.
         for variables, prefix, index, size in ((sg.wu_pre_vars, "pre", "id_pre", sg.num_pre),
@@ -84,33 +84,33 @@ class SynapseUpdateGenerator:
         for pop, suffix, index in ((ctx.src(sg), "pre", "id_pre"), (ctx.trg(sg), "post", "id_post")):
             if ctx.needs_spike_times(pop):
                 for name in ("st", "prev_st"):
-                    arr = code.array(f"{name}_{suffix}", f"{pop.name}.{name}", ctx.time_type)
+                    arr = code.array(f"{name}_{suffix}", names.group_array(pop.name, name), ctx.time_type)
                     env.add_variable(f"{name}_{suffix}", ctx.time_type, printed=f"{arr}[{index}]")
         for side, pop, index in (("pre", ctx.src(sg), "id_pre"), ("post", ctx.trg(sg), "id_post")):
             if ctx.needs_event_times(sg, side):
                 for suffix in ("set", "prev_set"):
-                    array = f"{sg.name}.{side}.{suffix}"
+                    array = names.group_array(sg.name, f"{side}.{suffix}")
                     ctx.add_array(array, ctx.time_type, pop.size)
                     key = "Set" if suffix == "set" else "PrevSet"
                     arr = code.array(f"{side}{key}", array, ctx.time_type)
                     env.add_variable(f"{suffix}_{side}", ctx.time_type, printed=f"{arr}[{index}]")
         scalar = ctx.scalar
         psm = ctx.psm_owner[sg.name]  # fused postsynaptic models share their owner's buffers
-        ctx.add_array(f"{psm}.outPost", scalar, sg.num_post)
-        out = code.array("outPost", f"{psm}.outPost", scalar)
+        ctx.add_array(names.group_array(psm, "outPost"), scalar, sg.num_post)
+        out = code.array("outPost", names.group_array(psm, "outPost"), scalar)
         post_target = "_lacc" if exclusive and ctx.target.parallel else f"{out}[id_post]"
         env.add_function("addToPost", FunctionSpec(
             [scalar], None, lambda a: ctx.target.accumulate(post_target, a[0][0], scalar, exclusive).rstrip(";")))
         if ctx.uses_add_to_pre(sg):
-            ctx.add_array(f"{sg.name}.outPre", scalar, sg.num_pre)
-            out_pre = code.array("outPre", f"{sg.name}.outPre", scalar)
+            ctx.add_array(names.group_array(sg.name, "outPre"), scalar, sg.num_pre)
+            out_pre = code.array("outPre", names.group_array(sg.name, "outPre"), scalar)
             env.add_function("addToPre", FunctionSpec(
                 [scalar], None, lambda a: ctx.target.accumulate(f"{out_pre}[id_pre]", a[0][0], scalar).rstrip(";")))
         if ctx.uses_dendritic_delay(sg):
             ring = ctx.dendritic_ring_length(sg)
             max_d = code.value("max_dendritic_delay", ring, types.Uint32)
-            ctx.add_array(f"{psm}.denDelay", scalar, ring * sg.num_post)
-            dd = code.array("denDelay", f"{psm}.denDelay", scalar)
+            ctx.add_array(names.group_array(psm, "denDelay"), scalar, ring * sg.num_post)
+            dd = code.array("denDelay", names.group_array(psm, "denDelay"), scalar)
             env.add_function("addToPostDelay", FunctionSpec(
                 [scalar, types.Uint32], None,
                 lambda a: ctx.target.accumulate(
@@ -122,7 +122,7 @@ class SynapseUpdateGenerator:
 
     def synapse_rng(self, code: GroupCode, sg: d.SynapseGroup, purpose: str, *translations: Translation) -> str:
         """The RNG stream of per-synapse code that draws (element ``id_syn``), else ""."""
-        return code.value("stream", stream_id(f"{sg.name}/{purpose}"), types.Uint32) \
+        return code.value("stream", stream_id(f"{names.group_key(sg.name)}/{purpose}"), types.Uint32) \
             if self.ctx.uses_rng(*translations) else ""
 
     def event_record_zeroing(self, code: GroupCode, sg: d.SynapseGroup, side: str) -> bool:
@@ -151,13 +151,13 @@ class SynapseUpdateGenerator:
         queue = "src" if side == "pre" else "trg"
         pop = ctx.src(sg) if side == "pre" else ctx.trg(sg)
         if wu.section(f"{side}_event_syn_code"):
-            code.array(f"{queue}EvCnt", f"{sg.name}.{side}.spkCntEvnt", types.Uint32)
-            code.array(f"{queue}EvSpk", f"{sg.name}.{side}.spkEvnt", types.Uint32)
+            code.array(f"{queue}EvCnt", names.group_array(sg.name, f"{side}.spkCntEvnt"), types.Uint32)
+            code.array(f"{queue}EvSpk", names.group_array(sg.name, f"{side}.spkEvnt"), types.Uint32)
         event_record = self.event_record_zeroing(code, sg, side)
         rng = self.synapse_rng(code, sg, purpose, body, event_body)
         code.value("delay_slots", ctx.delay_slots(pop), types.Uint32)
-        code.array(f"{queue}SpkCnt", f"{pop.name}.spkCnt", types.Uint32)
-        code.array(f"{queue}Spk", f"{pop.name}.spk", types.Uint32)
+        code.array(f"{queue}SpkCnt", names.group_array(pop.name, "spkCnt"), types.Uint32)
+        code.array(f"{queue}Spk", names.group_array(pop.name, "spk"), types.Uint32)
         code.kernel = SynapseUpdate(body=body.text, event_body=event_body.text, rng_stream=rng, sparse=sg.sparse,
                                     strategy=strategy_name, event_record=event_record)
         return code

@@ -8,8 +8,10 @@ Public interface: :func:`translate_statements`, :func:`translate_expression`,
 from .dialects import C_DIALECT, CUDA_DIALECT, OPENCL_DIALECT, Dialect
 from .environment import Environment, EnvVariable, FunctionSpec
 from .errors import CodeError, ErrorContext
-from .translate import Translation, referenced_identifiers, translate_expression, translate_statements
+from .translate import (Translation, local_scope, referenced_identifiers, translate_expression,
+                        translate_statements)
 
 __all__ = ["CodeError", "ErrorContext", "FunctionSpec", "Environment", "EnvVariable",
-           "Translation", "translate_statements", "referenced_identifiers", "translate_expression", "Dialect",
+           "Translation", "local_scope", "translate_statements", "referenced_identifiers", "translate_expression",
+           "Dialect",
            "C_DIALECT", "OPENCL_DIALECT", "CUDA_DIALECT"]

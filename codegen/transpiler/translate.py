@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Callable, FrozenSet, Optional, Set
+from typing import Callable, Dict, FrozenSet, Optional, Set, Tuple
 
 from .. import types
 
@@ -11,7 +11,7 @@ from .dialects import Dialect
 from .environment import Environment
 from .errors import CodeError, ErrorContext, SourceError
 from .parser import parse_expression, parse_statements
-from .printer import LoopHint, Printer
+from .printer import LOCAL_PREFIX, LoopHint, Printer
 from .scanner import scan
 from .typechecker import TypeChecker
 
@@ -32,6 +32,9 @@ class Translation:
         Environment variable names the code writes.
     uses_double : bool
         Whether any value or local of the code is a double (OpenCL devices then need fp64).
+    locals : dict
+        Name -> (type, const) of the variables a statement block declares at its top level
+        (see :func:`local_scope`).
     """
 
     text: str
@@ -39,6 +42,18 @@ class Translation:
     referenced: Set[str] = field(default_factory=set)
     assigned: Set[str] = field(default_factory=set)
     uses_double: bool = False
+    locals: Dict[str, Tuple[types.NumericType, bool]] = field(default_factory=dict)
+
+
+def local_scope(env: Environment, block: Translation) -> Environment:
+    """An environment in which code sees the top-level locals of ``block`` as well as
+    ``env``: for code that the generated source places in the same C scope, after ``block``
+    (a neuron's threshold condition and reset code see the locals of its sim code, as in
+    PyGeNN).  The locals keep their constness and are printed as ``block`` prints them."""
+    scope = Environment(env)
+    for name, (ctype, const) in block.locals.items():
+        scope.add_variable(name, ctype, read_only=const, printed=LOCAL_PREFIX + name)
+    return scope
 
 
 def _run(code: str, context: ErrorContext, work: Callable[[], Translation]) -> Translation:
@@ -70,8 +85,9 @@ def translate_statements(code: str, env: Environment, *, scalar: types.NumericTy
         checker = TypeChecker(env, scalar)
         checker.check_statements(stmts)
         text = "\n".join(Printer(dialect, loop_hint).statements(stmts))
+        top = {name: (local.type, local.const) for name, local in checker.scopes[0].items()}
         return Translation(text + "\n" if text else "", None,
-                           checker.referenced, checker.assigned, checker.uses_double)
+                           checker.referenced, checker.assigned, checker.uses_double, top)
     return _run(code, context, work)
 
 
