@@ -126,6 +126,9 @@ def parse_numeric_type(name: str, scalar: Optional[NumericType] = None) -> Numer
 def parse_type(spec: TypeLike, scalar: Optional[NumericType] = None) -> ResolvedType:
     """Resolve a type given as a string or a type object (pointers allowed)."""
     if isinstance(spec, (NumericType, PointerType)):
+        value_type = spec.value_type if isinstance(spec, PointerType) else spec
+        if value_type not in ALL_NUMERIC:  # a type's name is printed into generated code
+            raise ValueError(f"unknown type object {spec!r}; use the ones in pygenn_cl.types")
         return spec
     if not isinstance(spec, str):
         raise TypeError(f"a type must be a string or a pygenn_cl.types object, not {spec!r}")
@@ -142,7 +145,10 @@ def is_scalar_spelling(spec: TypeLike) -> bool:
 
 def precision_type(precision: TypeLike) -> NumericType:
     """Resolve a model precision (``"float"``, ``"double"`` or a type object)."""
-    resolved = parse_type(precision)
+    try:
+        resolved = parse_type(precision)
+    except (ValueError, TypeError):
+        resolved = None
     if resolved not in (Float, Double):
         raise ValueError(f"precision must be 'float' or 'double', not {precision!r}")
     return resolved

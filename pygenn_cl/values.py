@@ -1,13 +1,14 @@
 """Validation of the values users give for parameters, variables and references."""
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 import numpy as np
 
-from . import types
+from . import types, validation
 from .init import VarInit, init_var
 from .model_spec import DerivedParamSpec, ModelBase, ParamSpec, VarSpec
 
@@ -40,14 +41,22 @@ def resolve_params(owner: str, model: ModelBase, values: Mapping[str, Any], dt: 
     for spec in model.params:
         out[spec.name] = _check_param_value(owner, spec.name, values[spec.name],
                                             types.parse_numeric_type(spec.type, scalar))
+        if isinstance(out[spec.name], float):
+            validation.check_finite(owner, f"parameter '{spec.name}'", out[spec.name])
     for spec in model.derived_params:
         try:
             value = spec.func(dict(out), dt)
+        except validation.InvalidParameter as exc:  # a built-in model's check of its parameters
+            raise ValueError(f"{owner}: {exc}") from None
         except Exception as exc:  # the user's function failed: say which one
             raise ValueError(f"{owner}: derived parameter '{spec.name}' of {model.describe()} "
                              f"raised {type(exc).__name__}: {exc}") from exc
         out[spec.name] = _check_param_value(owner, spec.name, value,
                                             types.parse_numeric_type(spec.type, scalar))
+        if isinstance(out[spec.name], float) and math.isnan(out[spec.name]):
+            # (infinite ones are meaningful: a Poisson source of rate 0 never spikes)
+            raise ValueError(f"{owner}: derived parameter '{spec.name}' of {model.describe()} is NaN; "
+                             f"check the parameters it is computed from")
     return out
 
 
@@ -65,7 +74,7 @@ def _check_param_value(owner: str, name: str, value: Any, ctype: types.NumericTy
     if not isinstance(value, numbers.Real):
         raise ValueError(f"{owner}: parameter '{name}' must be a number, not {value!r}")
     if ctype.is_integer:
-        if float(value) != int(value):
+        if not math.isfinite(float(value)) or float(value) != int(value):
             raise ValueError(f"{owner}: parameter '{name}' has integer type {ctype.name} "
                              f"but was given {value!r}")
         value = int(value)
@@ -99,10 +108,20 @@ def resolve_vars(owner: str, specs: Sequence[VarSpec], values: Mapping[str, Any]
 def resolve_var_value(owner: str, value: Any, ctype: types.NumericType, size: Optional[int],
                       dt: float, scalar: types.NumericType) -> VarValue:
     if isinstance(value, VarInit):
+        validation.check_model(value.snippet)
         snippet_owner = f"{owner}, {value.snippet.describe()}"
         params = resolve_params(snippet_owner, value.snippet, value.params, dt, scalar)
         return VarValue(value, None, params)
     if isinstance(value, (numbers.Real, np.number, bool)) and not isinstance(value, np.ndarray):
+        if isinstance(value, float) and math.isnan(value):
+            raise ValueError(f"{owner}: initial value must be a number, not NaN")
+        validation.check_integer_values(owner, value, ctype)  # whole and in range for integer types
+        if ctype.is_integer and float(scalar.dtype.type(value)) != value:
+            # Constant's value is a scalar: an integer it cannot hold exactly is given as an array
+            if size is None:
+                raise ValueError(f"{owner}: {value!r} is not exactly representable in the model's precision "
+                                 f"({scalar.name}); give the values as an array")
+            return VarValue(None, np.full(size, value, dtype=ctype.dtype), {})
         constant = init_var("Constant", {"constant": value})
         return VarValue(constant, None, {"constant": float(value)})
     if isinstance(value, (list, tuple, np.ndarray)):
@@ -113,5 +132,5 @@ def resolve_var_value(owner: str, value: Any, ctype: types.NumericType, size: Op
             raise ValueError(f"{owner}: array has {array.size} values but {size} are needed")
         if not np.issubdtype(array.dtype, np.number) and array.dtype != np.bool_:
             raise ValueError(f"{owner}: array must be numeric, not {array.dtype}")
-        return VarValue(None, array.reshape(-1).astype(ctype.dtype), {})
+        return VarValue(None, validation.check_integer_values(owner, array.reshape(-1), ctype), {})
     raise ValueError(f"{owner}: initial value must be a number, an array or init_var(...), not {value!r}")
