@@ -7,7 +7,7 @@ import numpy as np
 
 from pygenn_cl.codegen import names
 
-from . import types
+from . import types, validation
 from .enums import ParallelismHint, SynapseMatrixType, VarLocation
 from .init import SparseConnectivityInit, VarReference, init_sparse_connectivity
 from .model_spec import (CurrentSourceModel, NeuronModel, PostsynapticModel, VarSpec,
@@ -17,6 +17,12 @@ from .values import VarValue, check_names, resolve_params, resolve_var_value, re
 
 if TYPE_CHECKING:
     from .genn_model import GeNNModel
+
+
+#: Most neurons of a population (indices are uint32 in generated code).
+MAX_NEURONS = 2**32 - 1
+#: Largest delay in steps (spike queues are indexed with 32-bit slot numbers).
+MAX_DELAY_STEPS = 2**31 - 2
 
 
 class ArrayBase:
@@ -69,7 +75,20 @@ class Variable(ArrayBase):
                                           self.type, size, self.group._model.dt,
                                           self.group._model._scalar)
         else:
-            self.group._values_to_view(self, self.view, np.asarray(vals, dtype=self.type.dtype))
+            self._write_loaded(vals)
+
+    def _write_loaded(self, vals: Any) -> None:
+        """Write values into the loaded model's host copy: one per element, or one for all."""
+        owner = f"{self.group.describe()}: variable '{self.name}'"
+        values = validation.check_integer_values(owner, vals, self.type)
+        view = self.view
+        count = self.group._values_from_view(self, view).size
+        if values.ndim == 0:
+            values = np.full(count, values, dtype=self.type.dtype)
+        elif values.size != count:
+            raise ValueError(f"{owner}: {values.size} values given, but it has {count} (one per element, "
+                             "or a single value for all)")
+        self.group._values_to_view(self, view, values.reshape(-1))
 
     @property
     def current_view(self) -> np.ndarray:
@@ -93,7 +112,8 @@ class ExtraGlobalParameter(ArrayBase):
         self.init_values: Optional[np.ndarray] = None
 
     def set_init_values(self, values: Any) -> None:
-        arr = np.atleast_1d(np.asarray(values, dtype=self.type.dtype)).reshape(-1)
+        owner = f"{self.group.describe()}: extra global parameter '{self.name}'"
+        arr = np.atleast_1d(validation.check_integer_values(owner, values, self.type)).reshape(-1)
         if self.group._model._runtime is not None:
             raise RuntimeError(f"{self.group.describe()}: extra global parameter '{self.name}' "
                                "can only be given initial values before load()")
@@ -105,7 +125,13 @@ class ExtraGlobalParameter(ArrayBase):
 
     @values.setter
     def values(self, vals: Any) -> None:
-        self.view[:] = np.asarray(vals, dtype=self.type.dtype).reshape(-1)
+        owner = f"{self.group.describe()}: extra global parameter '{self.name}'"
+        values = validation.check_integer_values(owner, vals, self.type).reshape(-1)
+        view = self.view
+        if values.size != view.size:
+            raise ValueError(f"{owner}: {values.size} values given, but it was loaded with {view.size} "
+                             "(its size is fixed by set_init_values() before load())")
+        view[:] = values
 
 
 class GroupBase:
@@ -132,7 +158,9 @@ class GroupBase:
             if snippet is not None and snippet.extra_global_params:
                 var.extra_global_params = self._make_egps(snippet, f"{prefix}{spec.name}.init.")
             out[spec.name] = var
-        return out
+        what = {"": "variable", "pre.": "presynaptic variable", "post.": "postsynaptic variable",
+                "psm.": "postsynaptic model variable"}.get(prefix, "variable")
+        return validation.NameDict(out, self.describe(), what)
 
     def _make_egps(self, model, prefix: str = "") -> Dict[str, ExtraGlobalParameter]:
         out = {}
@@ -143,7 +171,7 @@ class GroupBase:
                                  "pointer type such as 'scalar*' (scalar EGPs became dynamic parameters)")
             out[spec.name] = ExtraGlobalParameter(self, spec.name, names.egp_array(self.name, spec.name, prefix),
                                                   ptype.value_type)
-        return out
+        return validation.NameDict(out, self.describe(), "extra global parameter")
 
     def _values_from_view(self, var: Variable, view: np.ndarray) -> np.ndarray:
         return view
@@ -200,6 +228,9 @@ class NeuronGroup(GroupBase):
         super().__init__(model, name)
         if not isinstance(num_neurons, (int, np.integer)) or isinstance(num_neurons, bool) or num_neurons <= 0:
             raise ValueError(f"{self.describe()}: num_neurons must be a positive integer, not {num_neurons!r}")
+        if num_neurons > MAX_NEURONS:  # neuron indices are 32-bit in generated code
+            raise ValueError(f"{self.describe()}: num_neurons must be at most {MAX_NEURONS:,}, not {num_neurons:,}")
+        validation.check_model(neuron)
         self.size = int(num_neurons)
         self.num_neurons = self.size
         self.model = neuron
@@ -273,6 +304,7 @@ class CurrentSource(GroupBase):
         self.target = pop
         self.target_var = "Isyn"
         owner = f"{self.describe()} ({cs_model.describe()})"
+        validation.check_model(cs_model)
         self._param_values = dict(params)
         resolve_params(owner, cs_model, self._param_values, model.dt, model._scalar)
         self.vars = self._make_vars(cs_model.vars, resolve_vars(owner, cs_model.vars, vars, pop.size,
@@ -359,6 +391,8 @@ class SynapseGroup(GroupBase):
         self.ps_initialiser = ps_init
         self.wu_model: WeightUpdateModel = wu_init.snippet
         self.ps_model: PostsynapticModel = ps_init.snippet
+        validation.check_model(self.wu_model)
+        validation.check_model(self.ps_model)
         owner = self.describe()
         wu_owner = f"{owner} ({self.wu_model.describe()})"
         ps_owner = f"{owner} ({self.ps_model.describe()})"
@@ -377,6 +411,7 @@ class SynapseGroup(GroupBase):
             if not isinstance(self.connectivity_init, SparseConnectivityInit):
                 raise TypeError(f"{owner}: connectivity_init must come from init_sparse_connectivity()")
             snippet = self.connectivity_init.snippet
+            validation.check_model(snippet)
             resolve_params(f"{owner} ({snippet.describe()})", snippet, self.connectivity_init.params,
                            model.dt, model._scalar)
         self.connectivity_extra_global_params = {} if self.connectivity_init is None else \
@@ -469,8 +504,7 @@ class SynapseGroup(GroupBase):
     @axonal_delay_steps.setter
     def axonal_delay_steps(self, value: int) -> None:
         self._before_build("axonal_delay_steps")
-        if int(value) != value or value < 0:
-            raise ValueError(f"{self.describe()}: axonal_delay_steps must be a non-negative integer")
+        value = validation.whole_number(f"{self.describe()}: axonal_delay_steps", value, 0, MAX_DELAY_STEPS)
         if value > 0 and (self.pre_var_refs or self.wu_model.pre_vars):
             raise NotImplementedError(f"{self.describe()}: presynaptic variable references or variables with "
                                       "an axonal delay need delayed variables, which are not supported yet")
@@ -483,8 +517,8 @@ class SynapseGroup(GroupBase):
     @max_dendritic_delay_timesteps.setter
     def max_dendritic_delay_timesteps(self, value: int) -> None:
         self._before_build("max_dendritic_delay_timesteps")
-        if int(value) != value or value < 1:
-            raise ValueError(f"{self.describe()}: max_dendritic_delay_timesteps must be a positive integer")
+        value = validation.whole_number(f"{self.describe()}: max_dendritic_delay_timesteps", value, 1,
+                                        MAX_DELAY_STEPS)
         self._max_dendritic_delay_timesteps = int(value)
 
     @property
@@ -517,8 +551,7 @@ class SynapseGroup(GroupBase):
     @back_prop_delay_steps.setter
     def back_prop_delay_steps(self, value: int) -> None:
         self._before_build("back_prop_delay_steps")
-        if int(value) != value or value < 0:
-            raise ValueError(f"{self.describe()}: back_prop_delay_steps must be a non-negative integer")
+        value = validation.whole_number(f"{self.describe()}: back_prop_delay_steps", value, 0, MAX_DELAY_STEPS)
         if value > 0 and (self.post_var_refs or self.wu_model.post_vars):
             raise NotImplementedError(f"{self.describe()}: postsynaptic variable references or variables "
                                       "with a back-propagation delay are not supported yet")
@@ -592,8 +625,7 @@ class SynapseGroup(GroupBase):
     @max_connections.setter
     def max_connections(self, value: int) -> None:
         self._before_build("max_connections")
-        if int(value) != value or value < 1:
-            raise ValueError(f"{self.describe()}: max_connections must be a positive integer")
+        value = validation.whole_number(f"{self.describe()}: max_connections", value, 1, MAX_NEURONS)
         self._max_connections = int(value)
 
     @property
@@ -610,7 +642,8 @@ class SynapseGroup(GroupBase):
     @max_source_connections.setter
     def max_source_connections(self, value: int) -> None:
         self._before_build("max_source_connections")
-        self._max_source_connections = int(value)
+        self._max_source_connections = validation.whole_number(f"{self.describe()}: max_source_connections",
+                                                                value, 1, MAX_NEURONS)
 
     # -- parameters ----------------------------------------------------------
     def set_wu_param_dynamic(self, param_name: str, dynamic: bool = True) -> None:
@@ -844,6 +877,7 @@ class CustomUpdateBase(GroupBase):
         self.group_name = group_name
         self.model = cu_model
         owner = f"{self.describe()} ({cu_model.describe()})"
+        validation.check_model(cu_model)
         from .init import EGPReference
         ref_specs = [(spec[0], spec[1]) for spec in cu_model.extra_global_param_refs]
         check_names(owner, "extra global parameter references", egp_refs, [n for n, _ in ref_specs])
