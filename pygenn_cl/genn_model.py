@@ -1,14 +1,16 @@
 """``GeNNModel``: PyGeNN 5's model object."""
 from __future__ import annotations
 
+import math
 import os
 import random
 import re
+import warnings
 from typing import Any, Dict, Optional
 
 from pygenn_cl.codegen import names
 
-from . import types
+from . import types, validation
 from .backends import create_backend
 from .enums import PlogSeverity, VarLocation
 from .genn_groups import (CurrentSource, CustomUpdateBase, ExtraGlobalParameter, NeuronGroup,
@@ -93,9 +95,18 @@ class GeNNModel(ModelSpec):
     def dt(self, value: float) -> None:
         if self._built:
             raise RuntimeError("dt must be set before build()")
-        if not isinstance(value, (int, float)) or not value > 0:
-            raise ValueError(f"dt must be a positive number of milliseconds, not {value!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or not math.isfinite(value):
+            raise ValueError(f"dt must be a positive, finite number of milliseconds, not {value!r}")
         self._dt = float(value)
+
+    @property
+    def seed(self) -> int:
+        """The random seed (0: a random one at each ``load()``)."""
+        return self._seed
+
+    @seed.setter
+    def seed(self, value: int) -> None:
+        self._seed = validation.check_seed(value)
 
     @property
     def dT(self) -> float:
@@ -253,9 +264,10 @@ class GeNNModel(ModelSpec):
             model_cache.store(key, ir, sources, use_disk)
         else:
             ir, sources = cached
-        build_dir = os.path.join(path_to_model, f"{self.name}_CODE")
+        build_dir = os.path.join(path_to_model, f"{validation.file_stem(self.name)}_CODE")
         self._artifact = backend.build(ir, sources, build_dir, always_rebuild, never_rebuild)
         self._ir = ir
+        self._built_description = desc
         self._built = True
 
     def load(self, num_recording_timesteps: Optional[int] = None) -> None:
@@ -269,9 +281,12 @@ class GeNNModel(ModelSpec):
         if num_recording_timesteps is not None and (int(num_recording_timesteps) != num_recording_timesteps
                                                     or num_recording_timesteps < 1):
             raise ValueError("num_recording_timesteps must be a positive integer")
+        self._check_unchanged_since_build()
         if self._runtime is not None:
             self.unload()
-        self._effective_seed = int(self.seed) if self.seed else random.SystemRandom().getrandbits(63) + 1
+        self._warn_about_empty_connectivity()
+        seed = validation.check_seed(self.seed)
+        self._effective_seed = seed if seed else random.SystemRandom().getrandbits(63) + 1
         values = RuntimeValues(self._effective_seed, int(num_recording_timesteps or 0), self._egp_values())
         runtime, stepper = self._backend.load(self._ir, self._artifact, values)
         self._runtime, self._stepper = runtime, stepper
@@ -285,6 +300,34 @@ class GeNNModel(ModelSpec):
         for pop in self.neuron_populations.values():
             for buffer in pop.recording_buffers():
                 buffer.reset()
+
+    def _check_unchanged_since_build(self) -> None:
+        """Raise if the model was changed after ``build()`` in a way the built code does not
+        reflect (e.g. ``spike_recording_enabled`` set afterwards): it would be ignored."""
+        from .describe import describe_model
+        arrays = [var.array_name for group in self._groups() for kind in ("vars", "psm_vars", "pre_vars", "post_vars")
+                  for var in getattr(group, kind, {}).values() if var.init.array is not None]
+        built = validation.comparable_description(self._built_description, arrays)
+        now = validation.comparable_description(describe_model(self), arrays)
+        if now == built:
+            return
+        changed = validation.changed_groups(built, now)
+        what = ", ".join(changed) if changed else "the model's settings"
+        raise RuntimeError(f"{what} changed after build() (for example spike_recording_enabled, a delay or a "
+                           "parameter); call build() again before load()")
+
+    def _groups(self) -> list:
+        return list(self.neuron_populations.values()) + list(self.synapse_populations.values()) \
+            + list(self.current_sources.values()) + list(self.custom_updates.values())
+
+    def _warn_about_empty_connectivity(self) -> None:
+        from .enums import SynapseMatrixType
+        for sg in self.synapse_populations.values():
+            if sg.matrix_type == SynapseMatrixType.SPARSE and sg._sparse_pre is None \
+                    and sg.connectivity_init.snippet.class_name == "Uninitialised":
+                warnings.warn(f"{sg.describe()}: SPARSE connectivity has no initialiser and set_sparse_connections() "
+                              "was not called, so it has no synapses; give init_sparse_connectivity(...) or call "
+                              "set_sparse_connections() before load()", UserWarning, stacklevel=3)
 
     def _egp_values(self) -> Dict[str, Any]:
         """Values of every extra global parameter the generated code uses, by array name."""
@@ -354,8 +397,7 @@ class GeNNModel(ModelSpec):
         tqdm progress bar is shown.
         """
         self._require_loaded("run_steps")
-        if num_steps < 0:
-            raise ValueError("num_steps must not be negative")
+        num_steps = validation.whole_number("run_steps: num_steps", num_steps, 0, 2**63 - 1)
         if not progress:
             self._stepper.run_steps(int(num_steps))
             return
