@@ -16,6 +16,7 @@ from pygenn_cl.codegen.ir import ModelIR
 from pygenn_cl.codegen.targets import CodeTarget
 
 from ..runtime import RuntimeValues
+from ..validation import compiler_flags
 
 __all__ = ["Backend", "Stepper", "ForwardingStepper", "RuntimeValues", "write_sources"]
 
@@ -93,6 +94,8 @@ class Backend(abc.ABC):
     name: str = ""
     #: Preferences accepted as ``GeNNModel(**preferences)`` and their defaults.
     default_preferences: Dict[str, Any] = {}
+    #: Preferences that hold compiler flags: a string (split as a shell would) or a list of strings.
+    flag_preferences: Tuple[str, ...] = ()
     #: Whether ``timing_enabled`` leaves the run's speed unchanged.  SIMT backends time each
     #: kernel by waiting for it, which serialises the host and the device.
     timing_is_free: bool = False
@@ -103,6 +106,8 @@ class Backend(abc.ABC):
             raise ValueError(f"unknown preference(s) for backend '{self.name}': {', '.join(unknown)}; "
                              f"known: {', '.join(sorted(self.default_preferences)) or 'none'}")
         self.preferences = {**self.default_preferences, **preferences}
+        for name in self.flag_preferences:
+            compiler_flags(name, self.preferences[name])  # a bad value is an error now, not at build()
 
     @classmethod
     @abc.abstractmethod

@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import tempfile
@@ -33,6 +32,7 @@ from .. import c_compiler
 from ..compile_log import explain
 from ..errors import BackendUnavailableError, BuildError
 from ..runtime import Memory, ModelRuntime, RuntimeValues
+from ..validation import compiler_flags
 from .base import write_sources
 from .simt import SIMTBackend, SIMTOptions, SIMTStepper, loaded_library_path, pick_device, step_kernels
 
@@ -167,6 +167,7 @@ class CUDABackend(SIMTBackend):
         "cuda_graphs": False,  # on only once measured faster on a GPU (each block is captured anew)
         "disk_cache": True,
     }
+    flag_preferences = ("user_nvcc_flags",)
 
     def __init__(self, preferences: Dict[str, Any]):
         super().__init__(preferences)
@@ -261,7 +262,7 @@ class CUDABackend(SIMTBackend):
             flags.append("-lineinfo")
         # Without fast maths, no a*b+c -> fma contraction: results then match the C backend.
         flags += ["--use_fast_math"] if prefs["fast_math"] else ["--fmad=false"]
-        flags += shlex.split(prefs["user_nvcc_flags"])
+        flags += compiler_flags("user_nvcc_flags", prefs["user_nvcc_flags"])
         return flags
 
     def build(self, ir: ModelIR, sources: Dict[str, str], build_dir: str, always_rebuild: bool,

@@ -20,6 +20,7 @@ from pygenn_cl.codegen.transpiler import OPENCL_DIALECT
 
 from ..compile_log import explain
 from ..errors import BackendUnavailableError, BuildError
+from ..validation import compiler_flags
 from ..runtime import ArenaLayout, Memory, ModelRuntime, RuntimeValues, format_bytes
 from .base import write_sources
 from .simt import SIMTBackend, SIMTOptions, SIMTStepper, loaded_library_path, pick_device, step_kernels
@@ -180,6 +181,7 @@ class OpenCLBackend(SIMTBackend):
         "build_options": "",
         "max_buffer_bytes": None,
     }
+    flag_preferences = ("build_options",)
 
     def __init__(self, preferences: Dict[str, Any]):
         super().__init__(preferences)
@@ -301,7 +303,7 @@ class OpenCLBackend(SIMTBackend):
         options = ["-cl-std=CL1.2"] + (["-cl-fast-relaxed-math"] if self.preferences["fast_math"] else []) \
             + ([] if self.preferences["optimize_code"] else ["-cl-opt-disable"]) \
             + ([f"-DGENN_ARENA_SEGMENTS={segments}"] if segments > 1 else []) \
-            + self.preferences["build_options"].split()
+            + compiler_flags("build_options", self.preferences["build_options"])
         try:
             program = cl.Program(self.context, source).build(options=options)
         except (cl.RuntimeError, cl.LogicError, cl.Error) as exc:

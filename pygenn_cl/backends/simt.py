@@ -22,6 +22,7 @@ from pygenn_cl.codegen.rng import rng_source
 from pygenn_cl.codegen.simt import kernel_ranges, launch_size, simt_kernels
 
 from .. import c_compiler
+from ..validation import file_stem
 from .base import Backend, ForwardingStepper
 
 #: Initialisation kernels of SIMT backends, in launch order (with the helpers of sparse connectivity).
@@ -77,7 +78,7 @@ class SIMTBackend(Backend):
                                     cls.preamble_context(ir, options))
 
     def generate_source(self, ir: ModelIR, options: SIMTOptions) -> Dict[str, str]:
-        return {f"{ir.name}.{self.source_suffix}": self.render_source(ir, options)}
+        return {f"{file_stem(ir.name)}.{self.source_suffix}": self.render_source(ir, options)}
 
     # -- layout ---------------------------------------------------------------------------
     @staticmethod

@@ -14,6 +14,7 @@ from pygenn_cl.codegen.targets import CodeTarget
 from pygenn_cl.codegen.transpiler import C_DIALECT
 
 from .. import c_compiler
+from ..validation import compiler_flags, file_stem
 from ..runtime import HostMemory, ModelRuntime, RuntimeValues
 from .base import Backend, ForwardingStepper, write_sources
 
@@ -46,6 +47,7 @@ class SingleThreadedCPUBackend(Backend):
         "user_cxx_flags_gnu": "",
         "disk_cache": True,
     }
+    flag_preferences = ("user_cxx_flags_gnu",)
 
     @classmethod
     def availability(cls) -> Tuple[bool, str]:
@@ -76,11 +78,11 @@ class SingleThreadedCPUBackend(Backend):
             flags.append("-march=native")
         if prefs["fast_math"]:
             flags.append("-ffast-math")
-        flags += prefs["user_cxx_flags_gnu"].split()
+        flags += compiler_flags("user_cxx_flags_gnu", prefs["user_cxx_flags_gnu"])
         return flags
 
     def generate_source(self, ir: ModelIR, options: COptions) -> Dict[str, str]:
-        return {f"{ir.name}.c": generate_c_source(ir, c_compiler.template_cache_dir())}
+        return {f"{file_stem(ir.name)}.c": generate_c_source(ir, c_compiler.template_cache_dir())}
 
     def build(self, ir: ModelIR, sources: Dict[str, str], build_dir: str, always_rebuild: bool,
               never_rebuild: bool) -> str:
