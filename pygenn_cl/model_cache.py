@@ -39,18 +39,20 @@ def cache_key(desc: ModelDescription, backend: str, options: Any) -> str:
 
 @functools.lru_cache(maxsize=None)
 def generator_fingerprint() -> str:
-    """A hash of the code generator's own files (its Python modules and templates), so that a
-    changed generator never reuses code it generated before, even at the same version."""
-    root = os.path.dirname(os.path.abspath(codegen.__file__))
+    """A hash of the code generator's own files (its Python modules and templates, and the
+    backends, which render the templates), so that a changed generator never reuses code it
+    generated before, even at the same version."""
     digest = hashlib.sha256()
-    for folder, dirs, files in sorted(os.walk(root)):
-        dirs.sort()
-        for name in sorted(files):
-            if name.endswith((".py", ".mako")):
-                path = os.path.join(folder, name)
-                digest.update(os.path.relpath(path, root).encode())
-                with open(path, "rb") as f:
-                    digest.update(f.read())
+    for root in (os.path.dirname(os.path.abspath(codegen.__file__)),
+                 os.path.join(os.path.dirname(os.path.abspath(__file__)), "backends")):
+        for folder, dirs, files in sorted(os.walk(root)):
+            dirs.sort()
+            for name in sorted(files):
+                if name.endswith((".py", ".mako")):
+                    path = os.path.join(folder, name)
+                    digest.update(os.path.relpath(path, root).encode())
+                    with open(path, "rb") as f:
+                        digest.update(f.read())
     return digest.hexdigest()
 
 
