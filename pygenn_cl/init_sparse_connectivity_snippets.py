@@ -14,6 +14,7 @@ import typing
 
 from .model_spec import SparseConnectInitSnippet, create_sparse_connect_init_snippet
 from .stats import binomial_inverse_cdf
+from .validation import InvalidParameter
 
 _QUANTILE = 0.9999
 
@@ -29,6 +30,8 @@ def _max_len(n_trials: int, prob: float, num_rows: int) -> int:
 
 def _prob_log_recip(pars: typing.Mapping[str, typing.Any], dt: float) -> float:
     prob = float(pars["prob"])
+    if not 0.0 <= prob <= 1.0:
+        raise InvalidParameter(f"parameter 'prob' must be a probability from 0 to 1, not {pars['prob']!r}")
     if prob >= 1.0:
         return 0.0           # every skip is zero: connect to every target
     if prob <= 0.0:

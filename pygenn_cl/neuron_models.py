@@ -5,10 +5,12 @@ fresh :class:`~pygenn_cl.model_spec.NeuronModel`.
 """
 from __future__ import annotations
 
+import math
 from math import exp
 
 from .enums import VarAccess
 from .model_spec import NeuronModel, create_neuron_model
+from .validation import InvalidParameter
 
 
 def LIF() -> NeuronModel:
@@ -77,6 +79,14 @@ def IzhikevichVariable() -> NeuronModel:
         threshold_condition_code="V >= 29.99")
 
 
+def _poisson_isi(pars, dt: float) -> float:
+    """Mean steps between spikes; infinite (no spikes) at rate 0."""
+    rate = pars["rate"]
+    if rate < 0:
+        raise InvalidParameter(f"parameter 'rate' must not be negative (a rate in Hz), not {rate!r}")
+    return math.inf if rate == 0 else 1000.0 / (rate * dt)
+
+
 def Poisson() -> NeuronModel:
     """Poisson spike source with exponentially distributed inter-spike intervals.
 
@@ -86,7 +96,7 @@ def Poisson() -> NeuronModel:
         "Poisson",
         params=["rate"],
         vars=[("timeStepToSpike", "scalar")],
-        derived_params=[("isi", lambda pars, dt: 1000.0 / (pars["rate"] * dt))],
+        derived_params=[("isi", _poisson_isi)],
         sim_code=(
             "if (timeStepToSpike <= 0.0) {\n"
             "    timeStepToSpike += isi * gennrand_exponential();\n"
