@@ -39,6 +39,8 @@ class Dialect:
     maths_renames: Dict[str, str] = {}
     int_suffixes = {"int32_t": "", "uint32_t": "u", "int64_t": "ll", "uint64_t": "ull"}
     unroll_hint = ""
+    #: address space qualifier of the arena's memory in helper parameters
+    global_space = ""
     preamble_header = ("#include <stdint.h>\n#include <stdbool.h>\n"
                        "#include <math.h>\n#include <stdio.h>\n")
 
@@ -80,7 +82,43 @@ class Dialect:
             lines.append(f"{q} {t} genn_max_{suffix}({t} a, {t} b) {{ return a > b ? a : b; }}")
             body = "a" if suffix.startswith("u") else "a < 0 ? -a : a"
             lines.append(f"{q} {t} genn_abs_{suffix}({t} a) {{ return {body}; }}")
+        lines += self.check_helpers()
         return "\n".join(lines) + "\n"
+
+    def report_error(self) -> str:
+        """Body of ``genn_report_error(e, code, detail)``: the first failure wins."""
+        return "if (e[0] == 0u) { e[0] = code; e[1] = detail; }"
+
+    def check_helpers(self) -> list:
+        """Helpers of run-time checks; each reports a failure with ``genn_report_error`` into the
+        arena header's error words (``GENN_ERRORS``) and returns a harmless value instead.
+
+        ``genn_div_<t>``/``genn_mod_<t>``: integer division and remainder with a divisor that is
+        not a non-zero constant (C's ``/`` by zero traps, and so does ``INT_MIN / -1``, whose
+        result is ``INT_MIN`` here as on GPUs); ``genn_check_index``: an index inside an array
+        of ``n`` elements, else 0; ``genn_dendritic_row``: the ring row a delay below ``limit``
+        (the synapse group's ``max_dendritic_delay_timesteps``) falls in.
+        """
+        q, g = self.function_qualifier, self.global_space
+        e = f"{g}uint32_t* e, uint32_t code"
+        lines = [f"{q} void genn_report_error({g}uint32_t* e, uint32_t code, uint32_t detail) "
+                 f"{{ {self.report_error()} }}"]
+        for tname, suffix in _INT_SUFFIX.items():
+            t = self.type_name(types.parse_numeric_type(tname))
+            signed = not suffix.startswith("u")
+            unsigned = self.type_name(types.parse_numeric_type("u" + tname)) if signed else t
+            zero = f"if (b == 0) {{ genn_report_error(e, code, 0u); return 0; }} "
+            div = f"return b == -1 ? ({t})(({unsigned})0 - ({unsigned})a) : a / b;" if signed else "return a / b;"
+            mod = "return b == -1 ? 0 : a % b;" if signed else "return a % b;"
+            lines.append(f"{q} {t} genn_div_{suffix}({t} a, {t} b, {e}) {{ {zero}{div} }}")
+            lines.append(f"{q} {t} genn_mod_{suffix}({t} a, {t} b, {e}) {{ {zero}{mod} }}")
+        lines.append(f"{q} uint64_t genn_check_index(uint64_t i, uint64_t n, {e}) "
+                     "{ if (i < n) { return i; } genn_report_error(e, code, (uint32_t)i); return 0; }")
+        lines.append(f"{q} uint32_t genn_dendritic_row(uint64_t timestep, uint32_t delay, uint32_t limit, "
+                     f"uint32_t ring, {e}) "
+                     "{ if (delay < limit) { return (uint32_t)((timestep + (uint64_t)delay) % ring); } "
+                     "genn_report_error(e, code, delay); return (uint32_t)(timestep % ring); }")
+        return lines
 
 
 class CDialect(Dialect):
@@ -110,6 +148,9 @@ class CUDADialect(Dialect):
     function_qualifier = "static __device__ __forceinline__"
     preamble_header = ""
 
+    def report_error(self) -> str:
+        return "if (atomicCAS((unsigned int*)e, 0u, code) == 0u) { e[1] = detail; }"
+
 
 class OpenCLDialect(Dialect):
     """OpenCL C 1.2 (overloaded maths, 64-bit ``long``)."""
@@ -121,6 +162,7 @@ class OpenCLDialect(Dialect):
     unroll_hint = "__attribute__((opencl_unroll_hint)) "
     maths_renames = {"scalbn": "ldexp", "nearbyint": "rint"}
     int_suffixes = {"int32_t": "", "uint32_t": "u", "int64_t": "l", "uint64_t": "ul"}
+    global_space = "__global "
     preamble_header = (
         "#ifndef GENN_STDINT_TYPEDEFS\n#define GENN_STDINT_TYPEDEFS\n"
         "typedef char int8_t;\ntypedef uchar uint8_t;\n"
@@ -128,6 +170,9 @@ class OpenCLDialect(Dialect):
         "typedef int int32_t;\ntypedef uint uint32_t;\n"
         "typedef long int64_t;\ntypedef ulong uint64_t;\n"
         "#endif\n")
+
+    def report_error(self) -> str:
+        return "if (atomic_cmpxchg((volatile __global uint*)e, 0u, code) == 0u) { e[1] = detail; }"
 
 
 C_DIALECT = CDialect()

@@ -33,12 +33,14 @@ class FunctionSpec:
 
 @dataclass
 class EnvVariable:
-    """A variable provided by the environment."""
+    """A variable provided by the environment; for an array, ``index_printer(index)`` may wrap
+    the printed index of each subscript (a run-time bounds check)."""
 
     name: str
     type: ResolvedType
     read_only: bool
     printed: str
+    index_printer: Optional[Callable[[str], str]] = None
 
 
 class Environment:
@@ -55,12 +57,13 @@ class Environment:
         self._names: Dict[str, Union[EnvVariable, FunctionSpec]] = {}
 
     def add_variable(self, name: str, type: ResolvedType, *, read_only: bool = True,
-                     printed: Optional[str] = None) -> None:
+                     printed: Optional[str] = None,
+                     index_printer: Optional[Callable[[str], str]] = None) -> None:
         """Add (or replace) a variable; ``printed`` defaults to ``name``."""
         if not isinstance(type, (types.NumericType, types.PointerType)):
             raise TypeError(f"type of '{name}' must be a resolved type, not {type!r}")
         self._names[name] = EnvVariable(name, type, read_only,
-                                        name if printed is None else printed)
+                                        name if printed is None else printed, index_printer)
 
     def add_function(self, name: str, spec: FunctionSpec) -> None:
         """Add (or replace) a function."""

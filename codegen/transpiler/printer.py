@@ -23,6 +23,24 @@ INDENT = "    "
 _POSTFIX_RE = re.compile(r"[A-Za-z_]\w*(\s*(\.|->)\s*[A-Za-z_]\w*)*")
 
 
+def c_string(value: bytes) -> str:
+    """A C string literal of the bytes ``value`` that cannot end early or change what follows
+    it: only printable ASCII other than quote, backslash and ``?`` (trigraphs) is written as it
+    is; those three, tab and line breaks as their simple escapes, every other byte as a
+    three-digit octal escape."""
+    simple = {'"': '\\"', "\\": "\\\\", "?": "\\?", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+    out = []
+    for byte in value:
+        char = chr(byte)
+        if char in simple:
+            out.append(simple[char])
+        elif 32 <= byte < 127:
+            out.append(char)
+        else:
+            out.append(f"\\{byte:03o}")
+    return '"' + "".join(out) + '"'
+
+
 def _balanced_group_end(text: str, start: int) -> int:
     """Index just after the bracket group opening at ``start`` (-1 if unbalanced)."""
     depth = 0
@@ -56,6 +74,9 @@ def is_primary(text: str) -> bool:
 
 #: ``hint(lower, upper)``: text printed before ``for (i = lower; i < upper; ...)``.
 LoopHint = Callable[[str, str], str]
+#: ``division(op, left, right, type)``: an integer ``/`` or ``%`` whose divisor is checked at run
+#: time (the type checker marks them: ``checked_division``).
+DivisionHook = Callable[[str, str, str, types.NumericType], str]
 
 _LOOP_COMPARISONS = frozenset(["<", "<=", ">", ">=", "!="])
 
@@ -63,9 +84,11 @@ _LOOP_COMPARISONS = frozenset(["<", "<=", ">", ">=", "!="])
 class Printer:
     """Prints checked statements or expressions in a dialect."""
 
-    def __init__(self, dialect: Dialect, loop_hint: Optional[LoopHint] = None) -> None:
+    def __init__(self, dialect: Dialect, loop_hint: Optional[LoopHint] = None,
+                 division: Optional[DivisionHook] = None) -> None:
         self.d = dialect
         self.loop_hint = loop_hint
+        self.division = division
 
     # -------------------------------------------------------- expressions
     def expression(self, expr: ast.Expr) -> str:
@@ -86,7 +109,7 @@ class Printer:
         return self.d.float_literal(expr.value, expr.type), PRIMARY
 
     def _expr_StringLiteral(self, expr: ast.StringLiteral) -> Tuple[str, int]:
-        return expr.text, PRIMARY
+        return c_string(expr.tok.value), PRIMARY
 
     def _expr_Name(self, expr: ast.Name) -> Tuple[str, int]:
         if isinstance(expr.binding, Local):
@@ -101,6 +124,10 @@ class Printer:
         return expr.op + operand, UNARY
 
     def _expr_Binary(self, expr: ast.Binary) -> Tuple[str, int]:
+        checked = getattr(expr, "checked_division", None)
+        if checked is not None and self.division is not None:
+            return self.division(expr.op, self._wrap(expr.left, ASSIGN), self._wrap(expr.right, ASSIGN),
+                                 checked), PRIMARY
         left = self._operand(expr.left, expr.op, True)
         right = self._operand(expr.right, expr.op, False)
         return f"{left} {expr.op} {right}", BINARY_PREC[expr.op]
@@ -122,6 +149,11 @@ class Printer:
         return text
 
     def _expr_Assign(self, expr: ast.Assign) -> Tuple[str, int]:
+        checked = getattr(expr, "checked_division", None)
+        if checked is not None and self.division is not None:
+            target = self._wrap(expr.target, PRIMARY)  # (the type checker made sure it can repeat)
+            value = self.division(expr.op[0], target, self._wrap(expr.value, ASSIGN), checked)
+            return f"{target} = ({self.d.type_name(expr.type)}){value}", ASSIGN
         return (f"{self._wrap(expr.target, PRIMARY)} {expr.op} "
                 f"{self._wrap(expr.value, ASSIGN)}"), ASSIGN
 
@@ -133,8 +165,11 @@ class Printer:
         return f"({self.d.type_name(expr.type)}){self._wrap(expr.operand, PRIMARY)}", UNARY
 
     def _expr_Subscript(self, expr: ast.Subscript) -> Tuple[str, int]:
-        return (f"{self._wrap(expr.array, PRIMARY)}[{self.expression(expr.index)}]",
-                PRIMARY)
+        index = self.expression(expr.index)
+        check = getattr(getattr(expr.array, "binding", None), "index_printer", None)
+        if check is not None:
+            index = check(index)
+        return f"{self._wrap(expr.array, PRIMARY)}[{index}]", PRIMARY
 
     def _expr_Comma(self, expr: ast.Comma) -> Tuple[str, int]:
         return ", ".join(self._wrap(e, ASSIGN) for e in expr.items), COMMA

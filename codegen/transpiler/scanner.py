@@ -36,8 +36,8 @@ class Token:
         1-based start position.
     suffix : str
         Lower-case literal suffix (``"u"``, ``"ul"``, ``"f"`` ...).
-    value : int, float or str, optional
-        Literal value (decoded string for ``string``).
+    value : int, float or bytes, optional
+        Literal value (the decoded bytes for ``string``).
     end_line, end_column : int
         Position just after the token.
     """
@@ -194,20 +194,48 @@ class Scanner:
         return Token("int", text, 0, 0, norm, value)
 
     def _string(self) -> Token:
+        """A string literal; its value is the decoded bytes (escapes resolved), which the printer
+        writes out again with escapes of its own, so no source text reaches generated code."""
         line, col = self.line, self.col
         start = self.pos
         self._advance()
+        chars = []
         while self._peek() != '"':
             if self.pos >= len(self.src) or self._peek() == "\n":
                 raise self._error("unterminated string literal", line, col)
             if self._peek() == "\\":
-                self._advance()
-                if self.pos >= len(self.src):
-                    raise self._error("unterminated string literal", line, col)
+                chars.append(self._escape())
+                continue
+            chars.append(self._peek().encode("utf-8", "surrogatepass"))
             self._advance()
         self._advance()
-        text = self.src[start:self.pos]
-        return Token("string", text, 0, 0, value=text)
+        return Token("string", self.src[start:self.pos], 0, 0, value=b"".join(chars))
+
+    def _escape(self) -> bytes:
+        """The byte of the escape sequence at the current backslash."""
+        line, col = self.line, self.col
+        self._advance()
+        c = self._peek()
+        simple = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
+                  "\\": "\\", '"': '"', "'": "'", "?": "?"}
+        if not c:
+            raise self._error("unterminated string literal", line, col)
+        if c in simple:
+            self._advance()
+            return simple[c].encode()
+        if c and c in "01234567":
+            digits = ""
+            while len(digits) < 3 and self._peek() and self._peek() in "01234567":
+                digits += self._peek()
+                self._advance()
+            return bytes([int(digits, 8) & 0xFF])
+        if c == "x":
+            self._advance()
+            digits = self._digits(_HEX)
+            if not digits:
+                raise self._error("\\x escape needs hexadecimal digits", line, col)
+            return bytes([int(digits, 16) & 0xFF])
+        raise self._error(f"unknown escape sequence '\\{c}' in string", line, col)
 
 
 def scan(source: str) -> List[Token]:

@@ -11,7 +11,7 @@ from .dialects import Dialect
 from .environment import Environment
 from .errors import CodeError, ErrorContext, SourceError
 from .parser import parse_expression, parse_statements
-from .printer import LOCAL_PREFIX, LoopHint, Printer
+from .printer import LOCAL_PREFIX, DivisionHook, LoopHint, Printer
 from .scanner import scan
 from .typechecker import TypeChecker
 
@@ -69,11 +69,14 @@ def _run(code: str, context: ErrorContext, work: Callable[[], Translation]) -> T
 
 def translate_statements(code: str, env: Environment, *, scalar: types.NumericType,
                          dialect: Dialect, context: ErrorContext,
-                         loop_hint: Optional[LoopHint] = None) -> Translation:
+                         loop_hint: Optional[LoopHint] = None,
+                         division: Optional[DivisionHook] = None) -> Translation:
     """Translate a block of GeNNCode statements.
 
     ``loop_hint(lower, upper)`` is given the printed bounds of each ``for`` loop of the
     form ``for (i = lower; i < upper; ...)`` and returns text to print before it.
+    ``division(op, left, right, type)`` prints integer divisions and remainders whose divisor
+    is not a known non-zero constant (without it they print as they are).
 
     Raises
     ------
@@ -84,7 +87,7 @@ def translate_statements(code: str, env: Environment, *, scalar: types.NumericTy
         stmts = parse_statements(code)
         checker = TypeChecker(env, scalar)
         checker.check_statements(stmts)
-        text = "\n".join(Printer(dialect, loop_hint).statements(stmts))
+        text = "\n".join(Printer(dialect, loop_hint, division).statements(stmts))
         top = {name: (local.type, local.const) for name, local in checker.scopes[0].items()}
         return Translation(text + "\n" if text else "", None,
                            checker.referenced, checker.assigned, checker.uses_double, top)
@@ -92,8 +95,10 @@ def translate_statements(code: str, env: Environment, *, scalar: types.NumericTy
 
 
 def translate_expression(code: str, env: Environment, *, scalar: types.NumericType,
-                         dialect: Dialect, context: ErrorContext) -> Translation:
-    """Translate one GeNNCode expression (a trailing ``;`` is tolerated).
+                         dialect: Dialect, context: ErrorContext,
+                         division: Optional[DivisionHook] = None) -> Translation:
+    """Translate one GeNNCode condition (a trailing ``;`` is tolerated): an expression that
+    assigns nothing (``V = 1.0`` where ``V == 1.0`` was meant is an error).
 
     Raises
     ------
@@ -102,9 +107,9 @@ def translate_expression(code: str, env: Environment, *, scalar: types.NumericTy
     """
     def work() -> Translation:
         expr = parse_expression(code)
-        checker = TypeChecker(env, scalar)
+        checker = TypeChecker(env, scalar, condition=True)
         t = checker.expr(expr)
-        return Translation(Printer(dialect).expression(expr), t,
+        return Translation(Printer(dialect, division=division).expression(expr), t,
                            checker.referenced, checker.assigned, checker.uses_double)
     return _run(code, context, work)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Set
 
@@ -130,9 +131,11 @@ class TypeChecker:
     names used and written, and ``uses_double`` whether any value or local is a double.
     """
 
-    def __init__(self, env: Environment, scalar: NumericType) -> None:
+    def __init__(self, env: Environment, scalar: NumericType, condition: bool = False) -> None:
         self.env = env
         self.scalar = scalar
+        #: checking a condition (threshold code): it may not assign anything
+        self.condition = condition
         self.scopes: List[Dict[str, Local]] = [{}]
         self.control: List[str] = []
         self.referenced: Set[str] = set()
@@ -377,6 +380,9 @@ class TypeChecker:
 
     def _expr_Unary(self, expr: ast.Unary) -> NumericType:
         if expr.op in ("++", "--"):
+            if self.condition:
+                raise self._error(expr, f"a condition must not change anything ('{expr.op}'); it may be "
+                                        "evaluated more than once")
             return self._lvalue(expr.operand, expr.op)
         if expr.op == "!":
             self.value(expr.operand)
@@ -389,20 +395,79 @@ class TypeChecker:
         if expr.op in _INTEGER_OPS:
             left = self.integer(expr.left, expr.op)
             right = self.integer(expr.right, expr.op)
-            return promote(left) if expr.op in ("<<", ">>") else common_type(left, right)
-        left = self.value(expr.left)
-        right = self.value(expr.right)
-        if expr.op in _COMPARISONS:
-            return types.Bool
-        return common_type(left, right)
+            result = promote(left) if expr.op in ("<<", ">>") else common_type(left, right)
+        else:
+            left = self.value(expr.left)
+            right = self.value(expr.right)
+            if expr.op in _COMPARISONS:
+                return types.Bool
+            result = common_type(left, right)
+        if expr.op in ("/", "%") and result.is_integer:
+            expr.checked_division = self._division(expr.right, result)
+        return result
+
+    def _division(self, divisor: ast.Expr, t: NumericType) -> Optional[NumericType]:
+        """An integer division or remainder in ``t``: a constant zero divisor is an error; any
+        divisor but a known non-zero constant (and, for signed types, -1, as INT_MIN / -1
+        traps too) is checked at run time (returns ``t``, else None)."""
+        value = self._constant_int(divisor)
+        if value == 0:
+            raise self._error(divisor, "integer division by zero")
+        if value is None or (value == -1 and t.is_signed):
+            return t
+        return None
+
+    def _constant_int(self, expr: ast.Expr) -> Optional[int]:
+        """The value of an integer literal, possibly signed, cast or parenthesised; else None."""
+        if isinstance(expr, ast.Literal) and expr.kind in ("int", "bool"):
+            return int(expr.value)
+        if isinstance(expr, ast.Unary) and not expr.postfix and expr.op in "+-":
+            value = self._constant_int(expr.operand)
+            return None if value is None else (-value if expr.op == "-" else value)
+        if isinstance(expr, ast.Cast) and isinstance(expr.type, NumericType) and expr.type.is_integer:
+            value = self._constant_int(expr.operand)
+            if value is None:
+                return None
+            bits = 8 * expr.type.size
+            value &= (1 << bits) - 1
+            return value - (1 << bits) if expr.type.is_signed and value >= 1 << (bits - 1) else value
+        return None
 
     def _expr_Assign(self, expr: ast.Assign) -> NumericType:
+        if self.condition:
+            hint = "; did you mean '=='?" if expr.op == "=" else ""
+            raise self._error(expr, f"a condition must not assign ('{expr.op}'){hint}")
         if expr.op in ("%=", "&=", "|=", "^=", "<<=", ">>="):
-            self.integer(expr.value, expr.op)
+            value = self.integer(expr.value, expr.op)
             self.integer(expr.target, expr.op)
         else:
-            self.value(expr.value)
-        return self._lvalue(expr.target, expr.op)
+            value = self.value(expr.value)
+        target = self._lvalue(expr.target, expr.op)
+        if expr.op in ("/=", "%=") and target.is_integer and value.is_integer:
+            checked = self._division(expr.value, common_type(target, value))
+            if checked is not None and not self._repeatable(expr.target):
+                raise self._error(expr, f"write this '{expr.op}' as an assignment ('x[i] = x[i] {expr.op[0]} y'): "
+                                        "its divisor is checked at run time, which repeats the target")
+            expr.checked_division = checked
+        return target
+
+    @staticmethod
+    def _repeatable(expr: ast.Expr) -> bool:
+        """Whether evaluating ``expr`` twice gives the same place (no calls, assignments or
+        increments in it)."""
+        if isinstance(expr, (ast.Name, ast.Literal)):
+            return True
+        if isinstance(expr, ast.Subscript):
+            return TypeChecker._repeatable(expr.array) and TypeChecker._repeatable(expr.index)
+        if isinstance(expr, ast.Unary):
+            return expr.op not in ("++", "--") and TypeChecker._repeatable(expr.operand)
+        if isinstance(expr, ast.Binary):
+            return TypeChecker._repeatable(expr.left) and TypeChecker._repeatable(expr.right)
+        if isinstance(expr, ast.Cast):
+            return TypeChecker._repeatable(expr.operand)
+        if isinstance(expr, ast.Conditional):
+            return all(map(TypeChecker._repeatable, (expr.cond, expr.then, expr.other)))
+        return False
 
     def _expr_Conditional(self, expr: ast.Conditional) -> NumericType:
         self._condition(expr.cond)
@@ -468,6 +533,43 @@ class TypeChecker:
         expr.resolved = ResolvedCall("env", list(spec.params), spec)
         return spec.returns
 
+    #: printf conversions: flags, width, precision, a length of none, h, hh or l, and a letter
+    _PRINTF = re.compile(rb"%([-+ #0]*)([0-9]*)(\.[0-9]*)?(hh|h|l)?([a-zA-Z%])")
+
+    def _printf_conversions(self, fmt: ast.StringLiteral) -> List[tuple]:
+        """(text, integer type read, or None for floating) of each conversion of a printf format.
+
+        Only numeric conversions are allowed: ``%s``, ``%p`` and ``%n`` would read or write
+        memory at an address taken from a number, and ``*`` widths read extra arguments."""
+        text: bytes = fmt.tok.value
+        out = []
+        pos = 0
+        while True:
+            start = text.find(b"%", pos)
+            if start < 0:
+                return out
+            match = self._PRINTF.match(text, start)
+            if match is None:
+                raise self._error(fmt, f"printf() format has an unsupported conversion at "
+                                       f"'{text[start:start + 4].decode('latin-1')}'")
+            conversion = match.group(0).decode("latin-1")
+            letter, length = match.group(5).decode(), (match.group(4) or b"").decode()
+            pos = match.end()
+            if letter == "%":
+                if conversion != "%%":
+                    raise self._error(fmt, f"printf() format has an unsupported conversion '{conversion}'")
+                continue
+            if letter in "diouxXc":
+                signed = letter in "dic"
+                wide = length == "l"
+                out.append((conversion, {(True, False): types.Int32, (False, False): types.Uint32,
+                                         (True, True): types.Int64, (False, True): types.Uint64}[(signed, wide)]))
+            elif letter in "fFeEgGaA" and length in ("", "l"):
+                out.append((conversion, None))
+            else:
+                raise self._error(fmt, f"printf() conversion '{conversion}' is not supported in GeNNCode "
+                                       "(only numbers: d i o u x X c f F e E g G a A)")
+
     def _float_version(self, args: List[NumericType]) -> NumericType:
         floats = [t for t in args if t.is_float]
         if not floats:
@@ -480,9 +582,18 @@ class TypeChecker:
             if not expr.args or not isinstance(expr.args[0], ast.StringLiteral):
                 raise self._error(expr, "the first argument of printf() must be a "
                                         "format string")
-            for arg in expr.args[1:]:
-                self.value(arg)
-            expr.resolved = ResolvedCall(kind, [None] * len(expr.args))
+            conversions = self._printf_conversions(expr.args[0])
+            if len(conversions) != len(expr.args) - 1:
+                raise self._error(expr, f"printf() format has {len(conversions)} conversion(s) but "
+                                        f"{len(expr.args) - 1} value(s) follow it")
+            params: List[Optional[types.ResolvedType]] = [None]
+            for arg, (conversion, wanted) in zip(expr.args[1:], conversions):
+                t = self.value(arg)
+                if (wanted is None) != t.is_float:
+                    need = "a floating" if wanted is None else "an integer"
+                    raise self._error(arg, f"printf() conversion '{conversion}' needs {need} value, got '{t}'")
+                params.append(wanted)  # integers are converted to what the conversion reads
+            expr.resolved = ResolvedCall(kind, params)
             return types.Int32
         self._arity(expr, arity)
         arg_types = [self.value(arg) for arg in expr.args]
