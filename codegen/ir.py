@@ -261,6 +261,28 @@ class ErrorSlot:
 
 
 @dataclass(frozen=True)
+class RuntimeCheck:
+    """A condition generated code checks as it runs (a divisor is not zero, a delay fits the
+    dendritic-delay ring, an index is inside its array).  The first failure writes the check's
+    number (its index in ``ModelIR.runtime_checks`` + 1) and a detail (the offending value) to
+    the arena header's ``ERRORS`` words; the runtime then raises an error with ``message``,
+    formatted with ``detail`` and, when ``array`` is given, that array's ``length``."""
+
+    message: str
+    array: str = ""
+    #: "init" for checks in initialisation code, "step" for code run by steps and custom updates
+    phase: str = "step"
+
+
+@dataclass(frozen=True)
+class ArrayLength:
+    """A value only known at load: the length of ``array`` (an extra global parameter's is set
+    by its values).  Such values are always struct fields, which the runtime fills."""
+
+    array: str
+
+
+@dataclass(frozen=True)
 class UserCode:
     """A section of user code in the generated source (``#line 1 "genn_user_<k>_<mg>"``)."""
 
@@ -413,7 +435,8 @@ def merge(kind: str, codes: List[GroupCode], first_table: int) -> List[MergedGro
         value_fields = []
         constants: Dict[str, Any] = {}
         for key, (value, ctype) in first.values.items():
-            if key not in first.dynamic and all(_same(m.values[key][0], value) for m in members):
+            if key not in first.dynamic and not isinstance(value, ArrayLength) \
+                    and all(_same(m.values[key][0], value) for m in members):
                 mg.inlined[key] = format_literal(value, ctype)
                 constants[key] = (value, ctype)
             else:
@@ -497,6 +520,14 @@ class ModelIR:
     user_code: List[UserCode] = field(default_factory=list)
     #: whether any user code uses a double value or local (besides scalar and time types)
     uses_double: bool = False
+    #: what generated code checks as it runs (see :class:`RuntimeCheck`)
+    runtime_checks: List[RuntimeCheck] = field(default_factory=list)
+
+    @property
+    def step_checks(self) -> bool:
+        """Whether code run by steps or custom updates checks anything (so the runtime must look
+        at the error words after them)."""
+        return any(check.phase == "step" for check in self.runtime_checks)
 
     @staticmethod
     def custom_update_kind(index: int) -> str:

@@ -20,11 +20,15 @@ class CodeTarget:
     parallel : bool
         True for SIMT backends, where several threads may add to one
         postsynaptic input at once (atomics are then needed).
+    bounds_checks : bool
+        Whether user code's subscripts of extra global parameters are checked at run time
+        (the ``debug_code`` preference).
     """
 
     name: str
     dialect: Any
     parallel: bool
+    bounds_checks: bool = False
 
     def delay_slots(self, max_axonal_delay: int) -> int:
         """Spike queue slots of a population whose outgoing delays are at most ``max_axonal_delay``.

@@ -10,4 +10,10 @@ class BackendUnavailableError(RuntimeError):
     """The requested backend cannot run on this machine (the message says why)."""
 
 
-__all__ = ["BuildError", "BackendUnavailableError", "CodeError"]
+class SimulationError(RuntimeError):
+    """A check in generated code failed while the model ran or was initialised (an integer
+    division by zero, a dendritic delay beyond its ring, an index outside an extra global
+    parameter ...); the message names the group and what was wrong."""
+
+
+__all__ = ["BuildError", "BackendUnavailableError", "CodeError", "SimulationError"]

@@ -22,6 +22,24 @@ from .runtime import RuntimeValues
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+def _checked_step(model: "GeNNModel", runtime, stepper):
+    """``step_time`` followed by a look at the error words of generated code's run-time checks,
+    when there are any and the model's memory is the host's (C backend: a read of host memory);
+    else None.  SIMT backends are checked after each ``run_steps`` chunk and at each pull."""
+    from pygenn_cl.codegen import arena
+    from .runtime import HostMemory
+    if not model._ir.step_checks or not isinstance(runtime.memory, HostMemory):
+        return None
+    step = stepper.step_time
+    errors = runtime.memory.host[8 * arena.ERRORS:8 * arena.ERRORS + 8].view("uint32")
+
+    def step_time() -> None:
+        step()
+        if errors[0]:
+            runtime.check_runtime_errors(f"in step {stepper.timestep - 1}")
+    return step_time
+
+
 class ModelSpec:
     """The model-description part of :class:`GeNNModel` (PyGeNN's ``ModelSpec``, the class
     ``GeNNModel`` derives from): its settings (``dt``, ``seed``, ``precision``,
@@ -255,7 +273,7 @@ class GeNNModel(ModelSpec):
         desc = describe_model(self)
         options = backend.options()
         use_disk = bool(backend.preferences.get("disk_cache", True))
-        key = model_cache.cache_key(desc, backend.name, options)
+        key = model_cache.cache_key(desc, backend.name, (options, backend.target.bounds_checks))
         cached = None if always_rebuild else model_cache.lookup(key, use_disk)
         if cached is None:
             from pygenn_cl.codegen.generator import generate_model
@@ -295,8 +313,9 @@ class GeNNModel(ModelSpec):
         except Exception:
             self.unload()
             raise
-        # The hot path: model.step_time() is the runtime's C-level method itself.
-        self.step_time = stepper.step_time
+        # The hot path: model.step_time() is the runtime's C-level method itself (checked after
+        # each step when generated code checks something and its memory is the host's).
+        self.step_time = _checked_step(self, runtime, stepper) or stepper.step_time
         for pop in self.neuron_populations.values():
             for buffer in pop.recording_buffers():
                 buffer.reset()
@@ -361,6 +380,7 @@ class GeNNModel(ModelSpec):
                     group._values_to_view(var, runtime.view(var.array_name), var.init.array)
                     runtime.push(var.array_name)
         stepper.initialize_sparse()
+        runtime.check_errors("while initialising")
         # As PyGeNN does: connectivity built on the device is brought to the host, so that
         # SPARSE variable values can be given in connection order.
         for sg in self.synapse_populations.values():
@@ -398,12 +418,22 @@ class GeNNModel(ModelSpec):
         """
         self._require_loaded("run_steps")
         num_steps = validation.whole_number("run_steps: num_steps", num_steps, 0, 2**63 - 1)
+        check = None
+        if self._ir.step_checks:  # after each chunk of steps (the stepper waits for it anyway)
+            runtime = self._runtime
+
+            def check(n: int) -> None:
+                runtime.check_runtime_errors(f"by step {self.timestep}")
         if not progress:
-            self._stepper.run_steps(int(num_steps))
+            self._stepper.run_steps(int(num_steps), check)
             return
         from tqdm.auto import tqdm
         with tqdm(total=int(num_steps), unit="step", desc=self.name) as bar:
-            self._stepper.run_steps(int(num_steps), bar.update)
+            def update(n: int) -> None:
+                bar.update(n)
+                if check is not None:
+                    check(n)
+            self._stepper.run_steps(int(num_steps), update)
 
     def pull_recording_buffers_from_device(self) -> None:
         """Download every population's spike recording buffer (one transfer each)."""
@@ -421,6 +451,8 @@ class GeNNModel(ModelSpec):
             known = ", ".join(self._ir.custom_update_groups) or "none"
             raise ValueError(f"no custom update group '{name}'; groups: {known}")
         self._stepper.custom_update(index)
+        if self._ir.step_checks:
+            self._runtime.check_runtime_errors(f"in custom update group '{name}'")
 
     # -- timing ----------------------------------------------------------------------
     def _timer(self, name: str) -> float:

@@ -22,7 +22,7 @@ from typing import Dict, List, Mapping, NamedTuple, Optional, Tuple
 import numpy as np
 
 from pygenn_cl.codegen import arena as header
-from pygenn_cl.codegen.ir import ModelIR
+from pygenn_cl.codegen.ir import ArrayLength, ModelIR
 from pygenn_cl.codegen.simt import ARENA_SEGMENT_SHIFT, MAX_ARENA_SEGMENTS
 
 
@@ -158,7 +158,11 @@ class ModelRuntime:
         self.ir = ir
         self.num_recording_timesteps = values.num_recording_timesteps or 0
         self.layout = ArenaLayout(ir, self._array_sizes(values), max_segment_bytes)
-        self.memory: Memory = make_memory(self.layout)
+        try:
+            self.memory: Memory = make_memory(self.layout)
+        except MemoryError as exc:
+            raise MemoryError(f"cannot allocate the model's {format_bytes(self.layout.nbytes)} of memory ({exc}); "
+                              f"its largest arrays: {self._largest_arrays()}") from None
         self._views: Dict[str, np.ndarray] = {}
         self._write_header_and_tables(values.seed)
         for name, spec in ir.arrays.items():
@@ -167,6 +171,12 @@ class ModelRuntime:
                 self.push(name)
 
     # -- layout ------------------------------------------------------------------
+    def _largest_arrays(self, count: int = 3) -> str:
+        """The ``count`` largest arrays, with their sizes, for messages."""
+        sizes = sorted(((n * self.ir.arrays[name].ctype.size, name, n) for name, (_, n) in self.layout.arrays.items()),
+                       reverse=True)[:count]
+        return ", ".join(f"'{name}' {format_bytes(nbytes)} ({n:,} elements)" for nbytes, name, n in sizes)
+
     def _array_sizes(self, values: RuntimeValues) -> Dict[str, int]:
         sizes = {}
         for name, spec in self.ir.arrays.items():
@@ -189,6 +199,8 @@ class ModelRuntime:
             arrays = {f.name for f in mg.fields if f.is_array}
             for i, member in enumerate(mg.members):
                 for field_name, value in mg.field_values(member).items():
+                    if isinstance(value, ArrayLength):  # known only now (extra global parameters)
+                        value = self.layout.arrays[value.array][1]
                     table[i][field_name] = self.layout.addresses[value] if field_name in arrays else value
         self.memory.push(0, self.layout.arrays[next(iter(self.layout.arrays))][0]
                          if self.layout.arrays else self.layout.nbytes)
@@ -215,6 +227,8 @@ class ModelRuntime:
 
     def pull(self, name: str) -> None:
         self.memory.pull(*self._range(name))
+        if self.ir.step_checks:  # (SIMT backends do not look after each step_time(): the host would wait)
+            self.check_runtime_errors()
 
     def has_array(self, name: str) -> bool:
         return name in self.layout.arrays
@@ -262,8 +276,11 @@ class ModelRuntime:
         self.push(row_length)
         self.push(ind)
 
-    def check_errors(self) -> None:
-        """Raise the ``ValueError`` of the first error slot device code has set."""
+    def check_errors(self, when: str = "") -> None:
+        """Raise the ``ValueError`` of the first error slot device code has set, or the
+        ``SimulationError`` of the first run-time check that failed (``when``, e.g. "by step
+        10", is added to its message)."""
+        self.check_runtime_errors(when)
         if not self.ir.error_slots:
             return
         from pygenn_cl.codegen.names import ERRORS_ARRAY
@@ -272,3 +289,26 @@ class ModelRuntime:
         for slot, error in enumerate(self.ir.error_slots):
             if errors[slot]:
                 raise ValueError(error.message)
+
+    def check_runtime_errors(self, when: str = "") -> None:
+        """Raise a ``SimulationError`` if a run-time check of generated code failed (see
+        ``codegen.ir.RuntimeCheck``); the error words are cleared, so each failure is reported once."""
+        if not self.ir.runtime_checks:
+            return
+        start = 8 * header.ERRORS
+        self.memory.pull(start, 8)
+        words = self.memory.host[start:start + 8].view(np.uint32)
+        number = int(words[0])
+        if number == 0:
+            return
+        detail = int(words[1])
+        words[:] = 0
+        self.memory.push(start, 8)
+        from .errors import SimulationError
+        if not 0 < number <= len(self.ir.runtime_checks):
+            raise SimulationError(f"generated code reported an unknown error {number} (a pygenn_cl bug)")
+        check = self.ir.runtime_checks[number - 1]
+        message = check.message.replace("{detail}", str(detail - 2**32 if detail >= 2**31 else detail))
+        if check.array:
+            message = message.replace("{length}", str(self.layout.arrays[check.array][1]))
+        raise SimulationError(message + (f" ({when})" if when else ""))

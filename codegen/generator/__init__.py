@@ -73,7 +73,8 @@ def generate_model(desc: ModelDescription, target: CodeTarget) -> ModelIR:
         table += len(kernels[kind])
         custom_update_groups[name] = index
     return ModelIR(desc.name, ctx.scalar, ctx.time_type, desc.dt, ctx.arrays, kernels, table,
-                   list(ctx.error_slots), desc.timing, custom_update_groups, list(ctx.user_code), ctx.uses_double)
+                   list(ctx.error_slots), desc.timing, custom_update_groups, list(ctx.user_code), ctx.uses_double,
+                   ctx.checks())
 
 
 def _check_no_egp_conflicts(ng) -> None:

@@ -13,7 +13,8 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from .. import description as d
 from .. import names, types
-from ..ir import ArraySpec, ErrorSlot, GroupCode, UserCode, after_user_code_file, format_literal, user_code_file
+from ..ir import (ArrayLength, ArraySpec, ErrorSlot, GroupCode, RuntimeCheck, UserCode, after_user_code_file,
+                  format_literal, user_code_file)
 from ..names import ERRORS_ARRAY
 from ..targets import CodeTarget
 from ..transpiler import (Environment, ErrorContext, FunctionSpec, Translation, referenced_identifiers,
@@ -21,6 +22,20 @@ from ..transpiler import (Environment, ErrorContext, FunctionSpec, Translation, 
 
 RNG_FUNCTIONS = ("gennrand", "gennrand_uniform", "gennrand_normal", "gennrand_exponential",
                  "gennrand_log_normal", "gennrand_gamma", "gennrand_binomial")
+
+#: What the division hook prints for its run-time check's number; :meth:`Context.translate`
+#: replaces it once the translation (and so the user code entry) is known.
+DIVISION_CHECK = "@@division_check@@"
+_INT_SUFFIX = {"int32_t": "i32", "uint32_t": "u32", "int64_t": "i64", "uint64_t": "u64"}
+#: Code sections that run while the model is initialised (their checks are looked at after it).
+INIT_SECTIONS = ("var_init_code", "row_build_code", "col_build_code")
+
+
+def division(op: str, left: str, right: str, ctype: types.NumericType) -> str:
+    """Printer hook: an integer division or remainder whose divisor is checked at run time."""
+    return f"genn_{'div' if op == '/' else 'mod'}_{_INT_SUFFIX[ctype.name]}({left}, {right}, GENN_ERRORS, " \
+           f"{DIVISION_CHECK})"
+
 
 # A loop bound the printer saw: an integer literal, or a value placeholder.
 _LOOP_BOUND = re.compile(r"\(?\s*(?:(-?\d+)(?:u|l|ul|ll|ull)?|@@([A-Za-z0-9_]+)@@)\s*\)?")
@@ -58,6 +73,9 @@ class Context:
         self.time_type = desc.time_precision
         self.arrays: Dict[str, ArraySpec] = {}
         self.error_slots: List[ErrorSlot] = []
+        self.runtime_checks: List[RuntimeCheck] = []
+        self._division_checks: Dict[Tuple[str, str], int] = {}
+        self._division_groups: Dict[int, List[str]] = {}
         self.user_code: List[UserCode] = []
         self.uses_double = False
         self._user_code_index: Dict[Tuple[str, str], int] = {}
@@ -163,6 +181,48 @@ class Context:
         code.array("errors", ERRORS_ARRAY, types.Uint32)
         code.value("error_slot", len(self.error_slots) - 1, types.Uint32)
 
+    def runtime_check(self, code: GroupCode, key: str, message: str, array: str = "", phase: str = "step") -> str:
+        """Register a :class:`RuntimeCheck` of ``code``'s group; returns the placeholder of its
+        number (value ``key``), which generated code passes to the checking helper."""
+        self.runtime_checks.append(RuntimeCheck(message, array, phase))
+        return code.value(key, len(self.runtime_checks), types.Uint32)
+
+    def egp_index_printer(self, code: GroupCode, key: str, name: str, array: str):
+        """With bounds checks (``debug_code``), a printer that checks user code's subscripts of
+        an extra global parameter against its length (known at load); else None."""
+        if not self.target.bounds_checks:
+            return None
+        length = code.value(f"{key}_len", ArrayLength(array), types.Uint64)
+        check = self.runtime_check(code, f"{key}_chk", f"extra global parameter '{name}' of '{code.group}' was "
+                                   "indexed at {detail}, but it has {length} elements", array)
+        return lambda index: f"genn_check_index((uint64_t)({index}), {length}, GENN_ERRORS, {check})"
+
+    def checks(self) -> List[RuntimeCheck]:
+        """The model's run-time checks, with the groups that use each checked division."""
+        out = list(self.runtime_checks)
+        for index, groups in self._division_groups.items():
+            check = out[index]
+            out[index] = RuntimeCheck(check.message.replace("{groups}", ", ".join(groups)), check.array,
+                                      check.phase)
+        return out
+
+    def _division_check(self, text: str, origin: str, group: str, section: str) -> str:
+        """``text`` with the division hook's marker replaced by the number of a check shared by
+        every group whose code is the same (as they share the generated code)."""
+        if DIVISION_CHECK not in text:
+            return text
+        key = (origin, text)
+        index = self._division_checks.get(key)
+        if index is None:
+            index = self._division_checks[key] = len(self.runtime_checks)
+            self.runtime_checks.append(RuntimeCheck(
+                "integer division by zero in " + origin + " (code of {groups})",
+                phase="init" if section in INIT_SECTIONS else "step"))
+            self._division_groups[index] = []
+        if group not in self._division_groups[index]:
+            self._division_groups[index].append(group)
+        return text.replace(DIVISION_CHECK, f"{index + 1}u")
+
     # -- environments ----------------------------------------------------------------------
     def base_env(self) -> Environment:
         env = Environment()
@@ -201,8 +261,10 @@ class Context:
     def add_egps(self, env: Environment, code: GroupCode, prefix: str, egps: Iterable[d.EGP]) -> None:
         for egp in egps:
             self.add_array(egp.array, egp.type, egp=True)
+            key = prefix + "egp_" + egp.name
             env.add_variable(egp.name, types.PointerType(egp.type), read_only=False,
-                             printed=code.array(prefix + "egp_" + egp.name, egp.array, egp.type))
+                             printed=code.array(key, egp.array, egp.type),
+                             index_printer=self.egp_index_printer(code, key, egp.name, egp.array))
 
     # -- the transpiler ------------------------------------------------------------------
     def translate(self, code: str, env: Environment, model: str, group: str, section: str,
@@ -212,16 +274,18 @@ class Context:
         naming an entry of :attr:`user_code` (and the merged group), so compiler errors can
         be traced to them and to the generated code after them."""
         context = ErrorContext(f"{model} of {group}", section)
+        origin = f"{model}, {section}"
         if expression:
             result = translate_expression(code, env, scalar=self.scalar, dialect=self.target.dialect,
-                                          context=context)
+                                          context=context, division=division)
             self.uses_double |= result.uses_double
+            result.text = self._division_check(result.text, origin, group, section)
             return result
         result = translate_statements(code, env, scalar=self.scalar, dialect=self.target.dialect,
-                                      context=context, loop_hint=unroll_marker)
+                                      context=context, loop_hint=unroll_marker, division=division)
         self.uses_double |= result.uses_double
+        result.text = self._division_check(result.text, origin, group, section)
         if result.text.strip():
-            origin = f"{model}, {section}"
             key = (origin, result.text)
             index = self._user_code_index.get(key)
             if index is None:

@@ -38,7 +38,8 @@ def custom_update(ctx: Context, cu: d.CustomUpdate) -> GroupCode:
     for ref in cu.egp_refs:
         ctx.add_array(ref.array, ref.type, egp=True)
         env.add_variable(ref.name, types.PointerType(ref.type), read_only=False,
-                         printed=code.array(f"egpref_{ref.name}", ref.array, ref.type))
+                         printed=code.array(f"egpref_{ref.name}", ref.array, ref.type),
+                         index_printer=ctx.egp_index_printer(code, f"egpref_{ref.name}", ref.name, ref.array))
     variables = []
     for var in cu.model.vars:
         ctx.add_array(var.array, var.type, 1 if var.shared else size)

@@ -34,7 +34,8 @@ class InitGenerator:
             for n, egp in enumerate(init.egps):
                 ctx.add_array(egp.array, egp.type, egp=True)
                 venv.add_variable(egp.name, types.PointerType(egp.type), read_only=True,
-                                  printed=code.array(f"{key}_egp{n}", egp.array, egp.type))
+                                  printed=code.array(f"{key}_egp{n}", egp.array, egp.type),
+                                  index_printer=ctx.egp_index_printer(code, f"{key}_egp{n}", egp.name, egp.array))
             venv.add_variable("value", var.type, read_only=False, printed="_value")
             for n, p in enumerate(init.params):
                 venv.add_variable(p.name, p.type, printed=code.value(f"{key}_p{n}", p.value, p.type))
@@ -128,7 +129,15 @@ class InitGenerator:
         stride = code.value("row_stride", sg.max_connections, types.Uint32)
         ind_type = sg.index_type.name
         # addSynapse() is printed as an expression (it may appear anywhere a call may);
-        # its argument is evaluated exactly once.
+        # its argument is evaluated exactly once, and checked to be a neuron of the population.
+        other, size = ("postsynaptic", code.value("num_post", sg.num_post, types.Uint32)) if by_row \
+            else ("presynaptic", code.value("num_pre", sg.num_pre, types.Uint32))
+        check = ctx.runtime_check(code, "add_synapse_check", f"{sg.describe()}: {conn.describe()} called "
+                                  "addSynapse({detail}), but the " + other + " population has "
+                                  f"{sg.num_post if by_row else sg.num_pre} neurons", phase="init")
+
+        def index(a):
+            return f"genn_check_index((uint64_t)({a[0][0]}), {size}, GENN_ERRORS, {check})"
         if by_row and conn.kernel_indices:
             # addSynapse(j, k0, k1, ...) also keeps the synapse's position in the kernel,
             # id_kernel = ((k0 * K1 + k1) * K2 + k2) ..., for the variables initialised from it
@@ -138,16 +147,16 @@ class InitGenerator:
             env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
                 f"((_rl < {stride}) ? (void)(_a_kernelInd[(uint64_t)id_pre * {stride} + _rl] = "
                 f"{_kernel_index(a, sizes, conn.describe())}, "
-                f"_a_ind[(uint64_t)id_pre * {stride} + _rl++] = ({ind_type})({a[0][0]})) : (void)(_overflow = 1u))")))
+                f"_a_ind[(uint64_t)id_pre * {stride} + _rl++] = ({ind_type}){index(a)}) : (void)(_overflow = 1u))")))
         elif by_row:
             env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
-                f"((_rl < {stride}) ? (void)(_a_ind[(uint64_t)id_pre * {stride} + _rl++] = ({ind_type})({a[0][0]})) "
+                f"((_rl < {stride}) ? (void)(_a_ind[(uint64_t)id_pre * {stride} + _rl++] = ({ind_type}){index(a)}) "
                 f": (void)(_overflow = 1u))")))
         else:
             increment = "genn_atomic_inc_u32(&_a_rowLength[_pre])" if ctx.target.parallel \
                 else "_a_rowLength[_pre]++"
             env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
-                f"(_pre = (uint32_t)({a[0][0]}), _r = {increment}, (_r < {stride}) "
+                f"(_pre = (uint32_t){index(a)}, _r = {increment}, (_r < {stride}) "
                 f"? (void)(_a_ind[(uint64_t)_pre * {stride} + _r] = ({ind_type})id_post) : (void)(_overflow = 1u))")))
         total = multinomial_stream = ""
         if conn.multinomial_param:

@@ -9,6 +9,7 @@ GPU-style backends share :class:`~pygenn_cl.backends.simt.SIMTBackend`.
 from __future__ import annotations
 
 import abc
+import dataclasses
 import os
 from typing import Any, Callable, Dict, Optional, Protocol, Tuple, runtime_checkable
 
@@ -118,6 +119,11 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def target(self) -> CodeTarget:
         """The code target the generator writes for."""
+
+    def with_checks(self, target: CodeTarget) -> CodeTarget:
+        """``target`` with bounds checks of extra global parameter subscripts when the
+        ``debug_code`` preference is set."""
+        return dataclasses.replace(target, bounds_checks=bool(self.preferences.get("debug_code", False)))
 
     @abc.abstractmethod
     def options(self) -> Any:

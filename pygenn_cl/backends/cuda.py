@@ -241,7 +241,7 @@ class CUDABackend(SIMTBackend):
 
     @property
     def target(self) -> CodeTarget:
-        return CUDA_TARGET
+        return self.with_checks(CUDA_TARGET)
 
     # -- generation ------------------------------------------------------------------
     def options(self) -> SIMTOptions:

@@ -251,7 +251,7 @@ class OpenCLBackend(SIMTBackend):
 
     @property
     def target(self) -> CodeTarget:
-        return OPENCL_TARGET
+        return self.with_checks(OPENCL_TARGET)
 
     # -- generation ------------------------------------------------------------------
     def options(self) -> SIMTOptions:

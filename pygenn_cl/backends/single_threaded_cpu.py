@@ -62,7 +62,7 @@ class SingleThreadedCPUBackend(Backend):
 
     @property
     def target(self) -> CodeTarget:
-        return C_TARGET
+        return self.with_checks(C_TARGET)
 
     def options(self) -> COptions:
         return COptions()
