@@ -473,7 +473,7 @@ def test_cuda_output_compiles_as_cxx(gcc):
     if shutil.which("g++") is None:
         pytest.skip("g++ not available")
     source = ("#include <cstdint>\n#include <cmath>\n#include <cstdio>\n"
-              "#define __device__\n#define __forceinline__ inline\n"
+              "#define __device__\n#define __forceinline__ inline\n#define __noinline__\n"
               # the run-time checks' error report (CUDA's atomicCAS, sequentially)
               "static inline unsigned int atomicCAS(unsigned int* a, unsigned int c, unsigned int v) "
               "{ const unsigned int old = *a; if (old == c) { *a = v; } return old; }\n"

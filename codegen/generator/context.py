@@ -23,9 +23,17 @@ from ..transpiler import (Environment, ErrorContext, FunctionSpec, Translation, 
 RNG_FUNCTIONS = ("gennrand", "gennrand_uniform", "gennrand_normal", "gennrand_exponential",
                  "gennrand_log_normal", "gennrand_gamma", "gennrand_binomial")
 
-#: What the division hook prints for its run-time check's number; :meth:`Context.translate`
-#: replaces it once the translation (and so the user code entry) is known.
+#: What the division hook and ``addToPostDelay`` print for their run-time checks' numbers;
+#: :meth:`Context.translate` replaces them once the translated text is known, with a check that
+#: every group sharing the text shares (literals, so merged groups' code stays the same and
+#: hot loops read no struct field for them).
 DIVISION_CHECK = "@@division_check@@"
+DENDRITIC_DELAY_CHECK = "@@dendritic_delay_check@@"
+_SHARED_CHECKS = {
+    DIVISION_CHECK: "{groups}: integer division by zero in {origin}",
+    DENDRITIC_DELAY_CHECK: "{groups}: addToPostDelay was given a delay of {detail} steps in {origin}, but "
+                           "delays must be less than max_dendritic_delay_timesteps; set it higher before build()",
+}
 _INT_SUFFIX = {"int32_t": "i32", "uint32_t": "u32", "int64_t": "i64", "uint64_t": "u64"}
 #: Code sections that run while the model is initialised (their checks are looked at after it).
 INIT_SECTIONS = ("var_init_code", "row_build_code", "col_build_code")
@@ -74,8 +82,8 @@ class Context:
         self.arrays: Dict[str, ArraySpec] = {}
         self.error_slots: List[ErrorSlot] = []
         self.runtime_checks: List[RuntimeCheck] = []
-        self._division_checks: Dict[Tuple[str, str], int] = {}
-        self._division_groups: Dict[int, List[str]] = {}
+        self._shared_checks: Dict[Tuple[str, str, str], int] = {}
+        self._shared_check_groups: Dict[int, List[str]] = {}
         self.user_code: List[UserCode] = []
         self.uses_double = False
         self._user_code_index: Dict[Tuple[str, str], int] = {}
@@ -198,30 +206,31 @@ class Context:
         return lambda index: f"genn_check_index((uint64_t)({index}), {length}, GENN_ERRORS, {check})"
 
     def checks(self) -> List[RuntimeCheck]:
-        """The model's run-time checks, with the groups that use each checked division."""
+        """The model's run-time checks, with the groups that share each check of user code."""
         out = list(self.runtime_checks)
-        for index, groups in self._division_groups.items():
+        for index, groups in self._shared_check_groups.items():
             check = out[index]
             out[index] = RuntimeCheck(check.message.replace("{groups}", ", ".join(groups)), check.array,
                                       check.phase)
         return out
 
-    def _division_check(self, text: str, origin: str, group: str, section: str) -> str:
-        """``text`` with the division hook's marker replaced by the number of a check shared by
-        every group whose code is the same (as they share the generated code)."""
-        if DIVISION_CHECK not in text:
-            return text
-        key = (origin, text)
-        index = self._division_checks.get(key)
-        if index is None:
-            index = self._division_checks[key] = len(self.runtime_checks)
-            self.runtime_checks.append(RuntimeCheck(
-                "integer division by zero in " + origin + " (code of {groups})",
-                phase="init" if section in INIT_SECTIONS else "step"))
-            self._division_groups[index] = []
-        if group not in self._division_groups[index]:
-            self._division_groups[index].append(group)
-        return text.replace(DIVISION_CHECK, f"{index + 1}u")
+    def _shared_checks_of(self, text: str, origin: str, group: str, section: str) -> str:
+        """``text`` with the markers of checks in user code (:data:`_SHARED_CHECKS`) replaced by
+        the numbers of checks shared by every group whose code is the same."""
+        for marker, message in _SHARED_CHECKS.items():
+            if marker not in text:
+                continue
+            key = (marker, origin, text)
+            index = self._shared_checks.get(key)
+            if index is None:
+                index = self._shared_checks[key] = len(self.runtime_checks)
+                self.runtime_checks.append(RuntimeCheck(message.replace("{origin}", origin),
+                                                        phase="init" if section in INIT_SECTIONS else "step"))
+                self._shared_check_groups[index] = []
+            if group not in self._shared_check_groups[index]:
+                self._shared_check_groups[index].append(group)
+            text = text.replace(marker, f"{index + 1}u")
+        return text
 
     # -- environments ----------------------------------------------------------------------
     def base_env(self) -> Environment:
@@ -279,12 +288,12 @@ class Context:
             result = translate_expression(code, env, scalar=self.scalar, dialect=self.target.dialect,
                                           context=context, division=division)
             self.uses_double |= result.uses_double
-            result.text = self._division_check(result.text, origin, group, section)
+            result.text = self._shared_checks_of(result.text, origin, group, section)
             return result
         result = translate_statements(code, env, scalar=self.scalar, dialect=self.target.dialect,
                                       context=context, loop_hint=unroll_marker, division=division)
         self.uses_double |= result.uses_double
-        result.text = self._division_check(result.text, origin, group, section)
+        result.text = self._shared_checks_of(result.text, origin, group, section)
         if result.text.strip():
             key = (origin, result.text)
             index = self._user_code_index.get(key)

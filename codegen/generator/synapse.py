@@ -13,7 +13,7 @@ from .. import names, types
 from ..arena import words_per_step
 from ..ir import ConnectivityRemap, GroupCode, SynapseUpdate
 from ..transpiler import Environment, FunctionSpec, Translation
-from .context import Context, stream_id
+from .context import DENDRITIC_DELAY_CHECK, Context, stream_id
 
 
 def strategy(sg: d.SynapseGroup) -> str:
@@ -111,14 +111,11 @@ class SynapseUpdateGenerator:
             max_d = code.value("max_dendritic_delay", ring, types.Uint32)
             ctx.add_array(names.group_array(psm, "denDelay"), scalar, ring * sg.num_post)
             dd = code.array("denDelay", names.group_array(psm, "denDelay"), scalar)
-            limit = code.value("max_dendritic_delay_limit", sg.max_dendritic_delay, types.Uint32)
-            check = ctx.runtime_check(code, "dendritic_delay_check", f"{sg.describe()}: addToPostDelay was given a "
-                                      "delay of {detail} steps, but max_dendritic_delay_timesteps is "
-                                      f"{sg.max_dendritic_delay}; set it higher before build()")
+            # (a delay beyond the ring is reported: DENDRITIC_DELAY_CHECK, see Context.translate)
             env.add_function("addToPostDelay", FunctionSpec(
                 [scalar, types.Uint32], None,
                 lambda a: ctx.target.accumulate(
-                    f"{dd}[genn_dendritic_row(timestep, {a[1][0]}, {limit}, {max_d}, GENN_ERRORS, {check}) "
+                    f"{dd}[genn_dendritic_row(timestep, {a[1][0]}, {max_d}, GENN_ERRORS, {DENDRITIC_DELAY_CHECK}) "
                     f"* {num_post} + id_post]", a[0][0], scalar, exclusive).rstrip(";")))
         if sg.sparse:
             add_sparse_arrays(ctx, code, sg)

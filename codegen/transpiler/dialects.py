@@ -41,6 +41,8 @@ class Dialect:
     unroll_hint = ""
     #: address space qualifier of the arena's memory in helper parameters
     global_space = ""
+    #: qualifier of the helper that reports a failed run-time check: out of the hot loops
+    cold_qualifier = "static __attribute__((noinline, cold))"
     preamble_header = ("#include <stdint.h>\n#include <stdbool.h>\n"
                        "#include <math.h>\n#include <stdio.h>\n")
 
@@ -96,12 +98,12 @@ class Dialect:
         ``genn_div_<t>``/``genn_mod_<t>``: integer division and remainder with a divisor that is
         not a non-zero constant (C's ``/`` by zero traps, and so does ``INT_MIN / -1``, whose
         result is ``INT_MIN`` here as on GPUs); ``genn_check_index``: an index inside an array
-        of ``n`` elements, else 0; ``genn_dendritic_row``: the ring row a delay below ``limit``
-        (the synapse group's ``max_dendritic_delay_timesteps``) falls in.
+        of ``n`` elements, else 0; ``genn_dendritic_row``: the row of a dendritic-delay ring of
+        ``ring`` rows that a delay falls in.
         """
         q, g = self.function_qualifier, self.global_space
         e = f"{g}uint32_t* e, uint32_t code"
-        lines = [f"{q} void genn_report_error({g}uint32_t* e, uint32_t code, uint32_t detail) "
+        lines = [f"{self.cold_qualifier} void genn_report_error({g}uint32_t* e, uint32_t code, uint32_t detail) "
                  f"{{ {self.report_error()} }}"]
         for tname, suffix in _INT_SUFFIX.items():
             t = self.type_name(types.parse_numeric_type(tname))
@@ -114,10 +116,9 @@ class Dialect:
             lines.append(f"{q} {t} genn_mod_{suffix}({t} a, {t} b, {e}) {{ {zero}{mod} }}")
         lines.append(f"{q} uint64_t genn_check_index(uint64_t i, uint64_t n, {e}) "
                      "{ if (i < n) { return i; } genn_report_error(e, code, (uint32_t)i); return 0; }")
-        lines.append(f"{q} uint32_t genn_dendritic_row(uint64_t timestep, uint32_t delay, uint32_t limit, "
-                     f"uint32_t ring, {e}) "
-                     "{ if (delay < limit) { return (uint32_t)((timestep + (uint64_t)delay) % ring); } "
-                     "genn_report_error(e, code, delay); return (uint32_t)(timestep % ring); }")
+        lines.append(f"{q} uint32_t genn_dendritic_row(uint64_t timestep, uint32_t delay, uint32_t ring, {e}) "
+                     "{ if (delay >= ring) { genn_report_error(e, code, delay); delay = 0u; } "
+                     "return (uint32_t)((timestep + (uint64_t)delay) % ring); }")
         return lines
 
 
@@ -147,6 +148,8 @@ class CUDADialect(Dialect):
     name = "cuda"
     function_qualifier = "static __device__ __forceinline__"
     preamble_header = ""
+
+    cold_qualifier = "static __device__ __noinline__"
 
     def report_error(self) -> str:
         return "if (atomicCAS((unsigned int*)e, 0u, code) == 0u) { e[1] = detail; }"
