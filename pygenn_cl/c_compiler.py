@@ -1,9 +1,9 @@
 """Compiling generated C into shared libraries, with an on-disk cache.
 
 The cache key is a hash of the source, the compiler command and flags, the
-compiler's version and pygenn_cl's version.  Libraries are written to a
-temporary file and renamed into place, so concurrent builds never see a half
-written library.  ``PYGENN_CL_CACHE_DIR`` moves the cache;
+compiler's version and pygenn_cl's version.  Libraries are built under a lock into a
+temporary file, published by renaming it into place with a checksum beside it, and verified
+when reused (see :mod:`pygenn_cl.cache_files`).  ``PYGENN_CL_CACHE_DIR`` moves the cache;
 ``PYGENN_CL_NO_CACHE=1`` (or the ``disk_cache=False`` preference) disables it.
 """
 from __future__ import annotations
@@ -13,25 +13,26 @@ import hashlib
 import os
 import shlex
 import subprocess
-import tempfile
 from typing import Callable, List, Optional, Sequence
 
 from pygenn_cl.codegen.ir import UserCode
 
+from . import cache_files
 from .compile_log import explain
 from .errors import BuildError
 
 
 def cache_root() -> Optional[str]:
     """pygenn_cl's cache directory (``$PYGENN_CL_CACHE_DIR`` or the user cache directory), or
-    None when caching is disabled (``PYGENN_CL_NO_CACHE=1``)."""
+    None when caching is disabled (``PYGENN_CL_NO_CACHE=1``).  A folder that cannot be created
+    or written is replaced, with a warning, by a private temporary one for this process."""
     if os.environ.get("PYGENN_CL_NO_CACHE", "") not in ("", "0"):
         return None
     path = os.environ.get("PYGENN_CL_CACHE_DIR")
     if not path:
         import platformdirs
         path = platformdirs.user_cache_dir("pygenn_cl")
-    return path
+    return cache_files.usable_directory(os.path.abspath(path))
 
 
 def cache_dir() -> Optional[str]:
@@ -79,25 +80,30 @@ def cached_build(key_parts: List[str], directory: str, stem: str, suffix: str, w
                  always_rebuild: bool, never_rebuild: bool, build: Callable[[str], None]) -> str:
     """Return the cached artifact for ``key_parts``, building it with ``build(tmp_path)`` if needed.
 
-    The artifact is written to a temporary file in ``directory`` and renamed into place, so
-    concurrent builds never see a half-written file.
+    An artifact is reused only if it matches the checksum published with it (a truncated or
+    corrupt one is rebuilt).  A build holds a lock on the artifact, so another process building
+    the same waits and reuses it, writes a temporary file of its own and renames it into place,
+    so no process sees half a file (see :mod:`pygenn_cl.cache_files`).
     """
     from . import __version__
     key = hashlib.sha256("\0".join(list(key_parts) + [__version__]).encode()).hexdigest()[:32]
-    os.makedirs(directory, exist_ok=True)
+    directory = cache_files.usable_directory(os.path.abspath(directory))
+    cache_files.sweep(directory)
     path = os.path.join(directory, f"{stem}_{key}{suffix}")
-    if os.path.exists(path) and not always_rebuild:
+    if not always_rebuild and cache_files.verified(path):
         return path
     if never_rebuild:
         raise BuildError(f"never_rebuild=True but no compiled {what} matches the model ({path})")
-    fd, tmp_path = tempfile.mkstemp(suffix=suffix, dir=directory)
-    os.close(fd)
-    try:
-        build(tmp_path)
-        os.replace(tmp_path, path)
-    finally:
-        if os.path.exists(tmp_path):
-            os.unlink(tmp_path)
+    with cache_files.lock(path):
+        if not always_rebuild and cache_files.verified(path):  # built by another process meanwhile
+            return path
+        tmp_path = cache_files.temporary_path(directory, suffix)
+        try:
+            build(tmp_path)
+            path = cache_files.publish(tmp_path, path, executable=suffix == ".so")
+        finally:
+            if os.path.exists(tmp_path):
+                os.unlink(tmp_path)
     return path
 
 

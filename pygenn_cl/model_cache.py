@@ -3,9 +3,10 @@
 The key is a hash of the frozen model description (:meth:`ModelDescription.digest`), the
 backend's name and generation options, pygenn_cl's version and the generator's own files; the value is the IR and the
 generated sources.  Entries live in memory for the process and, unless caching is disabled,
-as pickles under ``<cache>/models`` (written to a temporary file and renamed into place, so
-concurrent builds never read half a file; an unreadable entry is regenerated).  Compiled
-artifacts are cached by their own keys (source and flags) in the backends.
+as pickles under ``<cache>/models``: each file starts with the SHA-256 of its pickle, is
+written to a temporary file and renamed into place (so concurrent builds never read half a
+file), and an entry that does not match its checksum or does not unpickle is regenerated.
+Compiled artifacts are cached by their own keys (source and flags) in the backends.
 """
 from __future__ import annotations
 
@@ -14,18 +15,19 @@ import functools
 import hashlib
 import os
 import pickle
-import tempfile
 from typing import Any, Dict, Optional, Tuple
 
 from pygenn_cl import codegen
 from pygenn_cl.codegen.description import ModelDescription
 from pygenn_cl.codegen.ir import ModelIR
 
-from . import __version__
+from . import __version__, cache_files
 from .c_compiler import cache_root
 
 #: Bumped when the pickled entries change shape.
-FORMAT = 1
+FORMAT = 2
+#: First line of an entry's file, before the checksum of its pickle.
+MAGIC = b"pygenn_cl model cache\n"
 MAX_IN_MEMORY = 16
 
 Entry = Tuple[ModelIR, Dict[str, str]]
@@ -71,11 +73,7 @@ def lookup(key: str, use_disk: bool = True) -> Optional[Entry]:
     if path is None or not os.path.exists(path):
         return None
     try:
-        with open(path, "rb") as f:
-            entry = pickle.load(f)
-        ir, sources = entry
-        if not isinstance(ir, ModelIR) or not isinstance(sources, dict):
-            raise TypeError("not a cached model")
+        entry = read_entry(path)
     except Exception:  # noqa: BLE001 - a corrupt or foreign entry: drop it and regenerate
         try:
             os.unlink(path)
@@ -86,6 +84,21 @@ def lookup(key: str, use_disk: bool = True) -> Optional[Entry]:
     return entry
 
 
+def read_entry(path: str) -> Entry:
+    """The (IR, sources) of a cache file; raises if it is not one or does not match its checksum."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if not data.startswith(MAGIC):
+        raise ValueError("not a cached model")
+    digest, _, payload = data[len(MAGIC):].partition(b"\n")
+    if hashlib.sha256(payload).hexdigest().encode() != digest:
+        raise ValueError("the cached model does not match its checksum")
+    ir, sources = pickle.loads(payload)
+    if not isinstance(ir, ModelIR) or not isinstance(sources, dict):
+        raise TypeError("not a cached model")
+    return ir, sources
+
+
 def store(key: str, ir: ModelIR, sources: Dict[str, str], use_disk: bool = True) -> None:
     entry = (ir, sources)
     _remember(key, entry)
@@ -94,14 +107,9 @@ def store(key: str, ir: ModelIR, sources: Dict[str, str], use_disk: bool = True)
         return
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(suffix=".tmp", dir=os.path.dirname(path))
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        cache_files.sweep(os.path.dirname(path))
+        payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        cache_files.write_atomically(path, MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
     except OSError:
         pass  # a read-only or full cache only costs the next build its generation
 

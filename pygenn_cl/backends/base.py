@@ -162,17 +162,26 @@ class Backend(abc.ABC):
 
 
 def write_sources(sources: Dict[str, str], build_dir: str) -> Dict[str, str]:
-    """Write generated files into ``build_dir`` (only those that changed); returns their paths."""
-    os.makedirs(build_dir, exist_ok=True)
+    """Write generated files into ``build_dir`` (only those that changed); returns their paths.
+
+    Each file is written to a temporary file and renamed into place: a compiler of another
+    process building the same model in the same folder reads the old file or the new one,
+    never one being rewritten."""
+    from ..cache_files import write_atomically
+    from ..errors import BuildError
     paths = {}
-    for file_name, text in sources.items():
-        path = paths[file_name] = os.path.join(build_dir, file_name)
-        try:
-            with open(path) as f:
-                if f.read() == text:
-                    continue
-        except OSError:
-            pass
-        with open(path, "w") as f:
-            f.write(text)
+    try:
+        os.makedirs(build_dir, exist_ok=True)
+        for file_name, text in sources.items():
+            path = paths[file_name] = os.path.join(build_dir, file_name)
+            try:
+                with open(path) as f:
+                    if f.read() == text:
+                        continue
+            except OSError:
+                pass
+            write_atomically(path, text.encode())
+    except OSError as exc:
+        raise BuildError(f"cannot write the generated code to {build_dir} ({type(exc).__name__}: "
+                         f"{exc.strerror or exc}); pass a writable folder as build(path_to_model=...)") from None
     return paths

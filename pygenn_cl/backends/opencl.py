@@ -6,8 +6,10 @@ step's kernels through the OpenCL C API with PyOpenCL's handles.
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import re
+import warnings
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 import numpy as np
@@ -31,8 +33,49 @@ DEVICE_ENV = "PYGENN_CL_DEVICE"
 
 
 def _cl():
+    _usable_opencl_caches()
     import pyopencl
     return pyopencl
+
+
+@functools.lru_cache(maxsize=None)
+def _usable_opencl_caches() -> None:
+    """Point the kernel caches of PoCL, PyOpenCL and its pytools at private folders (with a
+    warning) when theirs cannot be written: PoCL then finds no device at all, which reads as
+    "no OpenCL device", and PyOpenCL fails at its first kernel.  Runs before the OpenCL
+    platforms are first listed (PoCL reads POCL_CACHE_DIR then)."""
+    import platformdirs
+    from .. import cache_files
+
+    def usable(path: str) -> str:
+        try:
+            os.makedirs(path, exist_ok=True)
+            probe = cache_files.temporary_path(path, ".probe")
+            open(probe, "wb").close()
+            os.unlink(probe)
+        except OSError as exc:
+            return f"{type(exc).__name__}: {exc.strerror or exc}"
+        return ""
+
+    def redirect(variable: str, path: str, why: str) -> None:
+        private = os.path.join(cache_files.private_directory(), variable.lower())
+        os.makedirs(private, exist_ok=True)
+        os.environ[variable] = private
+        warnings.warn(f"the OpenCL kernel cache folder {path} cannot be used ({why}); {variable} is set to "
+                      f"{private} for this process. Set {variable} to a writable folder.", RuntimeWarning,
+                      stacklevel=4)
+
+    pytools = platformdirs.user_cache_dir("pytools", "pytools")  # (it follows XDG_CACHE_HOME only)
+    why = usable(pytools)
+    if why:
+        redirect("XDG_CACHE_HOME", pytools, why)
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    for variable, default in (("POCL_CACHE_DIR", os.path.join(xdg, "pocl", "kcache")),
+                              ("PYOPENCL_CACHE_DIR", platformdirs.user_cache_dir("pyopencl", "pyopencl"))):
+        path = os.environ.get(variable) or default
+        why = usable(path)
+        if why:
+            redirect(variable, path, why)
 
 
 def all_devices() -> List[Tuple[int, int, Any]]:
