@@ -23,7 +23,7 @@ setup(
     ext_modules=cythonize([Extension(f"pygenn_cl.{name}", [f"pygenn_cl/{name}.pyx"])
                            for name in ("_runtime", "_runtime_c", "_runtime_opencl", "_runtime_cuda")],
                           compiler_directives={"language_level": "3"}),
-    install_requires=["numpy", "mako", "platformdirs", "tqdm"],
+    install_requires=["numpy", "mako", "platformdirs", "tqdm", "filelock>=3.20.1"],
     extras_require={
         "opencl": ["pyopencl", "pocl-binary-distribution"],
         "cuda": ["pycuda"],
