@@ -278,7 +278,8 @@ class NeuronGroup(GroupBase):
     @property
     def spike_recording_data(self) -> List[Tuple[np.ndarray, np.ndarray]]:
         """Recorded spikes: a list with one ``(times, ids)`` per batch."""
-        return self._recording.data(self._model._require_loaded(self.describe()), self._model.dt)
+        return self._recording.data(self._model._require_loaded(self.describe()), self._model.dt,
+                                    self._model.timestep)
 
     def recording_buffers(self) -> List[RecordingBuffer]:
         """Every recording buffer this population fills."""
@@ -582,12 +583,14 @@ class SynapseGroup(GroupBase):
     @property
     def pre_spike_event_recording_data(self) -> List[Tuple[np.ndarray, np.ndarray]]:
         """Recorded presynaptic spike-like events: one ``(times, ids)`` per batch."""
-        return self._event_recording("pre").data(self._model._require_loaded(self.describe()), self._model.dt)
+        return self._event_recording("pre").data(self._model._require_loaded(self.describe()), self._model.dt,
+                                                 self._model.timestep)
 
     @property
     def post_spike_event_recording_data(self) -> List[Tuple[np.ndarray, np.ndarray]]:
         """Recorded postsynaptic spike-like events: one ``(times, ids)`` per batch."""
-        return self._event_recording("post").data(self._model._require_loaded(self.describe()), self._model.dt)
+        return self._event_recording("post").data(self._model._require_loaded(self.describe()), self._model.dt,
+                                                  self._model.timestep)
 
     @property
     def needs_columns(self) -> bool:

@@ -9,7 +9,7 @@ for neuron ``i``.  The host pulls the whole buffer in one transfer
 from __future__ import annotations
 
 import warnings
-from typing import Callable, List, Tuple
+from typing import Callable, List, Optional, Tuple
 
 import numpy as np
 
@@ -80,6 +80,7 @@ class RecordingBuffer:
     def reset(self) -> None:
         self.pulled_at = 0
         self.last_pull_timestep = 0
+        self.pulled = False
         self._decoded = None
 
     def pull(self, runtime, timestep: int) -> None:
@@ -92,14 +93,25 @@ class RecordingBuffer:
                           f"last {num_rec} steps are available", RuntimeWarning, stacklevel=3)
         self.last_pull_timestep = timestep
         self.pulled_at = timestep
+        self.pulled = True
         self._decoded = None
 
-    def data(self, runtime, dt: float) -> List[Tuple[np.ndarray, np.ndarray]]:
-        """``[(times, ids)]``: one entry per batch."""
+    def data(self, runtime, dt: float, timestep: Optional[int] = None) -> List[Tuple[np.ndarray, np.ndarray]]:
+        """``[(times, ids)]``: one entry per batch, as of the last pull.
+
+        ``timestep`` (the model's now) makes reading buffers that were never pulled after steps
+        ran an error, and reading ones pulled before later steps a warning."""
         if not self.enabled():
             flag = "spike_recording_enabled" if self.what == "spike" else "spike_event_recording_enabled"
             raise RuntimeError(f"{self.owner}: {self.what} recording is not enabled; set {flag} = True on the "
                                "neuron population before build()")
+        if timestep is not None and timestep > self.pulled_at:
+            if not self.pulled:
+                raise RuntimeError(f"{self.owner}: the {self.what} recording buffer was not pulled since load() "
+                                   f"({timestep} steps ran); call model.pull_recording_buffers_from_device() first")
+            warnings.warn(f"{self.owner}: {timestep - self.pulled_at} steps ran since the recording buffers were "
+                          f"last pulled (at step {self.pulled_at}); the data ends there. Call "
+                          "model.pull_recording_buffers_from_device() first", RuntimeWarning, stacklevel=3)
         if self._decoded is None:
             self._decoded = decode_bitfield(runtime.view(self.array_name), self.num_neurons, self.pulled_at,
                                             runtime.num_recording_timesteps, dt)
