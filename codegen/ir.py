@@ -423,10 +423,17 @@ class MergedGroup:
         return self.inlined.get(key, f"grp->{key}")
 
 
+#: What array and value keys must look like: they become struct fields and local names.
+SAFE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def merge(kind: str, codes: List[GroupCode], first_table: int) -> List[MergedGroup]:
     """Merge group codes with the same structure and resolve their placeholders."""
     buckets: Dict[Tuple, List[GroupCode]] = {}
     for code in codes:
+        unsafe = [key for key in list(code.arrays) + list(code.values) if not SAFE_KEY.fullmatch(key)]
+        if unsafe:  # names reach generated code only as keys like these: never anything else
+            raise ValueError(f"'{code.group}': {unsafe[0]!r} cannot be a name in generated code (a pygenn_cl bug)")
         buckets.setdefault(code.merge_key(), []).append(code)
     merged = []
     for index, members in enumerate(buckets.values()):
