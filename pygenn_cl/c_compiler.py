@@ -24,15 +24,16 @@ from .errors import BuildError
 
 def cache_root() -> Optional[str]:
     """pygenn_cl's cache directory (``$PYGENN_CL_CACHE_DIR`` or the user cache directory), or
-    None when caching is disabled (``PYGENN_CL_NO_CACHE=1``).  A folder that cannot be created
-    or written is replaced, with a warning, by a private temporary one for this process."""
+    None when caching is disabled (``PYGENN_CL_NO_CACHE=1``).  Entries are read from it as it
+    is; where something must be written and cannot be, a private temporary folder replaces it
+    for this process, with a warning (:func:`cache_files.usable_directory`)."""
     if os.environ.get("PYGENN_CL_NO_CACHE", "") not in ("", "0"):
         return None
     path = os.environ.get("PYGENN_CL_CACHE_DIR")
     if not path:
         import platformdirs
         path = platformdirs.user_cache_dir("pygenn_cl")
-    return cache_files.usable_directory(os.path.abspath(path))
+    return os.path.abspath(path)
 
 
 def cache_dir() -> Optional[str]:
@@ -47,7 +48,7 @@ def template_cache_dir() -> Optional[str]:
     if root is None:
         return None
     from . import __version__
-    return os.path.join(root, "mako", __version__)
+    return cache_files.usable_directory(os.path.join(root, "mako", __version__))
 
 
 def compiler_command() -> List[str]:
@@ -87,13 +88,15 @@ def cached_build(key_parts: List[str], directory: str, stem: str, suffix: str, w
     """
     from . import __version__
     key = hashlib.sha256("\0".join(list(key_parts) + [__version__]).encode()).hexdigest()[:32]
-    directory = cache_files.usable_directory(os.path.abspath(directory))
-    cache_files.sweep(directory)
-    path = os.path.join(directory, f"{stem}_{key}{suffix}")
-    if not always_rebuild and cache_files.verified(path):
+    name = f"{stem}_{key}{suffix}"
+    path = os.path.join(os.path.abspath(directory), name)
+    if not always_rebuild and cache_files.verified(path):  # (a folder that is only readable will do)
         return path
     if never_rebuild:
         raise BuildError(f"never_rebuild=True but no compiled {what} matches the model ({path})")
+    directory = cache_files.usable_directory(os.path.abspath(directory))
+    cache_files.sweep(directory)
+    path = os.path.join(directory, name)
     with cache_files.lock(path):
         if not always_rebuild and cache_files.verified(path):  # built by another process meanwhile
             return path

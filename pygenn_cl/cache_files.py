@@ -64,10 +64,17 @@ def private_directory() -> str:
     return path
 
 
+_warned = []
+
+
 def fallback(path: str, why: str) -> str:
-    """Use a private folder instead of ``path`` (with a warning saying what to set)."""
+    """Use a private folder instead of ``path`` (with a warning saying what to set, the first
+    time in the process)."""
     private = os.path.join(private_directory(), hashlib.sha256(path.encode()).hexdigest()[:12])
     os.makedirs(private, exist_ok=True)
+    if _warned:
+        return private
+    _warned.append(path)
     warnings.warn(f"pygenn_cl cannot use the cache folder {path} ({why}); this process caches in {private} "
                   "instead, which is removed at exit. Set PYGENN_CL_CACHE_DIR to a writable folder (or "
                   "PYGENN_CL_NO_CACHE=1 to turn the cache off).", RuntimeWarning, stacklevel=4)

@@ -106,7 +106,7 @@ def store(key: str, ir: ModelIR, sources: Dict[str, str], use_disk: bool = True)
     if path is None:
         return
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        path = os.path.join(cache_files.usable_directory(os.path.dirname(path)), os.path.basename(path))
         cache_files.sweep(os.path.dirname(path))
         payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
         cache_files.write_atomically(path, MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
