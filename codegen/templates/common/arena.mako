@@ -16,7 +16,7 @@ genn_atomic_inc_u32 and genn_atomic_or_global_u32 (plain operations in the seque
 #define GENN_TIMERS ((GENN_GLOBAL double*)(genn_arena + ${header.TIMERS} * sizeof(uint64_t)))
 #define GENN_TABLE(k) (genn_arena + GENN_G[${header.TABLES} + (k)])
 /* Run-time checks report the first failure here (genn_report_error in the dialect's preamble). */
-#define GENN_ERRORS ((GENN_GLOBAL uint32_t*)(genn_arena + ${header.ERRORS} * sizeof(uint64_t)))
+#define GENN_ERRORS ((GENN_GLOBAL genn_error_t*)(genn_arena + ${header.ERRORS} * sizeof(uint64_t)))
 #define GENN_APPEND_EVENT(cnt, spk, n, value) \
     ((spk)[(uint64_t)_slot * (n) + genn_atomic_inc_u32(&(cnt)[_slot])] = (value))
 #define GENN_RECORD_EVENT(rec, words, id) \
