@@ -43,12 +43,32 @@ def cache_dir() -> Optional[str]:
 
 
 def template_cache_dir() -> Optional[str]:
-    """Directory of compiled Mako templates (per pygenn_cl version), or None when caching is off."""
+    """Directory of compiled Mako templates (per pygenn_cl version and templates' content), or
+    None when caching is off."""
     root = cache_root()
     if root is None:
         return None
     from . import __version__
-    return cache_files.usable_directory(os.path.join(root, "mako", __version__))
+    return cache_files.usable_directory(os.path.join(root, "mako", f"{__version__}-{templates_fingerprint()}"))
+
+
+@functools.lru_cache(maxsize=None)
+def templates_fingerprint() -> str:
+    """A hash of the templates' text: Mako reuses a compiled template unless its source is
+    newer, so installations of one version with different templates (a changed checkout, two
+    worktrees) must not share compiled templates."""
+    from pygenn_cl import codegen
+    root = os.path.join(os.path.dirname(os.path.abspath(codegen.__file__)), "templates")
+    digest = hashlib.sha256()
+    for folder, dirs, files in sorted(os.walk(root)):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(".mako"):
+                path = os.path.join(folder, name)
+                digest.update(os.path.relpath(path, root).encode())
+                with open(path, "rb") as f:
+                    digest.update(f.read())
+    return digest.hexdigest()[:16]
 
 
 def compiler_command() -> List[str]:
