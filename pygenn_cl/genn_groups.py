@@ -13,7 +13,7 @@ from .init import SparseConnectivityInit, VarReference, init_sparse_connectivity
 from .model_spec import (CurrentSourceModel, NeuronModel, PostsynapticModel, VarSpec,
                          WeightUpdateModel)
 from .recording import RecordingBuffer
-from .values import VarValue, check_names, resolve_params, resolve_var_value, resolve_vars
+from .values import VarValue, check_names, check_param_value, resolve_params, resolve_var_value, resolve_vars
 
 if TYPE_CHECKING:
     from .genn_model import GeNNModel
@@ -214,6 +214,7 @@ class GroupBase:
             raise ValueError(f"{self.describe()}: parameter '{name}' of {model.describe()} is not dynamic; "
                              "call set_param_dynamic() before build()")
         runtime = self._model._require_loaded(f"{self.describe()}: set_dynamic_param_value")
+        value = check_param_value(self.describe(), model, name, value, self._model._scalar)
         values[name] = value
         runtime.set_dynamic_param(self.name, role, name, value)
 

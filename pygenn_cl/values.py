@@ -60,6 +60,16 @@ def resolve_params(owner: str, model: ModelBase, values: Mapping[str, Any], dt: 
     return out
 
 
+def check_param_value(owner: str, model: ModelBase, name: str, value: Any, scalar: types.NumericType) -> Any:
+    """A value for parameter ``name`` of ``model`` (e.g. a dynamic parameter's new value): a
+    finite number that fits the parameter's type."""
+    spec = next(p for p in model.params if p.name == name)
+    value = _check_param_value(owner, name, value, types.parse_numeric_type(spec.type, scalar))
+    if isinstance(value, float):
+        validation.check_finite(owner, f"parameter '{name}'", value)
+    return value
+
+
 def param_types(model: ModelBase, scalar: types.NumericType) -> Dict[str, types.NumericType]:
     """Name -> resolved type of parameters and derived parameters."""
     specs: List[Any] = list(model.params) + list(model.derived_params)

@@ -583,6 +583,8 @@ def test_model_changes_after_build_that_load_can_take(make_model, tmp_path):
         warnings.simplefilter("error")
         model.load()
     a.set_dynamic_param_value("Ioffset", 0.5)
+    with pytest.raises(ValueError, match="'a'.*'Ioffset' must be a finite number"):
+        a.set_dynamic_param_value("Ioffset", math.nan)
     model.unload()
     model.load()
     assert np.allclose(a.vars["V"].values, np.linspace(-70.0, -60.0, 4))
