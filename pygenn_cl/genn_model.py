@@ -414,16 +414,17 @@ class GeNNModel(ModelSpec):
         """Advance ``num_steps`` steps in one call (a pygenn_cl extension).
 
         The loop runs in C with the GIL released; with ``progress=True`` a
-        tqdm progress bar is shown.
+        tqdm progress bar is shown.  ``num_steps`` must be a whole number.  When generated
+        code checks something at run time, a failure raises ``SimulationError`` after the
+        chunk of steps it happened in (``timestep`` then counts the steps done).
         """
         self._require_loaded("run_steps")
         num_steps = validation.whole_number("run_steps: num_steps", num_steps, 0, 2**63 - 1)
-        check = None
-        if self._ir.step_checks:  # after each chunk of steps (the stepper waits for it anyway)
-            runtime = self._runtime
+        runtime = self._runtime
 
-            def check(n: int) -> None:
-                runtime.check_runtime_errors(f"by step {self.timestep}")
+        def look(n: int) -> None:  # after each chunk of steps (the stepper waits for it anyway)
+            runtime.check_runtime_errors(f"by step {self.timestep}")
+        check = look if self._ir.step_checks else None
         if not progress:
             self._stepper.run_steps(int(num_steps), check)
             return

@@ -113,7 +113,7 @@ class Dialect:
             t = self.type_name(types.parse_numeric_type(tname))
             signed = not suffix.startswith("u")
             unsigned = self.type_name(types.parse_numeric_type("u" + tname)) if signed else t
-            zero = f"if (b == 0) {{ genn_report_error(e, code, 0u); return 0; }} "
+            zero = "if (b == 0) { genn_report_error(e, code, 0u); return 0; } "
             div = f"return b == -1 ? ({t})(({unsigned})0 - ({unsigned})a) : a / b;" if signed else "return a / b;"
             mod = "return b == -1 ? 0 : a % b;" if signed else "return a % b;"
             lines.append(f"{q} {t} genn_div_{suffix}({t} a, {t} b, {e}) {{ {zero}{div} }}")
