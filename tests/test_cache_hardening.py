@@ -275,9 +275,11 @@ def test_stale_temporaries_of_other_hosts_go_after_a_day(tmp_path):
 
 
 @requires_backends("opencl")
-def test_unwritable_opencl_caches_still_find_the_device(tmp_path):
-    """PoCL found no device when its cache folder could not be written."""
-    result = _run_script(tmp_path / "b", {"POCL_CACHE_DIR": "/proc/pygenn_cl_pocl", "PYGENN_CL_CACHE_DIR":
+@pytest.mark.parametrize("variable", ["POCL_CACHE_DIR", "XDG_CACHE_HOME"])
+def test_unwritable_opencl_caches_still_find_the_device(tmp_path, variable):
+    """PoCL found no device when its cache folder could not be written, and PyOpenCL failed
+    at its first kernel when its (XDG) cache could not."""
+    result = _run_script(tmp_path / "b", {variable: "/proc/pygenn_cl_ocl", "PYGENN_CL_CACHE_DIR":
                                           str(tmp_path / "cache")}, backend="opencl")
     assert result.returncode == 0, result.stderr
-    assert "V =" in result.stdout and "POCL_CACHE_DIR" in result.stderr
+    assert "V =" in result.stdout and variable in result.stderr

@@ -40,10 +40,11 @@ def _cl():
 
 @functools.lru_cache(maxsize=None)
 def _usable_opencl_caches() -> None:
-    """Point the kernel caches of PoCL, PyOpenCL and its pytools at private folders (with a
-    warning) when theirs cannot be written: PoCL then finds no device at all, which reads as
-    "no OpenCL device", and PyOpenCL fails at its first kernel.  Runs before the OpenCL
-    platforms are first listed (PoCL reads POCL_CACHE_DIR then)."""
+    """Point the kernel caches of PoCL (``POCL_CACHE_DIR``), and of PyOpenCL and its pytools
+    (``XDG_CACHE_HOME``), at private folders, with a warning, when theirs cannot be written:
+    PoCL then finds no device at all, which reads as "no OpenCL device", and PyOpenCL fails at
+    its first kernel.  Runs before the OpenCL platforms are first listed (PoCL reads
+    POCL_CACHE_DIR then)."""
     import platformdirs
     from .. import cache_files
 
@@ -65,17 +66,18 @@ def _usable_opencl_caches() -> None:
                       f"{private} for this process. Set {variable} to a writable folder.", RuntimeWarning,
                       stacklevel=4)
 
-    pytools = platformdirs.user_cache_dir("pytools", "pytools")  # (it follows XDG_CACHE_HOME only)
-    why = usable(pytools)
-    if why:
-        redirect("XDG_CACHE_HOME", pytools, why)
-    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    for variable, default in (("POCL_CACHE_DIR", os.path.join(xdg, "pocl", "kcache")),
-                              ("PYOPENCL_CACHE_DIR", platformdirs.user_cache_dir("pyopencl", "pyopencl"))):
-        path = os.environ.get(variable) or default
+    # PyOpenCL's compiler cache and pytools' invoker cache follow XDG_CACHE_HOME only
+    for path in (platformdirs.user_cache_dir("pytools", "pytools"),
+                 platformdirs.user_cache_dir("pyopencl", "pyopencl")):
         why = usable(path)
         if why:
-            redirect(variable, path, why)
+            redirect("XDG_CACHE_HOME", path, why)
+            break
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.environ.get("POCL_CACHE_DIR") or os.path.join(xdg, "pocl", "kcache")
+    why = usable(path)
+    if why:
+        redirect("POCL_CACHE_DIR", path, why)
 
 
 def all_devices() -> List[Tuple[int, int, Any]]:
