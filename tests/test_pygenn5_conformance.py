@@ -298,8 +298,8 @@ def test_names_spelled_in_code_must_be_identifiers(make_model, tmp_path):
     cs.target_var = "Isyn"
     sneaky = pg.create_neuron_model("sneaky", vars=[("V", "scalar")], sim_code="V += 1.0;",
                                     additional_input_vars=[("I; evil()", "scalar", 0.0)])
-    model.add_neuron_population("b", 2, sneaky, {}, {"V": 0.0})
-    with pytest.raises(ValueError, match="evil"):
+    with pytest.raises(ValueError, match="evil"):  # (refused when the population is added)
+        model.add_neuron_population("b", 2, sneaky, {}, {"V": 0.0})
         model.build(str(tmp_path))
     with pytest.raises(ValueError, match="unknown type"):
         model.add_neuron_population("c", 2, pg.create_neuron_model("t", vars=[("V", "scalar); evil(")]), {},
