@@ -540,3 +540,29 @@ def test_timers_positive(tmp_path):
     model.run_steps(20)
     assert model.neuron_update_time > before
     model.unload()
+
+
+def test_unroll_hint_is_plain_opencl_c_1_2(tmp_path):
+    """Short loops with known bounds (PoissonExp's terms) get GENN_UNROLL_HINT, which is the C99
+    pragma operator: OpenCL C 1.2 compilers must ignore pragmas they do not know, whereas
+    __attribute__((opencl_unroll_hint)) is OpenCL C 2.0.  The program builds under -cl-std=CL1.2
+    with warnings as errors, and the hint changes no result (the same model built with the hint
+    defined away gives the same currents and voltages)."""
+    results = []
+    for tag, options in (("hint", "-Werror"), ("nohint", "-Werror -DGENN_UNROLL_HINT=")):
+        model = GeNNModel("float", f"ocl_unroll_{tag}", backend="opencl", build_options=options)
+        model.seed = 3
+        lif = model.add_neuron_population("lif", 300, "LIF", h.LIF_PARAMS, {"V": -70.0, "RefracTime": 0.0})
+        cs = model.add_current_source("pexp", "PoissonExp", lif, {"weight": 0.5, "tauSyn": 5.0, "rate": 2000.0},
+                                      {"current": 0.0})
+        build_load(model, tmp_path / tag)
+        source = open(os.path.join(tmp_path / tag, f"ocl_unroll_{tag}_CODE", f"ocl_unroll_{tag}.cl")).read()
+        assert "opencl_unroll_hint" not in source
+        assert '#define GENN_UNROLL_HINT _Pragma("unroll")' in source
+        assert any(line.strip().startswith("GENN_UNROLL_HINT for (") for line in source.splitlines())
+        model.run_steps(200)
+        results.append((h.pull(cs.vars["current"]), h.pull(lif.vars["V"])))
+        model.unload()
+    assert np.ptp(results[0][1]) > 1.0  # the Poisson input moved the neurons apart
+    for hinted, plain in zip(*results):
+        np.testing.assert_array_equal(hinted, plain)
