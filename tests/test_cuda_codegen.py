@@ -328,6 +328,7 @@ def test_availability_reasons(monkeypatch):
 # ---------------------------------------------------------------------------------------------------
 MOCK_DRIVER = r"""
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 typedef struct { long function; unsigned grid, block; uint64_t arena, timestep; int captured; } launch_t;
 static launch_t launches[100000];
@@ -344,8 +345,67 @@ int mock_counter(int which) {
     return values[which];
 }
 void mock_fail_launch_at(int i) { fail_launch_at = i; }
-int cuCtxPushCurrent_v2(void *ctx) { pushes++; return ctx ? 0 : 201; }
-int cuCtxPopCurrent_v2(void **ctx) { pops++; if (ctx) *ctx = 0; return 0; }
+/* contexts: primary contexts (handle 0xC000 + device) are alive while retained; contexts made by
+   cuCtxCreate (0xD000 + n) until destroyed; any other handle counts as alive */
+#define PRIMARY(dev) ((void*)(long)(0xC000 + (dev)))
+static int primary_refs[4], primary_teardowns[4], created = 0, destroyed_mask = 0, depth = 0;
+static void *stack[64];
+static int alive(void *ctx) {
+    long h = (long)ctx;
+    if (h >= 0xC000 && h < 0xC004) return primary_refs[h - 0xC000] > 0;
+    if (h >= 0xD000 && h < 0xD020) return !(destroyed_mask & (1 << (h - 0xD000)));
+    return ctx != 0;
+}
+static int current_ok(void) { return depth > 0 && alive(stack[depth - 1]); }
+int cuInit(unsigned flags) { return 0; }
+int cuDeviceGet(int *dev, int ordinal) { *dev = ordinal; return ordinal >= 0 && ordinal < 4 ? 0 : 101; }
+int cuDevicePrimaryCtxRetain(void **ctx, int dev) { primary_refs[dev]++; *ctx = PRIMARY(dev); return 0; }
+int cuDevicePrimaryCtxRelease_v2(int dev) {
+    if (primary_refs[dev] <= 0) return 201;
+    if (--primary_refs[dev] == 0) primary_teardowns[dev]++;
+    return 0;
+}
+int cuCtxCreate_v2(void **ctx, unsigned flags, int dev) {
+    *ctx = (void*)(long)(0xD000 + created++); stack[depth++] = *ctx; return 0;
+}
+int cuCtxDestroy_v2(void *ctx) {
+    destroyed_mask |= 1 << ((long)ctx - 0xD000);
+    if (depth && stack[depth - 1] == ctx) depth--;
+    return 0;
+}
+int cuCtxPushCurrent_v2(void *ctx) { pushes++; if (!ctx || !alive(ctx)) return 201; stack[depth++] = ctx; return 0; }
+int cuCtxPopCurrent_v2(void **ctx) { pops++; if (!depth) return 201; depth--; if (ctx) *ctx = stack[depth]; return 0; }
+int cuCtxGetCurrent(void **ctx) { *ctx = depth ? stack[depth - 1] : 0; return 0; }
+long mock_current(void) { return depth ? (long)stack[depth - 1] : 0; }
+int mock_primary_refs(int dev) { return primary_refs[dev]; }
+int mock_primary_teardowns(int dev) { return primary_teardowns[dev]; }
+/* device memory: host memory standing in, used only with a live context current (the one it was
+   allocated in) */
+static int allocations = 0;
+int cuMemGetInfo_v2(size_t *free_bytes, size_t *total) {
+    if (!current_ok()) return 201;
+    *free_bytes = (size_t)1 << 30; *total = (size_t)2 << 30; return 0;
+}
+int cuMemAlloc_v2(unsigned long long *p, size_t n) {
+    if (!current_ok()) return 201;
+    void **block = malloc(n + 16); block[0] = stack[depth - 1]; allocations++;
+    *p = (unsigned long long)(long)(block + 2); return 0;
+}
+int cuMemFree_v2(unsigned long long p) {
+    void **block = (void**)(long)p - 2;
+    if (!current_ok() || block[0] != stack[depth - 1]) return 201;
+    free(block); allocations--; return 0;
+}
+int cuMemsetD8_v2(unsigned long long p, unsigned char v, size_t n) {
+    if (!current_ok()) return 201; memset((void*)(long)p, v, n); return 0;
+}
+int cuMemcpyHtoD_v2(unsigned long long p, const void *src, size_t n) {
+    if (!current_ok()) return 201; memcpy((void*)(long)p, src, n); return 0;
+}
+int cuMemcpyDtoH_v2(void *dst, unsigned long long p, size_t n) {
+    if (!current_ok()) return 201; memcpy(dst, (void*)(long)p, n); return 0;
+}
+int mock_allocations(void) { return allocations; }
 int cuStreamCreate(void **s, unsigned flags) { streams++; *s = (void*)0x5; return flags == 0 ? 0 : 1; }
 int cuStreamDestroy_v2(void *s) { streams--; return 0; }
 int cuStreamSynchronize(void *s) { syncs++; return 0; }
@@ -358,6 +418,7 @@ int cuModuleGetFunction(void **f, void *m, const char *name) {
 int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
                    unsigned shared, void *stream, void **params, void **extra) {
     if (num_launches == fail_launch_at) return 700;
+    if (!current_ok()) return 201;
     launch_t *l = &launches[num_launches++];
     l->function = (long)f; l->grid = gx; l->block = bx;
     l->arena = *(uint64_t*)params[0]; l->timestep = *(uint64_t*)params[1]; l->captured = capturing;
@@ -369,7 +430,10 @@ int cuGraphInstantiateWithFlags(void **exec, void *graph, unsigned long long fla
 int cuGraphLaunch(void *exec, void *s) { graphs_launched++; return 0; }
 int cuGraphExecDestroy(void *e) { return 0; }
 int cuGraphDestroy(void *g) { return 0; }
-int cuGetErrorName(int err, const char **s) { *s = err == 700 ? "CUDA_ERROR_ILLEGAL_ADDRESS" : "CUDA_ERROR_OTHER"; return 0; }
+int cuGetErrorName(int err, const char **s) {
+    *s = err == 700 ? "CUDA_ERROR_ILLEGAL_ADDRESS" : err == 201 ? "CUDA_ERROR_INVALID_CONTEXT" : "CUDA_ERROR_OTHER";
+    return 0;
+}
 """
 
 
@@ -385,6 +449,7 @@ def mock_driver(tmp_path_factory):
     subprocess.run([cc, "-shared", "-fPIC", "-O1", "-o", path, str(directory / "mock.c")], check=True)
     lib = ctypes.CDLL(path)
     lib.mock_launch.restype = ctypes.c_long
+    lib.mock_current.restype = ctypes.c_long
     return path, lib
 
 
@@ -470,3 +535,123 @@ def test_stepper_closed(mock_driver):
     assert stepper.timestep == 5
     assert lib.mock_counter(4) == 0 and lib.mock_counter(5) == 0
     assert lib.mock_counter(2) == lib.mock_counter(3)
+
+
+# ---------------------------------------------------------------------------------------------------
+# the whole CUDA backend (load, push/pull, steps, unload) against the mock driver: the context
+# ---------------------------------------------------------------------------------------------------
+@pytest.fixture
+def mock_cuda(mock_driver, monkeypatch, tmp_path):
+    """The CUDA backend with the mock driver library and a fake PyCUDA (one 'Mock GPU', sm_90);
+    build() skips nvcc (the mock loads any module).  Yields the mock's ctypes handle."""
+    import sys
+    import types
+    path, lib = mock_driver
+    package, driver = types.ModuleType("pycuda"), types.ModuleType("pycuda.driver")
+
+    class Device:
+        count = staticmethod(lambda: 1)
+
+        def __init__(self, index):
+            self.index = index
+
+        def name(self):
+            return "Mock GPU"
+
+        def compute_capability(self):
+            return (9, 0)
+
+    driver.Device, driver.init, driver.Error = Device, lambda: None, RuntimeError
+    package.driver = driver
+    monkeypatch.setitem(sys.modules, "pycuda", package)
+    monkeypatch.setitem(sys.modules, "pycuda.driver", driver)
+    monkeypatch.setattr(cuda.CUDABackend, "availability", classmethod(lambda cls: (True, "")))
+    monkeypatch.setattr(cuda, "cuda_library_path", lambda: path)
+    cubin = tmp_path / "mock.cubin"
+    cubin.write_bytes(b"cubin")
+    monkeypatch.setattr(cuda.CUDABackend, "build", lambda self, *args: str(cubin))
+    yield lib
+
+
+def _mock_model(name, tmp_path, n=50):
+    model = GeNNModel("float", name, backend="cuda")
+    model.dt = 0.1
+    pop = model.add_neuron_population("lif", n, "LIF", h.LIF_PARAMS,
+                                      {"V": np.linspace(-70.0, -60.0, n), "RefracTime": 0.0})
+    model.build(path_to_model=str(tmp_path))
+    model.load()
+    return model, pop
+
+
+def _round_trip(model, pop, value):
+    """Push a value into V and pull it back through the device memory."""
+    pop.vars["V"].view[:] = value
+    pop.vars["V"].push_to_device()
+    pop.vars["V"].view[:] = 0.0
+    pop.vars["V"].pull_from_device()
+    return np.array(pop.vars["V"].view)
+
+
+def test_two_models_share_the_primary_context(mock_cuda, tmp_path):
+    """Each loaded model holds one reference to the primary context and makes it current only
+    around its own work: unloading one leaves the other working, the context is torn down once
+    the last model goes, and no context is left current."""
+    lib = mock_cuda
+    refs, teardowns, allocations = lib.mock_primary_refs(0), lib.mock_primary_teardowns(0), lib.mock_allocations()
+    a, pop_a = _mock_model("ctx_a", tmp_path / "a")
+    b, pop_b = _mock_model("ctx_b", tmp_path / "b")
+    assert lib.mock_primary_refs(0) == refs + 2 and lib.mock_current() == 0
+    assert lib.mock_allocations() == allocations + 2
+    # the arrays given at load reached each model's own device memory
+    a_v = pop_a.vars["V"]
+    a_v.view[:] = 0.0
+    a_v.pull_from_device()
+    np.testing.assert_array_equal(a_v.view, np.linspace(-70.0, -60.0, 50).astype(np.float32))
+    a.step_time()
+    b.run_steps(3)
+    a.unload()
+    assert lib.mock_primary_refs(0) == refs + 1 and lib.mock_primary_teardowns(0) == teardowns
+    assert lib.mock_current() == 0
+    b.run_steps(2)      # the other model still has a live context for launches and copies
+    np.testing.assert_array_equal(_round_trip(b, pop_b, -42.0), np.full(50, -42.0, np.float32))
+    b.unload()
+    assert lib.mock_primary_refs(0) == refs and lib.mock_primary_teardowns(0) == teardowns + 1
+    assert lib.mock_current() == 0 and lib.mock_allocations() == allocations
+    assert lib.mock_counter(2) == lib.mock_counter(3)  # every push popped
+
+
+@pytest.mark.parametrize("other", ["own_context", "primary_context"])
+def test_model_beside_another_cuda_user(mock_cuda, tmp_path, other):
+    """Another CUDA user in the process (a library with its own context current, or one that
+    holds and uses the primary context, as the CUDA runtime does) keeps its current context and
+    its reference through a model's load, steps, copies and unload."""
+    import ctypes
+    lib = mock_cuda
+    handle = ctypes.c_void_p()
+    if other == "own_context":
+        assert lib.cuCtxCreate_v2(ctypes.byref(handle), 0, 0) == 0
+    else:
+        assert lib.cuDevicePrimaryCtxRetain(ctypes.byref(handle), 0) == 0
+        assert lib.cuCtxPushCurrent_v2(handle) == 0
+    theirs = handle.value
+    refs, teardowns = lib.mock_primary_refs(0), lib.mock_primary_teardowns(0)
+    try:
+        model, pop = _mock_model("ctx_user", tmp_path)
+        assert lib.mock_current() == theirs
+        model.run_steps(5)
+        np.testing.assert_array_equal(_round_trip(model, pop, 3.0), np.full(50, 3.0, np.float32))
+        assert lib.mock_current() == theirs
+        model.unload()
+        assert lib.mock_current() == theirs and lib.mock_primary_refs(0) == refs
+        if other == "primary_context":   # their reference kept it alive
+            assert lib.mock_primary_teardowns(0) == teardowns and refs >= 1
+        model.load()                     # and a second load works the same
+        model.step_time()
+        model.unload()
+        assert lib.mock_current() == theirs and lib.mock_primary_refs(0) == refs
+    finally:
+        popped = ctypes.c_void_p()
+        lib.cuCtxPopCurrent_v2(ctypes.byref(popped))
+        if other == "primary_context":
+            lib.cuDevicePrimaryCtxRelease_v2(0)
+    assert popped.value == theirs
