@@ -132,7 +132,9 @@ class OpenCLMemory(Memory):
         try:
             for segment in layout.segments:
                 buffer = cl.Buffer(context, cl.mem_flags.READ_WRITE, max(segment.nbytes, 1))
-                cl.enqueue_copy(queue, buffer, self.host[segment.start:segment.start + segment.nbytes])
+                # zeroed by the device (the host copy is zeros the OS has not yet touched):
+                # no pageable copy of the whole arena
+                cl.enqueue_fill_buffer(queue, buffer, np.uint8(0), 0, max(segment.nbytes, 1))
                 self.buffers.append(buffer)
         except cl.Error as exc:
             raise MemoryError(f"could not allocate {format_bytes(layout.nbytes)} in {len(layout.segments)} "
@@ -337,7 +339,7 @@ class OpenCLBackend(SIMTBackend):
         kernels = {}
         for kind, size in sizes.items():
             if size:
-                kernel = getattr(program, kind)
+                kernel = cl.Kernel(program, kind)  # (a new kernel object: every load sets its own arguments)
                 kernel.set_arg(0, buffers[0])
                 kernel.set_arg(1, np.uint64(0))
                 for k, extra in enumerate(buffers[1:], start=2):
