@@ -7,7 +7,8 @@ macros (``common/arena.mako``); the runtime writes and reads the same words.
 SEED = 0                      # the model's 64-bit seed
 NUM_RECORDING_TIMESTEPS = 1   # rows of the spike recording buffers
 TIMERS = 2                    # four doubles: seconds in kernels, when timing is enabled
-TABLES = 6                    # then one word per merged group: its table's byte offset
+TIMESTEP_BASE = 6             # CUDA kernels: timestep = this word + their timestep argument
+TABLES = 7                    # then one word per merged group: its table's byte offset
 HEADER_WORDS = TABLES
 
 #: Timers, by index in the four doubles from word TIMERS.
@@ -15,7 +16,7 @@ TIMER_NEURON, TIMER_SYNAPSE, TIMER_INIT, TIMER_INIT_SPARSE = range(4)
 TIMER_NAMES = ("neuron_update", "presynaptic_update", "init", "init_sparse")
 
 WORDS = (("seed", SEED), ("num_recording_timesteps", NUM_RECORDING_TIMESTEPS), ("timers", TIMERS),
-         ("table offsets", TABLES))
+         ("timestep base", TIMESTEP_BASE), ("table offsets", TABLES))
 
 
 def words_per_step(num_neurons: int) -> int:

@@ -330,18 +330,32 @@ MOCK_DRIVER = r"""
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-typedef struct { long function; unsigned grid, block; uint64_t arena, timestep; int captured; } launch_t;
-static launch_t launches[100000];
-static int num_launches = 0, capturing = 0, graphs_launched = 0, graph_nodes = 0, fail_launch_at = -1;
-static int pushes = 0, pops = 0, modules = 0, streams = 0, syncs = 0;
+/* executed launches: timestep = the arena's timestep base (set by cuMemsetD32Async) + the argument */
+typedef struct { long function; unsigned grid, block; uint64_t arena, arg, timestep; int via_graph; } launch_t;
+static launch_t launches[100000], nodes[4096];
+static int num_launches = 0, capturing = 0, graphs_launched = 0, num_nodes = 0, fail_launch_at = -1;
+static int pushes = 0, pops = 0, modules = 0, streams = 0, syncs = 0, captures = 0, instantiations = 0;
+static int execs_destroyed = 0, base_word = 0, num_words = 0;
+static unsigned long long word_addr[256];
+static unsigned word_value[256];
+static unsigned word_at(unsigned long long addr) {
+    for (int i = 0; i < num_words; i++) if (word_addr[i] == addr) return word_value[i];
+    return 0;
+}
+static uint64_t base_of(uint64_t arena) {
+    return word_at(arena + 8 * base_word) | ((uint64_t)word_at(arena + 8 * base_word + 4) << 32);
+}
+void mock_set_base_word(int word) { base_word = word; }
 int mock_num_launches(void) { return num_launches; }
 long mock_launch(int i, int field) {
     const launch_t *l = &launches[i];
     switch (field) { case 0: return l->function; case 1: return l->grid; case 2: return l->block;
-                     case 3: return (long)l->arena; case 4: return (long)l->timestep; default: return l->captured; }
+                     case 3: return (long)l->arena; case 4: return (long)l->timestep; case 5: return l->via_graph;
+                     default: return (long)l->arg; }
 }
 int mock_counter(int which) {
-    const int values[] = {graphs_launched, graph_nodes, pushes, pops, modules, streams, syncs};
+    const int values[] = {graphs_launched, num_nodes, pushes, pops, modules, streams, syncs, captures,
+                          instantiations, execs_destroyed};
     return values[which];
 }
 void mock_fail_launch_at(int i) { fail_launch_at = i; }
@@ -417,18 +431,34 @@ int cuModuleGetFunction(void **f, void *m, const char *name) {
 }
 int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
                    unsigned shared, void *stream, void **params, void **extra) {
-    if (num_launches == fail_launch_at) return 700;
+    if (num_launches + num_nodes == fail_launch_at) return 700;
     if (!current_ok()) return 201;
-    launch_t *l = &launches[num_launches++];
+    launch_t *l = capturing ? &nodes[num_nodes++] : &launches[num_launches++];
     l->function = (long)f; l->grid = gx; l->block = bx;
-    l->arena = *(uint64_t*)params[0]; l->timestep = *(uint64_t*)params[1]; l->captured = capturing;
+    l->arena = *(uint64_t*)params[0]; l->arg = *(uint64_t*)params[1];
+    l->timestep = capturing ? 0 : base_of(l->arena) + l->arg; l->via_graph = 0;
     return (gy == 1 && gz == 1 && by == 1 && bz == 1 && shared == 0 && stream && !extra) ? 0 : 1;
 }
-int cuStreamBeginCapture_v2(void *s, int mode) { capturing = 1; graph_nodes = 0; return mode == 1 ? 0 : 1; }
+int cuMemsetD32Async(unsigned long long p, unsigned v, size_t n, void *stream) {
+    if (!current_ok() || n != 1 || !stream || capturing) return 1;
+    for (int i = 0; i < num_words; i++) if (word_addr[i] == p) { word_value[i] = v; return 0; }
+    word_addr[num_words] = p; word_value[num_words++] = v; return 0;
+}
+int cuStreamBeginCapture_v2(void *s, int mode) { capturing = 1; num_nodes = 0; captures++; return mode == 1 ? 0 : 1; }
 int cuStreamEndCapture(void *s, void **graph) { capturing = 0; *graph = (void*)0x9; return 0; }
-int cuGraphInstantiateWithFlags(void **exec, void *graph, unsigned long long flags) { *exec = (void*)0xA; return 0; }
-int cuGraphLaunch(void *exec, void *s) { graphs_launched++; return 0; }
-int cuGraphExecDestroy(void *e) { return 0; }
+int cuGraphInstantiateWithFlags(void **exec, void *graph, unsigned long long flags) {
+    instantiations++; *exec = (void*)0xA; return 0;
+}
+int cuGraphLaunch(void *exec, void *s) {
+    if (!current_ok()) return 201;
+    graphs_launched++;
+    for (int i = 0; i < num_nodes; i++) {   /* runs the captured launches now, with the base as it is */
+        launch_t *l = &launches[num_launches++];
+        *l = nodes[i]; l->timestep = base_of(l->arena) + l->arg; l->via_graph = 1;
+    }
+    return 0;
+}
+int cuGraphExecDestroy(void *e) { execs_destroyed++; return 0; }
 int cuGraphDestroy(void *g) { return 0; }
 int cuGetErrorName(int err, const char **s) {
     *s = err == 700 ? "CUDA_ERROR_ILLEGAL_ADDRESS" : err == 201 ? "CUDA_ERROR_INVALID_CONTEXT" : "CUDA_ERROR_OTHER";
@@ -450,20 +480,29 @@ def mock_driver(tmp_path_factory):
     lib = ctypes.CDLL(path)
     lib.mock_launch.restype = ctypes.c_long
     lib.mock_current.restype = ctypes.c_long
+    from pygenn_cl.codegen.arena import TIMESTEP_BASE
+    lib.mock_set_base_word(TIMESTEP_BASE)
     return path, lib
 
 
 def _launch_log(lib, start=0):
-    return [tuple(lib.mock_launch(i, f) for f in range(6)) for i in range(start, lib.mock_num_launches())]
+    """(function, grid, block, arena, timestep, via_graph, argument) of each launch run since ``start``."""
+    return [tuple(lib.mock_launch(i, f) for f in range(7)) for i in range(start, lib.mock_num_launches())]
 
 
 @pytest.mark.parametrize("graph_steps", [0, 4])
 def test_stepper_launch_sequence(mock_driver, graph_steps):
+    """Every step's kernels run in order with the step's timestep, with or without graphs.  With
+    graphs, blocks of 4 steps are one launch of a graph captured and instantiated once (its
+    launches keep their arguments 0..3; the host sets the arena's timestep base before each
+    launch); fewer steps, and launches between graphs, are plain, with timestep - base."""
     from pygenn_cl.steppers import CUDAStepper
     path, lib = mock_driver
     start = lib.mock_num_launches()
+    counters = [lib.mock_counter(i) for i in range(10)]
+    arena = 0xABC000 + 0x1000 * graph_steps
     names = ["neuron_update", "presynaptic_update", "neuron_init"]
-    stepper = CUDAStepper(path, 1, b"cubin", 0xABC000, names, [256, 512, 128], ["presynaptic_update", "neuron_update"],
+    stepper = CUDAStepper(path, 1, b"cubin", arena, names, [256, 512, 128], ["presynaptic_update", "neuron_update"],
                           128, False, graph_steps)
     assert stepper.uses_graphs == (graph_steps > 1)
     stepper.launch("neuron_init", 0, True)
@@ -471,21 +510,29 @@ def test_stepper_launch_sequence(mock_driver, graph_steps):
     stepper.step_time()
     stepper.run_steps(10)
     stepper.run_steps(3, progress=lambda n: None, chunk=2)
-    assert stepper.timestep == 14
+    stepper.launch("neuron_init", stepper.timestep, True)   # as a custom update would, between steps
+    stepper.run_steps(17)
+    assert stepper.timestep == 31
     log = _launch_log(lib, start)
     pre, neuron, init = (ord(n[0]) * 1000 + len(n) for n in names[1::-1] + names[2:])
-    assert log[0][:5] == (init, 1, 128, 0xABC000, 0)
-    steps = log[1:]
-    assert [entry[0] for entry in steps] == [pre, neuron] * 14
-    assert [entry[4] for entry in steps] == [t for t in range(14) for _ in range(2)]
+    assert log[0][:5] == (init, 1, 128, arena, 0)
+    assert log[29][:5] == (init, 1, 128, arena, 14)
+    steps = log[1:29] + log[30:]
+    assert [entry[0] for entry in steps] == [pre, neuron] * 31
+    assert [entry[4] for entry in steps] == [t for t in range(31) for _ in range(2)]
     assert all(entry[1] == (4 if entry[0] == pre else 2) and entry[2] == 128 for entry in steps)
-    captured = [entry[5] for entry in steps[::2]]
+    via_graph = [entry[5] for entry in steps[::2]]
+    delta = [lib.mock_counter(i) - counters[i] for i in range(10)]
     if graph_steps:
-        # step 0 direct; run_steps(10): graphs of 4, 4, 2; run_steps(3) in chunks of 2 and 1: one graph of 2, then direct
-        assert captured == [0] + [1] * 10 + [1, 1, 0]
+        launched = delta[0]
+        assert sum(via_graph) == 4 * launched and launched >= 4   # whole graphs only, relaunched
+        assert delta[7] == 1 and delta[8] == 1                     # captured and instantiated once
+        assert {entry[6] for entry in steps if entry[5]} == {0, 1, 2, 3}
+        assert via_graph[0] == 0 and via_graph[11:14] == [0, 0, 0]  # step_time(); chunks of 2 < 4
     else:
-        assert not any(captured)
+        assert not any(via_graph) and delta[0] == 0 and delta[7] == 0
     stepper.close()
+    assert lib.mock_counter(9) - counters[9] == (1 if graph_steps else 0)   # the graph is destroyed once
     assert lib.mock_counter(4) == 0 and lib.mock_counter(5) == 0  # module unloaded, stream destroyed
     assert lib.mock_counter(2) == lib.mock_counter(3)  # every context push popped
 

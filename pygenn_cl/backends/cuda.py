@@ -149,7 +149,7 @@ class CUDABackend(SIMTBackend):
         "debug_code": False,
         "generate_line_info": False,
         "user_nvcc_flags": "",
-        "cuda_graphs": False,  # on only once measured faster on a GPU (each block is captured anew)
+        "cuda_graphs": False,  # on only once measured faster on a GPU (a graph of GRAPH_STEPS, captured once)
         "disk_cache": True,
     }
 
