@@ -9,7 +9,7 @@ process, do not disturb each other.
 from libc.stdint cimport uint64_t, uintptr_t
 from posix.dlfcn cimport dlopen, dlsym, dlclose, dlerror, RTLD_NOW, RTLD_LOCAL
 
-from pygenn_cl._runtime cimport Stepper, now
+from pygenn_cl._runtime cimport Stepper, STEPPER_OPEN
 
 ctypedef int (*cu_module_load_data_fn)(void**, const void*) noexcept nogil
 ctypedef int (*cu_module_get_function_fn)(void**, void*, const char*) noexcept nogil
@@ -26,11 +26,16 @@ ctypedef int (*cu_instantiate_v1_fn)(void**, void*, void**, char*, size_t) noexc
 ctypedef int (*cu_graph_launch_fn)(void*, void*) noexcept nogil
 ctypedef int (*cu_get_error_name_fn)(int, const char**) noexcept nogil
 ctypedef int (*cu_memset_d32_async_fn)(unsigned long long, unsigned int, size_t, void*) noexcept nogil
+ctypedef int (*cu_event_create_fn)(void**, unsigned int) noexcept nogil
+ctypedef int (*cu_event_record_fn)(void*, void*) noexcept nogil
+ctypedef int (*cu_event_elapsed_fn)(float*, void*, void*) noexcept nogil
 
 from pygenn_cl.codegen.arena import TIMESTEP_BASE as TIMESTEP_BASE_WORD
 
 cdef enum:
     MAX_CUDA_KERNELS = 64
+    # timing: events of this many launches are recorded before the stream is waited for and read
+    MAX_TIMED_LAUNCHES = 1024
     CU_STREAM_CAPTURE_MODE_THREAD_LOCAL = 1
     CUDA_ERROR_OUT_OF_MEMORY = 2
     CUDA_ERROR_ILLEGAL_ADDRESS = 700
@@ -64,7 +69,10 @@ cdef class CUDAStepper(Stepper):
     block : int
         Threads per block.
     timing : bool
-        Measure each step kernel (waits for each one).
+        Measure each step kernel with a pair of CUDA events around its launch, read (and the
+        events reused) whenever the stream is waited for: at the end of a chunk of
+        ``run_steps``, in ``synchronize()`` and ``kernel_seconds()``, or after
+        ``MAX_TIMED_LAUNCHES`` launches; the host never waits per kernel.
     graph_steps : int
         Steps per CUDA graph in ``run_steps`` (0: plain launches).  The graph is captured and
         instantiated once, at its first use, and relaunched for every block of that many
@@ -103,6 +111,14 @@ cdef class CUDAStepper(Stepper):
     cdef uint64_t _base           # the arena's timestep base as the host last set it
     cdef unsigned long long _base_address
     cdef uint64_t _graph_launches
+    cdef cu_event_record_fn _event_record
+    cdef cu_event_elapsed_fn _event_elapsed
+    cdef cu_handle_fn _event_destroy
+    cdef void* _event_start[MAX_TIMED_LAUNCHES]
+    cdef void* _event_end[MAX_TIMED_LAUNCHES]
+    cdef int _timed_kernel[MAX_TIMED_LAUNCHES]
+    cdef int _num_timed
+    cdef int _num_events       # event pairs created (timing only)
     cdef void* _functions[MAX_CUDA_KERNELS]
     cdef unsigned int _grid[MAX_CUDA_KERNELS]
     cdef int _step_kernels[MAX_CUDA_KERNELS]
@@ -126,6 +142,8 @@ cdef class CUDAStepper(Stepper):
         self._module = NULL
         self._stream = NULL
         self._graph_exec = NULL
+        self._num_timed = 0
+        self._num_events = 0
         self._base = 0
         self._graph_launches = 0
         self._base_address = arena + 8 * timestep_base_word
@@ -155,6 +173,12 @@ cdef class CUDAStepper(Stepper):
         self._error_name = <cu_get_error_name_fn>_cu_symbol(self._lib, "cuGetErrorName", False)
         self._memset_d32_async = <cu_memset_d32_async_fn>_cu_symbol(self._lib, "cuMemsetD32Async", False)
         cdef cu_stream_create_fn stream_create = <cu_stream_create_fn>_cu_symbol(self._lib, "cuStreamCreate")
+        cdef cu_event_create_fn event_create = NULL
+        if timing:
+            event_create = <cu_event_create_fn>_cu_symbol(self._lib, "cuEventCreate")
+            self._event_record = <cu_event_record_fn>_cu_symbol(self._lib, "cuEventRecord")
+            self._event_elapsed = <cu_event_elapsed_fn>_cu_symbol(self._lib, "cuEventElapsedTime")
+            self._event_destroy = <cu_handle_fn>_cu_symbol(self._lib, "cuEventDestroy_v2")
         graphs_ok = (self._begin_capture_v2 != NULL or self._begin_capture_v1 != NULL) and \
             self._end_capture != NULL and self._graph_launch != NULL and self._graph_exec_destroy != NULL and \
             self._graph_destroy != NULL and (self._instantiate_flags != NULL or self._instantiate_v1 != NULL) and \
@@ -182,6 +206,14 @@ cdef class CUDAStepper(Stepper):
                     raise ValueError(f"kernel '{kernel}': {sizes[i]} threads is not a multiple of the block size")
                 self._grid[i] = sizes[i] // block
                 self._index[kernel] = i
+            if timing:
+                while self._num_events < MAX_TIMED_LAUNCHES:
+                    self._check(event_create(&self._event_start[self._num_events], 0), "cuEventCreate")
+                    err = event_create(&self._event_end[self._num_events], 0)
+                    if err != 0:
+                        self._event_destroy(self._event_start[self._num_events])
+                        self._check(err, "cuEventCreate")
+                    self._num_events += 1
         finally:
             self._pop_context()
         self._num_step = len(step_names)
@@ -245,8 +277,7 @@ cdef class CUDAStepper(Stepper):
 
     cdef int _launch_step(self) noexcept nogil:
         """One step's kernels (the context must be current)."""
-        cdef int i, err
-        cdef double start = 0.0
+        cdef int i, j, err
         if not self._timing:
             err = self._launch_kernels(self.timestep - self._base)
             if err != 0:
@@ -254,17 +285,45 @@ cdef class CUDAStepper(Stepper):
             self.timestep += 1
             return 0
         for i in range(self._num_step):
-            start = now()  # profiling only: waits for each kernel
-            err = self._launch_one(self._step_kernels[i], self.timestep)
+            if self._num_timed == MAX_TIMED_LAUNCHES:  # every event pair is in use: read them
+                err = self._sync_stream()
+                if err != 0:
+                    return err
+            j = self._num_timed
+            err = self._event_record(self._event_start[j], self._stream)
+            if err == 0:
+                err = self._launch_one(self._step_kernels[i], self.timestep)
+                if err != 0:
+                    self._failed = "cuLaunchKernel"
+                    return err
+                err = self._event_record(self._event_end[j], self._stream)
             if err != 0:
-                self._failed = "cuLaunchKernel"
+                self._failed = "cuEventRecord"
                 return err
-            err = self._stream_sync(self._stream)
-            self._kernel_seconds[i] += now() - start
-            if err != 0:
-                self._failed = "cuStreamSynchronize"
-                return err
+            self._timed_kernel[j] = i
+            self._num_timed += 1
         self.timestep += 1
+        return 0
+
+    cdef int _sync_stream(self) noexcept nogil:
+        """Wait for the stream, then read the timing events of the launches it ran."""
+        cdef int err = self._stream_sync(self._stream)
+        if err != 0:
+            self._failed = "cuStreamSynchronize"
+            return err
+        return self._read_events()
+
+    cdef int _read_events(self) noexcept nogil:
+        cdef int j, err
+        cdef float ms
+        for j in range(self._num_timed):
+            err = self._event_elapsed(&ms, self._event_start[j], self._event_end[j])
+            if err != 0:
+                self._num_timed = 0
+                self._failed = "cuEventElapsedTime"
+                return err
+            self._kernel_seconds[self._timed_kernel[j]] += 1e-3 * <double>ms
+        self._num_timed = 0
         return 0
 
     cdef int _capture_graph(self) noexcept nogil:
@@ -344,11 +403,10 @@ cdef class CUDAStepper(Stepper):
                 err = self._launch_step()
                 k += 1
         if err == 0:
-            err = self._stream_sync(self._stream)
-            if err != 0:
-                self._failed = "cuStreamSynchronize"
+            err = self._sync_stream()
         else:
             self._stream_sync(self._stream)  # the steps launched before the error complete
+            self._num_timed = 0
         self._pop_context()
         return err
 
@@ -380,16 +438,17 @@ cdef class CUDAStepper(Stepper):
         with nogil:
             err = self._push_context()
             if err == 0:
-                err = self._stream_sync(self._stream)
-                if err != 0:
-                    self._failed = "cuStreamSynchronize"
+                err = self._sync_stream()
                 self._pop_context()
         self._leave()
         if err != 0:
             self._raise_error(err)
 
     def kernel_seconds(self):
-        """Seconds spent in each step kernel (measured only when timing is enabled)."""
+        """Seconds each step kernel ran on the device (measured only when timing is enabled;
+        waits for the launched steps first)."""
+        if self._timing and self._num_timed and self._state == STEPPER_OPEN:
+            self.synchronize()
         return [self._kernel_seconds[i] for i in range(self._num_step)]
 
     @property
@@ -417,6 +476,10 @@ cdef class CUDAStepper(Stepper):
             if self._graph_exec != NULL:
                 self._graph_exec_destroy(self._graph_exec)
                 self._graph_exec = NULL
+            while self._num_events > 0:
+                self._num_events -= 1
+                self._event_destroy(self._event_start[self._num_events])
+                self._event_destroy(self._event_end[self._num_events])
             if self._module != NULL:
                 self._unload(self._module)
                 self._module = NULL

@@ -459,6 +459,24 @@ int cuGraphLaunch(void *exec, void *s) {
     return 0;
 }
 int cuGraphExecDestroy(void *e) { execs_destroyed++; return 0; }
+/* events: recorded at the number of launches run so far; a launch takes 0.25 ms */
+static int event_time[4096], events_live = 0, num_events = 0;
+int cuEventCreate(void **ev, unsigned flags) {
+    if (!current_ok() || num_events == 4096) return 1;
+    event_time[num_events] = -1; *ev = (void*)(long)(0xE0000 + num_events++); events_live++; return 0;
+}
+int cuEventRecord(void *ev, void *stream) {
+    if (!current_ok() || !stream || capturing) return 1;
+    event_time[(long)ev - 0xE0000] = num_launches; return 0;
+}
+int cuEventElapsedTime(float *ms, void *start, void *end) {
+    int a = event_time[(long)start - 0xE0000], b = event_time[(long)end - 0xE0000];
+    if (a < 0 || b < 0) return 600;
+    *ms = 0.25f * (b - a); return 0;
+}
+int cuEventDestroy_v2(void *ev) { if (!current_ok()) return 201; events_live--; return 0; }
+int mock_events_live(void) { return events_live; }
+void mock_reset_events(void) { num_events = 0; }
 int cuGraphDestroy(void *g) { return 0; }
 int cuGetErrorName(int err, const char **s) {
     *s = err == 700 ? "CUDA_ERROR_ILLEGAL_ADDRESS" : err == 201 ? "CUDA_ERROR_INVALID_CONTEXT" : "CUDA_ERROR_OTHER";
@@ -535,6 +553,32 @@ def test_stepper_launch_sequence(mock_driver, graph_steps):
     assert lib.mock_counter(9) - counters[9] == (1 if graph_steps else 0)   # the graph is destroyed once
     assert lib.mock_counter(4) == 0 and lib.mock_counter(5) == 0  # module unloaded, stream destroyed
     assert lib.mock_counter(2) == lib.mock_counter(3)  # every context push popped
+
+
+def test_stepper_times_kernels_with_events(mock_driver):
+    """timing: a pair of CUDA events around each step kernel's launch, read when the stream is
+    waited for (here each launch takes 0.25 ms by the mock's clock), with no wait per kernel;
+    kernel_seconds() waits for steps launched by step_time() and counts them; no graphs."""
+    from pygenn_cl.steppers import CUDAStepper
+    path, lib = mock_driver
+    lib.mock_reset_events()
+    live = lib.mock_events_live()
+    names = ["neuron_update", "presynaptic_update"]
+    stepper = CUDAStepper(path, 1, b"cubin", 0x9000, names, [128, 256], ["presynaptic_update", "neuron_update"],
+                          128, True, 100)
+    assert lib.mock_events_live() == live + 2 * 1024
+    syncs, launches, graphs = lib.mock_counter(6), lib.mock_num_launches(), lib.mock_counter(0)
+    stepper.run_steps(300)
+    for _ in range(5):
+        stepper.step_time()
+    assert stepper.kernel_seconds() == pytest.approx([305 * 0.25e-3] * 2, rel=1e-6)
+    assert lib.mock_num_launches() - launches == 610 and lib.mock_counter(6) - syncs < 30
+    assert stepper.kernel_seconds() == pytest.approx([305 * 0.25e-3] * 2, rel=1e-6)  # read once only
+    stepper.run_steps(600)   # more launches than event pairs: the stream is waited for and they are reused
+    assert stepper.kernel_seconds() == pytest.approx([905 * 0.25e-3] * 2, rel=1e-6)
+    assert lib.mock_counter(0) == graphs   # timed steps are launched one by one
+    stepper.close()
+    assert lib.mock_events_live() == live and lib.mock_counter(2) == lib.mock_counter(3)
 
 
 def test_stepper_errors(mock_driver):

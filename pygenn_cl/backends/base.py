@@ -72,7 +72,7 @@ class Backend(abc.ABC):
     #: Preferences accepted as ``GeNNModel(**preferences)`` and their defaults.
     default_preferences: Dict[str, Any] = {}
     #: Whether ``timing_enabled`` leaves the run's speed unchanged.  SIMT backends time each
-    #: kernel by waiting for it, which serialises the host and the device.
+    #: kernel with profiling events (no wait per kernel), which costs a little.
     timing_is_free: bool = False
 
     def __init__(self, preferences: Dict[str, Any]):
