@@ -6,9 +6,9 @@ This measures and reports; it asserts nothing.  For each backend it builds the e
 ``--repeats`` runs of ``--steps`` steps (each followed by a recording pull when recording is
 on) and reports the best and every repeat, in µs per step.  ``--neurons-only`` leaves out
 the synapse populations (the neuron update with its Poisson input alone), which splits a
-step's cost into neuron update and spike propagation without the per-kernel waits that
-``timing_enabled`` adds.  ``--timing`` turns those timers on and reports the kernel times
-too (on the SIMT backends it waits for every kernel, so its step time shows that cost).  Environment variables of the OpenCL runtime that change its
+step's cost into neuron update and spike propagation without timers.  ``--timing`` turns
+``timing_enabled`` on and reports the kernel times too (the SIMT backends then read
+profiling events, which costs a little; before events, they waited for every kernel).  Environment variables of the OpenCL runtime that change its
 threading (``POCL_*``, ``PYGENN_CL_DEVICE``) are recorded with the result.
 
 Usage::
@@ -138,7 +138,7 @@ def main(argv=None) -> int:
     ap.add_argument("--steps", type=int, default=3000, help="steps per timed repeat (default 3000)")
     ap.add_argument("--repeats", type=int, default=3, help="timed repeats; the best is reported (default 3)")
     ap.add_argument("--timing", action="store_true",
-                    help="timing_enabled: also report kernel times (SIMT backends then wait for every kernel)")
+                    help="timing_enabled: also report kernel times (SIMT backends: from profiling events)")
     ap.add_argument("--pref", action="append", type=parse_preference, default=[],
                     help="backend preference KEY=VALUE (repeatable), e.g. neurons_per_thread=1")
     ap.add_argument("--out", default=None, help="JSON path (one backend) or folder")

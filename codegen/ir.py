@@ -139,6 +139,9 @@ class SynapseUpdate:
     sparse: bool = False
     strategy: str = ""        # presynaptic updates: dense_post, sparse_post, dense_pre, sparse_pre
     event_record: bool = False  # this kernel clears the step's event-recording row
+    # dense_post: the statement adding a thread's register sum ``_lacc`` into the input buffer
+    # (plain when the thread owns that element, atomic when fused groups share the buffer)
+    flush: str = ""
 
 
 @dataclass(frozen=True)

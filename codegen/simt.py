@@ -27,6 +27,8 @@ MAX_ARENA_SEGMENTS = 8
 # Timestep argument of a launch that returns at once (GENN_WARM_UP_STEP): drivers that compile
 # a kernel for its launch size on first use (PoCL) then do so at load, not in the first step.
 WARM_UP_STEP = 2 ** 64 - 1
+# Thread ids and the member tables of a launch are 32-bit (a launch rounds up to whole blocks).
+MAX_THREADS = 2 ** 32 - 1024
 
 
 @dataclass
@@ -112,6 +114,10 @@ def kernel_ranges(ir: ModelIR, kind: str, block_size: int, groups: List[MergedGr
             else:
                 starts.append(next_start)
                 next_start += n
+            if next_start > MAX_THREADS:
+                raise ValueError(f"the {kind} kernel needs {next_start:,} threads up to and including group "
+                                 f"'{member.group}' ({n:,} of them), more than the {MAX_THREADS:,} that its 32-bit "
+                                 "thread ids reach; split the largest groups")
         starts.append(next_start)
         out.append(KernelRange(mg, starts, f"genn_starts_{kind}_{index}" if len(starts) > 2 else ""))
     return out

@@ -83,32 +83,9 @@ def _neuron_group(ng: "NeuronGroup", scalar: types.NumericType) -> d.NeuronGroup
         current_sources=tuple(cs.name for cs in ng.current_sources))
 
 
-#: Generated code indexes synapses, columns and dendritic-delay rings with 32-bit integers.
-MAX_INDEX = 2**32 - 1
-
-
-def _check_index_ranges(sg: "SynapseGroup", sparse: bool) -> None:
-    """Refuse a synapse group whose arrays generated code could not index (their 32-bit
-    indices would wrap and reach the wrong elements)."""
-    row = int(sg.max_connections) if sparse else sg.trg.size
-    sizes = [("synapses", sg.src.size * row,
-              f"{sg.src.size:,} rows of {row:,}" + (" (max_connections)" if sparse else ""))]
-    if sg.needs_columns and sparse:
-        sizes.append(("column entries", sg.trg.size * int(sg.max_source_connections),
-                      f"{sg.trg.size:,} columns of max_source_connections = {int(sg.max_source_connections):,}"))
-    sizes.append(("dendritic delay slots", sg.trg.size * int(sg.max_dendritic_delay_timesteps),
-                  f"max_dendritic_delay_timesteps = {int(sg.max_dendritic_delay_timesteps):,} for "
-                  f"{sg.trg.size:,} neurons"))
-    for what, count, how in sizes:
-        if count > MAX_INDEX:
-            raise ValueError(f"{sg.describe()}: {count:,} {what} ({how}) are more than the {MAX_INDEX:,} that "
-                             "generated code can index; split the group")
-
-
 def _synapse_group(sg: "SynapseGroup", scalar: types.NumericType) -> d.SynapseGroup:
     wu, ps = sg.wu_model, sg.ps_model
     sparse = sg.matrix_type == SynapseMatrixType.SPARSE
-    _check_index_ranges(sg, sparse)
     connectivity = None
     kernel_vars = [v.name for v in wu.vars if sg.vars[v.name].init.init is not None
                    and "id_kernel" in referenced_identifiers(sg.vars[v.name].init.init.snippet.var_init_code)]

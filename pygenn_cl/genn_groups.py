@@ -811,14 +811,17 @@ class SynapseGroup(GroupBase):
         rt.push(names.row_length_array(self.name))
         rt.push(names.ind_array(self.name))
 
-    def _row_lengths_and_ind(self) -> Tuple[np.ndarray, np.ndarray]:
+    def _row_lengths_and_ind(self, need_ind: bool = True) -> Tuple[np.ndarray, np.ndarray]:
+        """Host views of the connectivity, pulled from the device the first time they are read."""
         rt = self._model._require_loaded(self.describe())
+        for name in (names.row_length_array(self.name),) + ((names.ind_array(self.name),) if need_ind else ()):
+            rt.pull_once(name)
         row_length = rt.view(names.row_length_array(self.name))
         ind = rt.view(names.ind_array(self.name)).reshape(self.src.size, -1)
         return row_length, ind
 
     def _synapse_mask(self) -> np.ndarray:
-        row_length, ind = self._row_lengths_and_ind()
+        row_length, ind = self._row_lengths_and_ind(need_ind=False)
         return np.arange(ind.shape[1])[None, :] < row_length[:, None]
 
     def get_sparse_pre_inds(self) -> np.ndarray:

@@ -374,18 +374,13 @@ class GeNNModel(ModelSpec):
             for var in list(group.vars.values()) + [v for attr in ("psm_vars", "pre_vars", "post_vars")
                                                      for v in getattr(group, attr, {}).values()]:
                 if var.init.array is not None:
-                    row_length = names.row_length_array(group.name)
-                    if isinstance(group, SynapseGroup) and var in group.vars.values() and runtime.has_array(row_length):
-                        runtime.pull(row_length)
                     group._values_to_view(var, runtime.view(var.array_name), var.init.array)
                     runtime.push(var.array_name)
         stepper.initialize_sparse()
         runtime.check_errors("while initialising")
-        # As PyGeNN does: connectivity built on the device is brought to the host, so that
-        # SPARSE variable values can be given in connection order.
-        for sg in self.synapse_populations.values():
-            if runtime.has_array(names.row_length_array(sg.name)):
-                sg.pull_connectivity_from_device()
+        # Connectivity built on the device comes to the host when first needed (SPARSE values
+        # in connection order, get_sparse_pre_inds/post_inds) or asked for
+        # (pull_connectivity_from_device), not here: most models never read it.
 
     def unload(self) -> None:
         """Free the model's memory; ``load()`` may be called again."""

@@ -36,21 +36,41 @@ def decode_bitfield(buffer: np.ndarray, num_neurons: int, timestep: int,
     -------
     times, ids : ndarray
         Spike times in ms (sorted) and the neuron of each spike.
+
+    The buffer is read where it lies: the rows of those steps form at most two contiguous
+    runs of the circular buffer (the older ones from row ``first % R`` on, then the rows from
+    0), each scanned for non-zero words as a view, so nothing is copied but the spikes.
     """
     words = words_per_step(num_neurons)
     rows = buffer.reshape(num_recording_timesteps, words)
     num_steps = min(timestep, num_recording_timesteps)
-    steps = np.arange(timestep - num_steps, timestep)
-    ordered = rows[steps % num_recording_timesteps]
-    # Spikes are sparse: unpack only the non-zero words.
-    step_idx, word_idx = np.nonzero(ordered)
-    values = np.ascontiguousarray(ordered[step_idx, word_idx], dtype="<u4")
-    bits = np.unpackbits(values.view(np.uint8).reshape(-1, 4), axis=1, bitorder="little")
-    spike_idx, bit = np.nonzero(bits)
-    ids = word_idx[spike_idx].astype(np.int64) * 32 + bit
-    times = steps[step_idx[spike_idx]] * dt
+    first = timestep - num_steps                 # the oldest step still in the buffer
+    start = first % num_recording_timesteps
+    runs = [(start, min(start + num_steps, num_recording_timesteps), first)]
+    if start + num_steps > num_recording_timesteps:   # wraps around to row 0
+        runs.append((0, start + num_steps - num_recording_timesteps,
+                     first + num_recording_timesteps - start))
+    times, ids = [], []
+    for begin, end, first_step in runs:
+        flat = rows[begin:end].reshape(-1)       # a view: the rows are contiguous
+        nonzero = np.flatnonzero(flat != 0)    # (numpy finds True in a bool array ~6x faster)
+        if not nonzero.size:
+            continue
+        values = flat[nonzero].astype("<u4", copy=False)
+        # bit b of word w is neuron 32 w + b; unpack only the non-zero words
+        bits = np.unpackbits(values.view(np.uint8), bitorder="little")
+        set_bits = np.flatnonzero(bits != 0)
+        word_of_spike, bit = set_bits >> 5, set_bits & 31
+        position = nonzero[word_of_spike]
+        step_in_run, word = np.divmod(position, words)
+        ids.append(word * 32 + bit)
+        times.append((first_step + step_in_run) * dt)
+    if not ids:
+        return np.zeros(0, np.float64), np.zeros(0, np.int64)
+    ids = np.concatenate(ids).astype(np.int64, copy=False)
+    times = np.concatenate(times).astype(np.float64, copy=False)
     keep = ids < num_neurons
-    return times[keep].astype(np.float64), ids[keep]
+    return times[keep], ids[keep]
 
 
 class RecordingBuffer:

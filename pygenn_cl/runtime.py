@@ -164,6 +164,9 @@ class ModelRuntime:
             raise MemoryError(f"cannot allocate the model's {format_bytes(self.layout.nbytes)} of memory ({exc}); "
                               f"its largest arrays: {self._largest_arrays()}") from None
         self._views: Dict[str, np.ndarray] = {}
+        # arrays whose host copy is known to hold the device's values (pulled, or written
+        # and pushed, since load): pull_once() skips them
+        self._on_host: set = set()
         self._write_header_and_tables(values.seed)
         for name, spec in ir.arrays.items():
             if spec.egp:
@@ -229,6 +232,16 @@ class ModelRuntime:
         self.memory.pull(*self._range(name))
         if self.ir.step_checks:  # (SIMT backends do not look after each step_time(): the host would wait)
             self.check_runtime_errors()
+        self._on_host.add(name)
+
+    def pull_once(self, name: str) -> None:
+        """Pull ``name`` unless its host copy already holds the device's values.
+
+        For arrays only the host changes after initialisation (SPARSE connectivity): the
+        first read pulls them, later reads do not.
+        """
+        if name not in self._on_host:
+            self.pull(name)
 
     def has_array(self, name: str) -> bool:
         return name in self.layout.arrays
@@ -275,6 +288,7 @@ class ModelRuntime:
         rows[sorted_pre, column] = post[order]
         self.push(row_length)
         self.push(ind)
+        self._on_host.update((row_length, ind))
 
     def check_errors(self, when: str = "") -> None:
         """Raise the ``ValueError`` of the first error slot device code has set, or the

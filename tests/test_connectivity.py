@@ -179,3 +179,45 @@ def test_set_sparse_connections_roundtrip_and_spikes(make_model, tmp_path):
     np.testing.assert_allclose(tr2[0], 0.0, atol=1e-6)
     np.testing.assert_allclose(tr2[1], 2.0 * W.sum(axis=0), rtol=1e-5)
     np.testing.assert_allclose(tr2[2], 0.0, atol=1e-6)
+
+
+def test_connectivity_comes_to_the_host_only_when_read(make_model, tmp_path, monkeypatch):
+    """load() builds SPARSE connectivity on the device and does not pull it; the first read
+    (get_sparse_pre_inds/post_inds, values in connection order) pulls it once, and what it
+    reads is the device's connectivity: row lengths summing to the synapse count, and values
+    given in connection order come back in that order."""
+    from pygenn_cl.runtime import ModelRuntime
+    pulls = []
+    real_pull = ModelRuntime.pull
+    monkeypatch.setattr(ModelRuntime, "pull", lambda self, name: (pulls.append(name), real_pull(self, name))[1])
+    model = make_model("lazy_conn")
+    model.seed = 21
+    pre = model.add_neuron_population("pre", 300, h.recorder_model(), {}, {"Irec": 0.0})
+    post = model.add_neuron_population("post", 200, h.recorder_model(), {}, {"Irec": 0.0})
+    sg = model.add_synapse_population("syn", "SPARSE", pre, post,
+                                      pg.init_weight_update("StaticPulse", {}, {"g": 0.0}),
+                                      pg.init_postsynaptic("DeltaCurr"),
+                                      pg.init_sparse_connectivity("FixedProbability", {"prob": 0.1}))
+    build_load(model, tmp_path)
+    conn_arrays = {"syn.rowLength", "syn.ind"}
+    assert not conn_arrays & set(pulls), pulls
+    pre_inds, post_inds = sg.get_sparse_pre_inds(), sg.get_sparse_post_inds()
+    assert sorted(p for p in pulls if p in conn_arrays) == ["syn.ind", "syn.rowLength"]
+    n = len(pre_inds)
+    assert len(post_inds) == n and abs(n - 0.1 * 300 * 200) < 5 * math.sqrt(0.1 * 0.9 * 300 * 200)
+    assert np.all(np.diff(pre_inds) >= 0) and pre_inds.max() < 300 and post_inds.max() < 200
+    # the device's own structure agrees: a second read pulls nothing, an explicit pull changes nothing
+    count = len(pulls)
+    np.testing.assert_array_equal(sg.get_sparse_post_inds(), post_inds)
+    assert len(pulls) == count
+    sg.pull_connectivity_from_device()
+    np.testing.assert_array_equal(sg.get_sparse_pre_inds(), pre_inds)
+    np.testing.assert_array_equal(sg.get_sparse_post_inds(), post_inds)
+    # values in connection order land on their synapses: row i's first row_length[i] slots
+    sg.vars["g"].values = np.arange(n, dtype=np.float32)
+    row_lengths = np.bincount(pre_inds, minlength=300)
+    rows = sg.vars["g"].view.reshape(300, -1)
+    starts = np.concatenate(([0], np.cumsum(row_lengths)[:-1]))
+    for i in (0, 1, 150, 299):
+        np.testing.assert_array_equal(rows[i, :row_lengths[i]], np.arange(starts[i], starts[i] + row_lengths[i]))
+    np.testing.assert_array_equal(sg.vars["g"].values, np.arange(n, dtype=np.float32))

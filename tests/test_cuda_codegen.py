@@ -336,24 +336,98 @@ def test_availability_reasons(monkeypatch):
 # ---------------------------------------------------------------------------------------------------
 MOCK_DRIVER = r"""
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
-typedef struct { long function; unsigned grid, block; uint64_t arena, timestep; int captured; } launch_t;
-static launch_t launches[100000];
-static int num_launches = 0, capturing = 0, graphs_launched = 0, graph_nodes = 0, fail_launch_at = -1;
-static int pushes = 0, pops = 0, modules = 0, streams = 0, syncs = 0;
+/* executed launches: timestep = the arena's timestep base (set by cuMemsetD32Async) + the argument */
+typedef struct { long function; unsigned grid, block; uint64_t arena, arg, timestep; int via_graph; } launch_t;
+static launch_t launches[100000], nodes[4096];
+static int num_launches = 0, capturing = 0, graphs_launched = 0, num_nodes = 0, fail_launch_at = -1;
+static int pushes = 0, pops = 0, modules = 0, streams = 0, syncs = 0, captures = 0, instantiations = 0;
+static int execs_destroyed = 0, base_word = 0, num_words = 0;
+static unsigned long long word_addr[256];
+static unsigned word_value[256];
+static unsigned word_at(unsigned long long addr) {
+    for (int i = 0; i < num_words; i++) if (word_addr[i] == addr) return word_value[i];
+    return 0;
+}
+static uint64_t base_of(uint64_t arena) {
+    return word_at(arena + 8 * base_word) | ((uint64_t)word_at(arena + 8 * base_word + 4) << 32);
+}
+void mock_set_base_word(int word) { base_word = word; }
 int mock_num_launches(void) { return num_launches; }
 long mock_launch(int i, int field) {
     const launch_t *l = &launches[i];
     switch (field) { case 0: return l->function; case 1: return l->grid; case 2: return l->block;
-                     case 3: return (long)l->arena; case 4: return (long)l->timestep; default: return l->captured; }
+                     case 3: return (long)l->arena; case 4: return (long)l->timestep; case 5: return l->via_graph;
+                     default: return (long)l->arg; }
 }
 int mock_counter(int which) {
-    const int values[] = {graphs_launched, graph_nodes, pushes, pops, modules, streams, syncs};
+    const int values[] = {graphs_launched, num_nodes, pushes, pops, modules, streams, syncs, captures,
+                          instantiations, execs_destroyed};
     return values[which];
 }
 void mock_fail_launch_at(int i) { fail_launch_at = i; }
-int cuCtxPushCurrent_v2(void *ctx) { pushes++; return ctx ? 0 : 201; }
-int cuCtxPopCurrent_v2(void **ctx) { pops++; if (ctx) *ctx = 0; return 0; }
+/* contexts: primary contexts (handle 0xC000 + device) are alive while retained; contexts made by
+   cuCtxCreate (0xD000 + n) until destroyed; any other handle counts as alive */
+#define PRIMARY(dev) ((void*)(long)(0xC000 + (dev)))
+static int primary_refs[4], primary_teardowns[4], created = 0, destroyed_mask = 0, depth = 0;
+static void *stack[64];
+static int alive(void *ctx) {
+    long h = (long)ctx;
+    if (h >= 0xC000 && h < 0xC004) return primary_refs[h - 0xC000] > 0;
+    if (h >= 0xD000 && h < 0xD020) return !(destroyed_mask & (1 << (h - 0xD000)));
+    return ctx != 0;
+}
+static int current_ok(void) { return depth > 0 && alive(stack[depth - 1]); }
+int cuInit(unsigned flags) { return 0; }
+int cuDeviceGet(int *dev, int ordinal) { *dev = ordinal; return ordinal >= 0 && ordinal < 4 ? 0 : 101; }
+int cuDevicePrimaryCtxRetain(void **ctx, int dev) { primary_refs[dev]++; *ctx = PRIMARY(dev); return 0; }
+int cuDevicePrimaryCtxRelease_v2(int dev) {
+    if (primary_refs[dev] <= 0) return 201;
+    if (--primary_refs[dev] == 0) primary_teardowns[dev]++;
+    return 0;
+}
+int cuCtxCreate_v2(void **ctx, unsigned flags, int dev) {
+    *ctx = (void*)(long)(0xD000 + created++); stack[depth++] = *ctx; return 0;
+}
+int cuCtxDestroy_v2(void *ctx) {
+    destroyed_mask |= 1 << ((long)ctx - 0xD000);
+    if (depth && stack[depth - 1] == ctx) depth--;
+    return 0;
+}
+int cuCtxPushCurrent_v2(void *ctx) { pushes++; if (!ctx || !alive(ctx)) return 201; stack[depth++] = ctx; return 0; }
+int cuCtxPopCurrent_v2(void **ctx) { pops++; if (!depth) return 201; depth--; if (ctx) *ctx = stack[depth]; return 0; }
+int cuCtxGetCurrent(void **ctx) { *ctx = depth ? stack[depth - 1] : 0; return 0; }
+long mock_current(void) { return depth ? (long)stack[depth - 1] : 0; }
+int mock_primary_refs(int dev) { return primary_refs[dev]; }
+int mock_primary_teardowns(int dev) { return primary_teardowns[dev]; }
+/* device memory: host memory standing in, used only with a live context current (the one it was
+   allocated in) */
+static int allocations = 0;
+int cuMemGetInfo_v2(size_t *free_bytes, size_t *total) {
+    if (!current_ok()) return 201;
+    *free_bytes = (size_t)1 << 30; *total = (size_t)2 << 30; return 0;
+}
+int cuMemAlloc_v2(unsigned long long *p, size_t n) {
+    if (!current_ok()) return 201;
+    void **block = malloc(n + 16); block[0] = stack[depth - 1]; allocations++;
+    *p = (unsigned long long)(long)(block + 2); return 0;
+}
+int cuMemFree_v2(unsigned long long p) {
+    void **block = (void**)(long)p - 2;
+    if (!current_ok() || block[0] != stack[depth - 1]) return 201;
+    free(block); allocations--; return 0;
+}
+int cuMemsetD8_v2(unsigned long long p, unsigned char v, size_t n) {
+    if (!current_ok()) return 201; memset((void*)(long)p, v, n); return 0;
+}
+int cuMemcpyHtoD_v2(unsigned long long p, const void *src, size_t n) {
+    if (!current_ok()) return 201; memcpy((void*)(long)p, src, n); return 0;
+}
+int cuMemcpyDtoH_v2(void *dst, unsigned long long p, size_t n) {
+    if (!current_ok()) return 201; memcpy(dst, (void*)(long)p, n); return 0;
+}
+int mock_allocations(void) { return allocations; }
 int cuStreamCreate(void **s, unsigned flags) { streams++; *s = (void*)0x5; return flags == 0 ? 0 : 1; }
 int cuStreamDestroy_v2(void *s) { streams--; return 0; }
 int cuStreamSynchronize(void *s) { syncs++; return 0; }
@@ -365,19 +439,57 @@ int cuModuleGetFunction(void **f, void *m, const char *name) {
 }
 int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
                    unsigned shared, void *stream, void **params, void **extra) {
-    if (num_launches == fail_launch_at) return 700;
-    launch_t *l = &launches[num_launches++];
+    if (num_launches + num_nodes == fail_launch_at) return 700;
+    if (!current_ok()) return 201;
+    launch_t *l = capturing ? &nodes[num_nodes++] : &launches[num_launches++];
     l->function = (long)f; l->grid = gx; l->block = bx;
-    l->arena = *(uint64_t*)params[0]; l->timestep = *(uint64_t*)params[1]; l->captured = capturing;
+    l->arena = *(uint64_t*)params[0]; l->arg = *(uint64_t*)params[1];
+    l->timestep = capturing ? 0 : base_of(l->arena) + l->arg; l->via_graph = 0;
     return (gy == 1 && gz == 1 && by == 1 && bz == 1 && shared == 0 && stream && !extra) ? 0 : 1;
 }
-int cuStreamBeginCapture_v2(void *s, int mode) { capturing = 1; graph_nodes = 0; return mode == 1 ? 0 : 1; }
+int cuMemsetD32Async(unsigned long long p, unsigned v, size_t n, void *stream) {
+    if (!current_ok() || n != 1 || !stream || capturing) return 1;
+    for (int i = 0; i < num_words; i++) if (word_addr[i] == p) { word_value[i] = v; return 0; }
+    word_addr[num_words] = p; word_value[num_words++] = v; return 0;
+}
+int cuStreamBeginCapture_v2(void *s, int mode) { capturing = 1; num_nodes = 0; captures++; return mode == 1 ? 0 : 1; }
 int cuStreamEndCapture(void *s, void **graph) { capturing = 0; *graph = (void*)0x9; return 0; }
-int cuGraphInstantiateWithFlags(void **exec, void *graph, unsigned long long flags) { *exec = (void*)0xA; return 0; }
-int cuGraphLaunch(void *exec, void *s) { graphs_launched++; return 0; }
-int cuGraphExecDestroy(void *e) { return 0; }
+int cuGraphInstantiateWithFlags(void **exec, void *graph, unsigned long long flags) {
+    instantiations++; *exec = (void*)0xA; return 0;
+}
+int cuGraphLaunch(void *exec, void *s) {
+    if (!current_ok()) return 201;
+    graphs_launched++;
+    for (int i = 0; i < num_nodes; i++) {   /* runs the captured launches now, with the base as it is */
+        launch_t *l = &launches[num_launches++];
+        *l = nodes[i]; l->timestep = base_of(l->arena) + l->arg; l->via_graph = 1;
+    }
+    return 0;
+}
+int cuGraphExecDestroy(void *e) { execs_destroyed++; return 0; }
+/* events: recorded at the number of launches run so far; a launch takes 0.25 ms */
+static int event_time[4096], events_live = 0, num_events = 0;
+int cuEventCreate(void **ev, unsigned flags) {
+    if (!current_ok() || num_events == 4096) return 1;
+    event_time[num_events] = -1; *ev = (void*)(long)(0xE0000 + num_events++); events_live++; return 0;
+}
+int cuEventRecord(void *ev, void *stream) {
+    if (!current_ok() || !stream || capturing) return 1;
+    event_time[(long)ev - 0xE0000] = num_launches; return 0;
+}
+int cuEventElapsedTime(float *ms, void *start, void *end) {
+    int a = event_time[(long)start - 0xE0000], b = event_time[(long)end - 0xE0000];
+    if (a < 0 || b < 0) return 600;
+    *ms = 0.25f * (b - a); return 0;
+}
+int cuEventDestroy_v2(void *ev) { if (!current_ok()) return 201; events_live--; return 0; }
+int mock_events_live(void) { return events_live; }
+void mock_reset_events(void) { num_events = 0; }
 int cuGraphDestroy(void *g) { return 0; }
-int cuGetErrorName(int err, const char **s) { *s = err == 700 ? "CUDA_ERROR_ILLEGAL_ADDRESS" : "CUDA_ERROR_OTHER"; return 0; }
+int cuGetErrorName(int err, const char **s) {
+    *s = err == 700 ? "CUDA_ERROR_ILLEGAL_ADDRESS" : err == 201 ? "CUDA_ERROR_INVALID_CONTEXT" : "CUDA_ERROR_OTHER";
+    return 0;
+}
 """
 
 
@@ -393,20 +505,30 @@ def mock_driver(tmp_path_factory):
     subprocess.run([cc, "-shared", "-fPIC", "-O1", "-o", path, str(directory / "mock.c")], check=True)
     lib = ctypes.CDLL(path)
     lib.mock_launch.restype = ctypes.c_long
+    lib.mock_current.restype = ctypes.c_long
+    from pygenn_cl.codegen.arena import TIMESTEP_BASE
+    lib.mock_set_base_word(TIMESTEP_BASE)
     return path, lib
 
 
 def _launch_log(lib, start=0):
-    return [tuple(lib.mock_launch(i, f) for f in range(6)) for i in range(start, lib.mock_num_launches())]
+    """(function, grid, block, arena, timestep, via_graph, argument) of each launch run since ``start``."""
+    return [tuple(lib.mock_launch(i, f) for f in range(7)) for i in range(start, lib.mock_num_launches())]
 
 
 @pytest.mark.parametrize("graph_steps", [0, 4])
 def test_stepper_launch_sequence(mock_driver, graph_steps):
+    """Every step's kernels run in order with the step's timestep, with or without graphs.  With
+    graphs, blocks of 4 steps are one launch of a graph captured and instantiated once (its
+    launches keep their arguments 0..3; the host sets the arena's timestep base before each
+    launch); fewer steps, and launches between graphs, are plain, with timestep - base."""
     from pygenn_cl.steppers import CUDAStepper
     path, lib = mock_driver
     start = lib.mock_num_launches()
+    counters = [lib.mock_counter(i) for i in range(10)]
+    arena = 0xABC000 + 0x1000 * graph_steps
     names = ["neuron_update", "presynaptic_update", "neuron_init"]
-    stepper = CUDAStepper(path, 1, b"cubin", 0xABC000, names, [256, 512, 128], ["presynaptic_update", "neuron_update"],
+    stepper = CUDAStepper(path, 1, b"cubin", arena, names, [256, 512, 128], ["presynaptic_update", "neuron_update"],
                           128, False, graph_steps)
     assert stepper.uses_graphs == (graph_steps > 1)
     stepper.launch("neuron_init", 0, True)
@@ -414,23 +536,57 @@ def test_stepper_launch_sequence(mock_driver, graph_steps):
     stepper.step_time()
     stepper.run_steps(10)
     stepper.run_steps(3, progress=lambda n: None, chunk=2)
-    assert stepper.timestep == 14
+    stepper.launch("neuron_init", stepper.timestep, True)   # as a custom update would, between steps
+    stepper.run_steps(17)
+    assert stepper.timestep == 31
     log = _launch_log(lib, start)
     pre, neuron, init = (ord(n[0]) * 1000 + len(n) for n in names[1::-1] + names[2:])
-    assert log[0][:5] == (init, 1, 128, 0xABC000, 0)
-    steps = log[1:]
-    assert [entry[0] for entry in steps] == [pre, neuron] * 14
-    assert [entry[4] for entry in steps] == [t for t in range(14) for _ in range(2)]
+    assert log[0][:5] == (init, 1, 128, arena, 0)
+    assert log[29][:5] == (init, 1, 128, arena, 14)
+    steps = log[1:29] + log[30:]
+    assert [entry[0] for entry in steps] == [pre, neuron] * 31
+    assert [entry[4] for entry in steps] == [t for t in range(31) for _ in range(2)]
     assert all(entry[1] == (4 if entry[0] == pre else 2) and entry[2] == 128 for entry in steps)
-    captured = [entry[5] for entry in steps[::2]]
+    via_graph = [entry[5] for entry in steps[::2]]
+    delta = [lib.mock_counter(i) - counters[i] for i in range(10)]
     if graph_steps:
-        # step 0 direct; run_steps(10): graphs of 4, 4, 2; run_steps(3) in chunks of 2 and 1: one graph of 2, then direct
-        assert captured == [0] + [1] * 10 + [1, 1, 0]
+        launched = delta[0]
+        assert sum(via_graph) == 4 * launched and launched >= 4   # whole graphs only, relaunched
+        assert delta[7] == 1 and delta[8] == 1                     # captured and instantiated once
+        assert {entry[6] for entry in steps if entry[5]} == {0, 1, 2, 3}
+        assert via_graph[0] == 0 and via_graph[11:14] == [0, 0, 0]  # step_time(); chunks of 2 < 4
     else:
-        assert not any(captured)
+        assert not any(via_graph) and delta[0] == 0 and delta[7] == 0
     stepper.close()
+    assert lib.mock_counter(9) - counters[9] == (1 if graph_steps else 0)   # the graph is destroyed once
     assert lib.mock_counter(4) == 0 and lib.mock_counter(5) == 0  # module unloaded, stream destroyed
     assert lib.mock_counter(2) == lib.mock_counter(3)  # every context push popped
+
+
+def test_stepper_times_kernels_with_events(mock_driver):
+    """timing: a pair of CUDA events around each step kernel's launch, read when the stream is
+    waited for (here each launch takes 0.25 ms by the mock's clock), with no wait per kernel;
+    kernel_seconds() waits for steps launched by step_time() and counts them; no graphs."""
+    from pygenn_cl.steppers import CUDAStepper
+    path, lib = mock_driver
+    lib.mock_reset_events()
+    live = lib.mock_events_live()
+    names = ["neuron_update", "presynaptic_update"]
+    stepper = CUDAStepper(path, 1, b"cubin", 0x9000, names, [128, 256], ["presynaptic_update", "neuron_update"],
+                          128, True, 100)
+    assert lib.mock_events_live() == live + 2 * 1024
+    syncs, launches, graphs = lib.mock_counter(6), lib.mock_num_launches(), lib.mock_counter(0)
+    stepper.run_steps(300)
+    for _ in range(5):
+        stepper.step_time()
+    assert stepper.kernel_seconds() == pytest.approx([305 * 0.25e-3] * 2, rel=1e-6)
+    assert lib.mock_num_launches() - launches == 610 and lib.mock_counter(6) - syncs < 30
+    assert stepper.kernel_seconds() == pytest.approx([305 * 0.25e-3] * 2, rel=1e-6)  # read once only
+    stepper.run_steps(600)   # more launches than event pairs: the stream is waited for and they are reused
+    assert stepper.kernel_seconds() == pytest.approx([905 * 0.25e-3] * 2, rel=1e-6)
+    assert lib.mock_counter(0) == graphs   # timed steps are launched one by one
+    stepper.close()
+    assert lib.mock_events_live() == live and lib.mock_counter(2) == lib.mock_counter(3)
 
 
 def test_stepper_errors(mock_driver):
@@ -478,3 +634,123 @@ def test_stepper_closed(mock_driver):
     assert stepper.timestep == 5
     assert lib.mock_counter(4) == 0 and lib.mock_counter(5) == 0
     assert lib.mock_counter(2) == lib.mock_counter(3)
+
+
+# ---------------------------------------------------------------------------------------------------
+# the whole CUDA backend (load, push/pull, steps, unload) against the mock driver: the context
+# ---------------------------------------------------------------------------------------------------
+@pytest.fixture
+def mock_cuda(mock_driver, monkeypatch, tmp_path):
+    """The CUDA backend with the mock driver library and a fake PyCUDA (one 'Mock GPU', sm_90);
+    build() skips nvcc (the mock loads any module).  Yields the mock's ctypes handle."""
+    import sys
+    import types
+    path, lib = mock_driver
+    package, driver = types.ModuleType("pycuda"), types.ModuleType("pycuda.driver")
+
+    class Device:
+        count = staticmethod(lambda: 1)
+
+        def __init__(self, index):
+            self.index = index
+
+        def name(self):
+            return "Mock GPU"
+
+        def compute_capability(self):
+            return (9, 0)
+
+    driver.Device, driver.init, driver.Error = Device, lambda: None, RuntimeError
+    package.driver = driver
+    monkeypatch.setitem(sys.modules, "pycuda", package)
+    monkeypatch.setitem(sys.modules, "pycuda.driver", driver)
+    monkeypatch.setattr(cuda.CUDABackend, "availability", classmethod(lambda cls: (True, "")))
+    monkeypatch.setattr(cuda, "cuda_library_path", lambda: path)
+    cubin = tmp_path / "mock.cubin"
+    cubin.write_bytes(b"cubin")
+    monkeypatch.setattr(cuda.CUDABackend, "build", lambda self, *args: str(cubin))
+    yield lib
+
+
+def _mock_model(name, tmp_path, n=50):
+    model = GeNNModel("float", name, backend="cuda")
+    model.dt = 0.1
+    pop = model.add_neuron_population("lif", n, "LIF", h.LIF_PARAMS,
+                                      {"V": np.linspace(-70.0, -60.0, n), "RefracTime": 0.0})
+    model.build(path_to_model=str(tmp_path))
+    model.load()
+    return model, pop
+
+
+def _round_trip(model, pop, value):
+    """Push a value into V and pull it back through the device memory."""
+    pop.vars["V"].view[:] = value
+    pop.vars["V"].push_to_device()
+    pop.vars["V"].view[:] = 0.0
+    pop.vars["V"].pull_from_device()
+    return np.array(pop.vars["V"].view)
+
+
+def test_two_models_share_the_primary_context(mock_cuda, tmp_path):
+    """Each loaded model holds one reference to the primary context and makes it current only
+    around its own work: unloading one leaves the other working, the context is torn down once
+    the last model goes, and no context is left current."""
+    lib = mock_cuda
+    refs, teardowns, allocations = lib.mock_primary_refs(0), lib.mock_primary_teardowns(0), lib.mock_allocations()
+    a, pop_a = _mock_model("ctx_a", tmp_path / "a")
+    b, pop_b = _mock_model("ctx_b", tmp_path / "b")
+    assert lib.mock_primary_refs(0) == refs + 2 and lib.mock_current() == 0
+    assert lib.mock_allocations() == allocations + 2
+    # the arrays given at load reached each model's own device memory
+    a_v = pop_a.vars["V"]
+    a_v.view[:] = 0.0
+    a_v.pull_from_device()
+    np.testing.assert_array_equal(a_v.view, np.linspace(-70.0, -60.0, 50).astype(np.float32))
+    a.step_time()
+    b.run_steps(3)
+    a.unload()
+    assert lib.mock_primary_refs(0) == refs + 1 and lib.mock_primary_teardowns(0) == teardowns
+    assert lib.mock_current() == 0
+    b.run_steps(2)      # the other model still has a live context for launches and copies
+    np.testing.assert_array_equal(_round_trip(b, pop_b, -42.0), np.full(50, -42.0, np.float32))
+    b.unload()
+    assert lib.mock_primary_refs(0) == refs and lib.mock_primary_teardowns(0) == teardowns + 1
+    assert lib.mock_current() == 0 and lib.mock_allocations() == allocations
+    assert lib.mock_counter(2) == lib.mock_counter(3)  # every push popped
+
+
+@pytest.mark.parametrize("other", ["own_context", "primary_context"])
+def test_model_beside_another_cuda_user(mock_cuda, tmp_path, other):
+    """Another CUDA user in the process (a library with its own context current, or one that
+    holds and uses the primary context, as the CUDA runtime does) keeps its current context and
+    its reference through a model's load, steps, copies and unload."""
+    import ctypes
+    lib = mock_cuda
+    handle = ctypes.c_void_p()
+    if other == "own_context":
+        assert lib.cuCtxCreate_v2(ctypes.byref(handle), 0, 0) == 0
+    else:
+        assert lib.cuDevicePrimaryCtxRetain(ctypes.byref(handle), 0) == 0
+        assert lib.cuCtxPushCurrent_v2(handle) == 0
+    theirs = handle.value
+    refs, teardowns = lib.mock_primary_refs(0), lib.mock_primary_teardowns(0)
+    try:
+        model, pop = _mock_model("ctx_user", tmp_path)
+        assert lib.mock_current() == theirs
+        model.run_steps(5)
+        np.testing.assert_array_equal(_round_trip(model, pop, 3.0), np.full(50, 3.0, np.float32))
+        assert lib.mock_current() == theirs
+        model.unload()
+        assert lib.mock_current() == theirs and lib.mock_primary_refs(0) == refs
+        if other == "primary_context":   # their reference kept it alive
+            assert lib.mock_primary_teardowns(0) == teardowns and refs >= 1
+        model.load()                     # and a second load works the same
+        model.step_time()
+        model.unload()
+        assert lib.mock_current() == theirs and lib.mock_primary_refs(0) == refs
+    finally:
+        popped = ctypes.c_void_p()
+        lib.cuCtxPopCurrent_v2(ctypes.byref(popped))
+        if other == "primary_context":
+            lib.cuDevicePrimaryCtxRelease_v2(0)
+    assert popped.value == theirs

@@ -218,3 +218,60 @@ def test_var_init_wrong_params(make_model, tmp_path):
                                     {"V": pg.init_var("Uniform", {"min": 0.0, "maxx": 1.0}), "RefracTime": 0.0})
         build_load(model, tmp_path)
     _raises_naming((ValueError, KeyError), ["maxx"], go)
+
+
+@pytest.mark.backend_independent
+def test_groups_beyond_32_bit_indices_are_rejected_at_build(make_model, tmp_path):
+    """Synapses are indexed with 32-bit integers: a group with 2^32 or more synapse slots (or
+    column entries) is an error naming it at build(), not a silent wrap-around; 2^32 - 1 slots
+    are allowed."""
+    pre_spike = pg.create_weight_update_model("Pulse", vars=[("g", "scalar")], pre_spike_syn_code="addToPost(g);")
+
+    def model_with(name, matrix, n_pre, n_post, **settings):
+        model = make_model(name)
+        pre = model.add_neuron_population("pre", n_pre, "Poisson", {"rate": 1.0}, {"timeStepToSpike": 0.0})
+        post = model.add_neuron_population("post", n_post, "LIF", h.LIF_PARAMS, LIF_VARS)
+        kw = {} if matrix == "DENSE" else {"connectivity_init": pg.init_sparse_connectivity(
+            "FixedProbability", {"prob": 0.5})}
+        sg = model.add_synapse_population("big", matrix, pre, post, pg.init_weight_update(pre_spike, {}, {"g": 0.1}),
+                                          pg.init_postsynaptic("DeltaCurr"), **kw)
+        for key, value in settings.items():
+            setattr(sg, key, value)
+        return model
+
+    # DENSE: 65,536 x 65,536 = 2^32 slots
+    model = model_with("dense32", "DENSE", 65536, 65536)
+    _raises_naming(ValueError, ["synapse population 'big'", "4,294,967,296 synapse slots", "32-bit"],
+                   lambda: model.build(path_to_model=str(tmp_path)))
+    # SPARSE: the slots are num_pre x max_connections
+    model = model_with("sparse32", "SPARSE", 100000, 50000, max_connections=42950)
+    _raises_naming(ValueError, ["synapse population 'big'", "100,000 presynaptic neurons x 42,950",
+                                "4,295,000,000 synapse slots"], lambda: model.build(path_to_model=str(tmp_path)))
+    # one slot fewer than 2^32 is within range: the check passes and generation goes on
+    from pygenn_cl.codegen.generator import generate_model
+    from pygenn_cl.codegen.targets import CodeTarget
+    from pygenn_cl.codegen.transpiler import C_DIALECT
+    from pygenn_cl.describe import describe_model
+    model = model_with("dense_max", "DENSE", 65535, 65537)       # 4,294,967,295 slots
+    ir = generate_model(describe_model(model), CodeTarget("c", C_DIALECT, parallel=False))
+    assert ir.arrays["big.g"].length == 2 ** 32 - 1
+
+
+@pytest.mark.backend_independent
+def test_simt_launch_beyond_32_bit_thread_ids_is_rejected(make_model):
+    """Each group fits 32-bit indices, but a SIMT kernel covering two of them would need more
+    threads than 32-bit thread ids reach: generating its source names the kernel and group."""
+    from pygenn_cl.backends.opencl import OPENCL_TARGET, generate_opencl_source
+    from pygenn_cl.backends.simt import SIMTOptions
+    from pygenn_cl.codegen.generator import generate_model
+    from pygenn_cl.describe import describe_model
+    decay = pg.create_weight_update_model("Decay", vars=[("g", "scalar")], synapse_dynamics_code="g *= 0.5;")
+    model = make_model("threads")
+    post = model.add_neuron_population("post", 50000, "LIF", h.LIF_PARAMS, LIF_VARS)
+    for k in range(2):            # 50,000 x 50,000 = 2.5e9 synapses each: a thread per synapse
+        pre = model.add_neuron_population(f"pre{k}", 50000, "Poisson", {"rate": 1.0}, {"timeStepToSpike": 0.0})
+        model.add_synapse_population(f"dyn{k}", "DENSE", pre, post, pg.init_weight_update(decay, {}, {"g": 1.0}),
+                                     pg.init_postsynaptic("DeltaCurr"))
+    ir = generate_model(describe_model(model), OPENCL_TARGET)
+    _raises_naming(ValueError, ["synapse_dynamics kernel", "'dyn1'", "32-bit thread ids"],
+                   lambda: generate_opencl_source(ir, SIMTOptions(64, 1)))

@@ -532,17 +532,23 @@ def test_messages_name_the_variable_and_what_was_expected(backend, tmp_path):
 
 @pytest.mark.backend_independent
 def test_memory_that_cannot_be_allocated_is_named(backend, tmp_path):
+    """A spike queue too long for 32-bit indices is refused at build(), naming its array; a
+    recording buffer (indexed with 64 bits) too large to allocate is a MemoryError naming it."""
     model = backend.genn_model("float", "toobig")
     a = _lif(model, "a", 100000)
     sg = model.add_synapse_population("late", "SPARSE", a, a, pg.init_weight_update("StaticPulse", {}, {"g": 1.0}),
                                       pg.init_postsynaptic("DeltaCurr"), pg.init_sparse_connectivity("OneToOne"))
     with pytest.raises(ValueError, match="axonal_delay_steps"):
         sg.axonal_delay_steps = 2**40
-    sg.axonal_delay_steps = 2**31 - 2   # 2**31 slots of 100,000 spikes: 800 TiB
+    sg.axonal_delay_steps = 2**31 - 2   # 2**31 slots of 100,000 spikes
+    with pytest.raises(ValueError, match="'a.spk' has 214,748,364,700,000 elements, more than the 4,294,967,295"):
+        model.build(path_to_model=str(tmp_path))
+    sg.axonal_delay_steps = 0
+    a.spike_recording_enabled = True
     model.build(path_to_model=str(tmp_path))
     with pytest.raises(MemoryError) as info:
-        model.load()
-    assert "'a.spk'" in str(info.value) and "TiB" in str(info.value)
+        model.load(num_recording_timesteps=2**40)   # 2**40 steps of 3,125 words: 12 PiB
+    assert "'a.recordSpk'" in str(info.value) and "PiB" in str(info.value)
 
 
 @pytest.mark.backend_independent
@@ -552,7 +558,7 @@ def test_synapse_groups_too_large_to_index_are_refused(backend, tmp_path):
     a = _lif(model, "a", 70000)
     model.add_synapse_population("wide", "DENSE", a, a, pg.init_weight_update("StaticPulse", {}, {"g": 1.0}),
                                  pg.init_postsynaptic("DeltaCurr"))
-    with pytest.raises(ValueError, match="'wide': 4,900,000,000 synapses"):
+    with pytest.raises(ValueError, match="'wide': .*= 4,900,000,000 synapse slots, more than the 4,294,967,295"):
         model.build(path_to_model=str(tmp_path))
 
 

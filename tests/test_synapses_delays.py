@@ -148,3 +148,36 @@ def test_fused_postsynaptic_models_match_separate(make_model, build_load, tmp_pa
             assert [a.length for n, a in model._ir.arrays.items() if n.endswith(".denDelay")] == [11 * 10]
     assert np.ptp(traces[False]) > 1.0
     np.testing.assert_allclose(traces[True], traces[False], rtol=1e-12, atol=1e-10)
+
+
+def test_fused_dense_inputs_lose_no_additions(make_model, build_load, tmp_path):
+    """DENSE postsynaptic-parallel groups fused into one input buffer: threads of different
+    groups in one launch add into the same element (addToPost, and addToPostDelay's ring), so
+    no addition may be lost.  12 sources of 64 neurons that spike every step, weight 1 each
+    (sums are exact): every target neuron must see Isyn = 12 * 64 = 768 in every step once the
+    delayed half (d = 2) has arrived.  Plain read-modify-write lost additions on PoCL with two
+    threads in most runs of this many steps."""
+    n_post, n_src, groups, steps = 2048, 64, 12, 300
+    tick = pg.create_neuron_model("Tick", sim_code="", threshold_condition_code="true")
+    watch = pg.create_neuron_model(
+        "Watch", vars=[("lo", "scalar"), ("hi", "scalar")],
+        sim_code="if (t > 0.45) { lo = fmin(lo, Isyn); hi = fmax(hi, Isyn); }")
+    model = make_model("fused_race")
+    model.dt = 0.1
+    model.fuse_postsynaptic_models = True
+    post = model.add_neuron_population("post", n_post, watch, {}, {"lo": 1e9, "hi": -1e9})
+    for k in range(groups):
+        src = model.add_neuron_population(f"src{k}", n_src, tick, {}, {})
+        wu = pg.init_weight_update("StaticPulseConstantWeight", {"g": 1.0}) if k % 2 else \
+            pg.init_weight_update("StaticPulseDendriticDelay", {}, {"g": 1.0, "d": 2})
+        sg = model.add_synapse_population(f"s{k}", "DENSE", src, post, wu, pg.init_postsynaptic("DeltaCurr"))
+        sg.parallelism_hint = pg.ParallelismHint.POSTSYNAPTIC
+        if k % 2 == 0:
+            sg.max_dendritic_delay_timesteps = 4
+    build_load(model, tmp_path)
+    assert sum(1 for a in model._ir.arrays if a.endswith(".outPost")) == 1  # really fused
+    model.run_steps(steps)
+    lo, hi = h.pull(post.vars["lo"]), h.pull(post.vars["hi"])
+    expected = float(groups * n_src)
+    wrong = int(np.count_nonzero(lo != expected) + np.count_nonzero(hi != expected))
+    assert wrong == 0, f"{wrong} wrong extremes; lowest {lo.min()}, highest {hi.max()}, expected {expected}"

@@ -37,6 +37,8 @@ def generate_model(desc: ModelDescription, target: CodeTarget) -> ModelIR:
     ctx = Context(desc, target)
     for ng in desc.neuron_groups:
         _check_no_egp_conflicts(ng)
+    for sg in desc.synapse_groups:
+        _check_index_range(ctx, sg)
     neurons = NeuronUpdateGenerator(ctx)
     synapses = SynapseUpdateGenerator(ctx)
     init = InitGenerator(ctx)
@@ -59,6 +61,7 @@ def generate_model(desc: ModelDescription, target: CodeTarget) -> ModelIR:
     update_groups: Dict[str, List[GroupCode]] = {}
     for cu in desc.custom_updates:
         update_groups.setdefault(cu.update_group, []).append(custom_update(ctx, cu))
+    _check_array_lengths(ctx)
     if ERRORS_ARRAY in ctx.arrays:
         ctx.arrays[ERRORS_ARRAY] = ArraySpec(ERRORS_ARRAY, types.Uint32, len(ctx.error_slots))
     kernels = {}
@@ -75,6 +78,40 @@ def generate_model(desc: ModelDescription, target: CodeTarget) -> ModelIR:
     return ModelIR(desc.name, ctx.scalar, ctx.time_type, desc.dt, ctx.arrays, kernels, table,
                    list(ctx.error_slots), desc.timing, custom_update_groups, list(ctx.user_code), ctx.uses_double,
                    ctx.checks())
+
+
+#: Generated code indexes neurons, synapses and their arrays with 32-bit unsigned integers.
+MAX_INDEX = 2 ** 32 - 1
+
+
+def _check_index_range(ctx: Context, sg) -> None:
+    """A synapse group whose synapse slots (or column or dendritic-delay elements) do not fit
+    32-bit indices is an error naming it, not a silent wrap-around."""
+    kind = "SPARSE (max_connections" if sg.sparse else "DENSE (num_post"
+    per_row = sg.max_connections if sg.sparse else sg.num_post
+    spaces = [(sg.num_synapses_allocated, f"{sg.num_pre:,} presynaptic neurons x {per_row:,} {kind}) = "
+                                          f"{sg.num_synapses_allocated:,} synapse slots")]
+    if sg.needs_columns and sg.sparse:
+        n = sg.num_post * sg.max_source_connections
+        spaces.append((n, f"{sg.num_post:,} postsynaptic neurons x {sg.max_source_connections:,} "
+                          f"(max_source_connections) = {n:,} column entries"))
+    if ctx.uses_dendritic_delay(sg):
+        n = ctx.dendritic_ring_length(sg) * sg.num_post
+        spaces.append((n, f"{ctx.dendritic_ring_length(sg):,} dendritic delay slots x {sg.num_post:,} "
+                          f"postsynaptic neurons = {n:,} elements"))
+    for count, what in spaces:
+        if count > MAX_INDEX:
+            raise ValueError(f"{sg.describe()}: {what}, more than the {MAX_INDEX:,} that 32-bit indices "
+                             "reach; split it into several synapse populations (or lower max_connections)")
+
+
+def _check_array_lengths(ctx: Context) -> None:
+    """Every array sized at generation time must be indexable with 32 bits."""
+    for name, spec in ctx.arrays.items():
+        if spec.length > MAX_INDEX:
+            group = name.split(".")[0]
+            raise ValueError(f"'{group}': array '{name}' has {spec.length:,} elements, more than the "
+                             f"{MAX_INDEX:,} that 32-bit indices reach; split the group")
 
 
 def _check_no_egp_conflicts(ng) -> None:

@@ -89,6 +89,8 @@ class Context:
         self._user_code_index: Dict[Tuple[str, str], int] = {}
         # synapse group name -> the group whose postsynaptic model (input buffer) it uses
         self.psm_owner: Dict[str, str] = {}
+        # owner synapse group -> how many synapse groups add into its input buffers
+        self._psm_users: Dict[str, int] = {}
         self._ring_length: Dict[str, int] = {}
         self._fuse_postsynaptic_models()
 
@@ -135,7 +137,16 @@ class Context:
                        sg.post_target_var, tuple(sorted((r.name, r.target) for r in sg.ps_refs)),
                        tuple(sorted(ps.dynamic))) if fusable else (sg.name,)
                 owner = self.psm_owner[sg.name] = seen.setdefault(key, sg.name)
+                self._psm_users[owner] = self._psm_users.get(owner, 0) + 1
                 self._ring_length[owner] = max(self._ring_length.get(owner, 1), sg.max_dendritic_delay)
+
+    def shares_input(self, sg: d.SynapseGroup) -> bool:
+        """Whether other synapse groups add into ``sg``'s (fused) input buffers too.
+
+        Then no thread owns an element of them: threads of different groups (members or
+        merged groups of one launch) reach the same element, so every addition is atomic.
+        """
+        return self._psm_users[self.psm_owner[sg.name]] > 1
 
     def dendritic_ring_length(self, sg: d.SynapseGroup) -> int:
         """Slots of the dendritic-delay ring that ``sg``'s (possibly fused) input buffer uses."""

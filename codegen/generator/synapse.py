@@ -52,10 +52,12 @@ class SynapseUpdateGenerator:
     def weight_update_env(self, code: GroupCode, sg: d.SynapseGroup, exclusive: bool) -> Environment:
         """Environment of per-synapse weight update code (spikes, events, learning, dynamics).
 
-        ``exclusive``: each thread owns one postsynaptic neuron, so ``addToPost``
-        sums into a register (``_lacc``) instead of using atomics.
+        ``exclusive``: each thread handles one postsynaptic neuron, so ``addToPost``
+        sums into a register (``_lacc``) instead of using atomics.  The thread owns that
+        neuron's input (and dendritic-delay) elements only if no fused group shares them.
         """
         ctx = self.ctx
+        owned = exclusive and not ctx.shares_input(sg)
         env = Environment(ctx.base_env())
         num_pre = code.value("num_pre", sg.num_pre, types.Uint32)
         num_post = code.value("num_post", sg.num_post, types.Uint32)
@@ -116,7 +118,7 @@ class SynapseUpdateGenerator:
                 [scalar, types.Uint32], None,
                 lambda a: ctx.target.accumulate(
                     f"{dd}[genn_dendritic_row(timestep, {a[1][0]}, {max_d}, GENN_ERRORS, {DENDRITIC_DELAY_CHECK}) "
-                    f"* {num_post} + id_post]", a[0][0], scalar, exclusive).rstrip(";")))
+                    f"* {num_post} + id_post]", a[0][0], scalar, owned).rstrip(";")))
         if sg.sparse:
             add_sparse_arrays(ctx, code, sg)
         return env
@@ -159,8 +161,12 @@ class SynapseUpdateGenerator:
         code.value("delay_slots", ctx.delay_slots(pop), types.Uint32)
         code.array(f"{queue}SpkCnt", names.group_array(pop.name, "spkCnt"), types.Uint32)
         code.array(f"{queue}Spk", names.group_array(pop.name, "spk"), types.Uint32)
+        flush = ""
+        if exclusive and ctx.target.parallel:
+            flush = ctx.target.accumulate("_a_outPost[id_post]", "_lacc", ctx.scalar,
+                                          not ctx.shares_input(sg))
         code.kernel = SynapseUpdate(body=body.text, event_body=event_body.text, rng_stream=rng, sparse=sg.sparse,
-                                    strategy=strategy_name, event_record=event_record)
+                                    strategy=strategy_name, event_record=event_record, flush=flush)
         return code
 
     def presynaptic_update(self, sg: d.SynapseGroup) -> Optional[GroupCode]:

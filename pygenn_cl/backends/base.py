@@ -98,7 +98,7 @@ class Backend(abc.ABC):
     #: Preferences that hold compiler flags: a string (split as a shell would) or a list of strings.
     flag_preferences: Tuple[str, ...] = ()
     #: Whether ``timing_enabled`` leaves the run's speed unchanged.  SIMT backends time each
-    #: kernel by waiting for it, which serialises the host and the device.
+    #: kernel with profiling events (no wait per kernel), which costs a little.
     timing_is_free: bool = False
 
     def __init__(self, preferences: Dict[str, Any]):

@@ -1,11 +1,12 @@
 """The CUDA backend: NVIDIA GPUs through PyCUDA and the CUDA driver API.
 
-Kernels come from the shared SIMT templates (``simt/model.mako``) with the
-CUDA definitions of their macros (``simt/preamble_cuda.mako``).  ``nvcc``
-compiles them into a cubin for the device's architecture (cached on disk);
-PyCUDA finds the device, owns the context and the arena's device buffer, and
-the Cython :class:`~pygenn_cl._runtime_cuda.CUDAStepper` loads the cubin and
-launches the kernels through the driver API with no Python per kernel.
+Kernels come from the shared SIMT templates (``simt/*.mako``) with the CUDA definitions
+of their macros (``simt/preamble_cuda.mako``).  ``nvcc`` compiles them into a cubin for
+the device's architecture (cached on disk).  PyCUDA finds the devices; the model's context
+(a reference to the device's primary context) and the arena's device buffer are handled
+through the driver API (``cuda_driver``), and the Cython
+:class:`~pygenn_cl._runtime_cuda.CUDAStepper` loads the cubin and launches the kernels
+through the driver API with no Python per kernel.
 
 Generating the source needs neither PyCUDA nor a device
 (:meth:`CUDABackend.render_source` with explicit :class:`SIMTOptions`), so CUDA code can
@@ -19,7 +20,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-from contextlib import contextmanager
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -34,6 +34,7 @@ from ..errors import BackendUnavailableError, BuildError
 from ..runtime import Memory, ModelRuntime, RuntimeValues
 from ..validation import compiler_flags
 from .base import write_sources
+from .cuda_driver import CUDADriverError, DeviceBuffer, PrimaryContext, driver
 from .simt import SIMTBackend, SIMTOptions, SIMTStepper, loaded_library_path, pick_device, step_kernels
 
 DEVICE_ENV = "PYGENN_CL_CUDA_DEVICE"
@@ -101,51 +102,35 @@ def select_device(choice: Any = None) -> int:
     return pick_device(list(range(count)), choice, lambda index: (names[index],), "CUDA device", lambda: 0)
 
 
-@contextmanager
-def _current(context):
-    """Make ``context`` current for PyCUDA calls, restoring the thread's previous context after."""
-    context.push()
-    try:
-        yield
-    finally:
-        _drv().Context.pop()
-
-
 class CUDAMemory(Memory):
-    """One device buffer holding the arena, with a host copy."""
+    """One device buffer holding the arena (zeroed on the device), with a host copy."""
 
-    def __init__(self, context, device, nbytes: int):
-        drv = _drv()
+    def __init__(self, context: PrimaryContext, device_name: str, nbytes: int):
         self.context = context
-        self.host = np.zeros(nbytes, dtype=np.uint8)
+        self.host = np.zeros(nbytes, dtype=np.uint8)  # zeros the OS hands out untouched
         self.buffer = None
-        with _current(context):
-            free, total = drv.mem_get_info()
-            if nbytes > free:
-                raise MemoryError(f"the model needs {nbytes / 2**20:.1f} MiB but CUDA device '{device.name()}' "
-                                  f"has only {free / 2**20:.1f} MiB free (of {total / 2**20:.1f} MiB)")
-            try:
-                self.buffer = drv.mem_alloc(max(nbytes, 1))
-                drv.memcpy_htod(self.buffer, self.host)
-            except drv.Error as exc:
-                raise MemoryError(f"could not allocate {nbytes / 2**20:.1f} MiB on CUDA device "
-                                  f"'{device.name()}': {exc}") from exc
-        self.address = int(self.buffer)
+        free, total = context.memory_info()
+        if nbytes > free:
+            raise MemoryError(f"the model needs {nbytes / 2**20:.1f} MiB but CUDA device '{device_name}' "
+                              f"has only {free / 2**20:.1f} MiB free (of {total / 2**20:.1f} MiB)")
+        try:
+            self.buffer = DeviceBuffer(context, nbytes)
+        except CUDADriverError as exc:
+            raise MemoryError(f"could not allocate {nbytes / 2**20:.1f} MiB on CUDA device "
+                              f"'{device_name}': {exc}") from exc
+        self.address = self.buffer.address
 
     def push(self, offset: int, nbytes: int) -> None:
         if nbytes:
-            with _current(self.context):
-                _drv().memcpy_htod(self.address + offset, self.host[offset:offset + nbytes])
+            self.buffer.to_device(offset, self.host.ctypes.data + offset, nbytes)
 
     def pull(self, offset: int, nbytes: int) -> None:
         if nbytes:
-            with _current(self.context):
-                _drv().memcpy_dtoh(self.host[offset:offset + nbytes], self.address + offset)
+            self.buffer.to_host(self.host.ctypes.data + offset, offset, nbytes)
 
     def free(self) -> None:
         if self.buffer is not None:
-            with _current(self.context):
-                self.buffer.free()
+            self.buffer.free()
             self.buffer = None
 
 
@@ -164,7 +149,7 @@ class CUDABackend(SIMTBackend):
         "debug_code": False,
         "generate_line_info": False,
         "user_nvcc_flags": "",
-        "cuda_graphs": False,  # on only once measured faster on a GPU (each block is captured anew)
+        "cuda_graphs": False,  # on only once measured faster on a GPU (a graph of GRAPH_STEPS, captured once)
         "disk_cache": True,
     }
     flag_preferences = ("user_nvcc_flags",)
@@ -279,11 +264,12 @@ class CUDABackend(SIMTBackend):
         options = self.options()
         block = options.block_size
         device = self._device()
-        context = device.retain_primary_context()
+        # one reference to the primary context per loaded model, released at unload
+        context = PrimaryContext(driver(cuda_library_path()), self._device_index)
         holder = {}
 
         def make_memory(layout):
-            holder["m"] = CUDAMemory(context, device, layout.nbytes)
+            holder["m"] = CUDAMemory(context, device.name(), layout.nbytes)
             return holder["m"]
 
         try:
@@ -298,9 +284,11 @@ class CUDABackend(SIMTBackend):
                                   [sizes[k] for k in names], step, block, bool(ir.timing_enabled),
                                   GRAPH_STEPS if self.preferences["cuda_graphs"] else 0, (memory, context))
         except Exception:
-            if "m" in holder:
-                holder["m"].free()
-            context.detach()
+            try:
+                if "m" in holder:
+                    holder["m"].free()
+            finally:
+                context.release()
             raise
         return runtime, _CUDAStepper(stepper, step, memory, context)
 
@@ -308,7 +296,7 @@ class CUDABackend(SIMTBackend):
 class _CUDAStepper(SIMTStepper):
     """Runs initialisation and custom update kernels through the Cython stepper (not per step)."""
 
-    def __init__(self, stepper, step_kinds, memory: CUDAMemory, context):
+    def __init__(self, stepper, step_kinds, memory: CUDAMemory, context: PrimaryContext):
         super().__init__(stepper, step_kinds)
         self.memory, self.context = memory, context
 
@@ -327,8 +315,10 @@ class _CUDAStepper(SIMTStepper):
             self.stepper.close()
         finally:
             if self.stepper.closed:  # not if it is running in another thread
-                self.memory.free()
-                self.context.detach()
+                try:
+                    self.memory.free()
+                finally:
+                    self.context.release()
 
 
 # -- compilation ---------------------------------------------------------------------------

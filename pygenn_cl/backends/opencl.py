@@ -178,7 +178,9 @@ class OpenCLMemory(Memory):
         try:
             for segment in layout.segments:
                 buffer = cl.Buffer(context, cl.mem_flags.READ_WRITE, max(segment.nbytes, 1))
-                cl.enqueue_copy(queue, buffer, self.host[segment.start:segment.start + segment.nbytes])
+                # zeroed by the device (the host copy is zeros the OS has not yet touched):
+                # no pageable copy of the whole arena
+                cl.enqueue_fill_buffer(queue, buffer, np.uint8(0), 0, max(segment.nbytes, 1))
                 self.buffers.append(buffer)
         except cl.Error as exc:
             raise MemoryError(f"could not allocate {format_bytes(layout.nbytes)} in {len(layout.segments)} "
@@ -248,6 +250,7 @@ class OpenCLBackend(SIMTBackend):
         self._device = None
         self.context = None
         self.queue = None
+        self._profiling_queue = None
         if self.preferences["device"] is not None or os.environ.get(DEVICE_ENV):
             self.device  # a bad choice is an error at once, as the user made it
 
@@ -369,9 +372,10 @@ class OpenCLBackend(SIMTBackend):
         options = self.options()
         block = options.block_size
         holder = {}
+        queue = self._queue(bool(ir.timing_enabled))
 
         def make_memory(layout):
-            holder["m"] = OpenCLMemory(self.context, self.queue, self.device, layout)
+            holder["m"] = OpenCLMemory(self.context, queue, self.device, layout)
             return holder["m"]
 
         runtime = ModelRuntime(ir, make_memory, values, self.max_buffer_bytes())
@@ -384,7 +388,7 @@ class OpenCLBackend(SIMTBackend):
         kernels = {}
         for kind, size in sizes.items():
             if size:
-                kernel = getattr(program, kind)
+                kernel = cl.Kernel(program, kind)  # (a new kernel object: every load sets its own arguments)
                 kernel.set_arg(0, buffers[0])
                 kernel.set_arg(1, np.uint64(0))
                 for k, extra in enumerate(buffers[1:], start=2):
@@ -394,14 +398,25 @@ class OpenCLBackend(SIMTBackend):
         # the first simulated step does not pay for it (a warm-up launch changes nothing).
         for kind, kernel in kernels.items():
             kernel.set_arg(1, np.uint64(WARM_UP_STEP))
-            cl.enqueue_nd_range_kernel(self.queue, kernel, (sizes[kind],), (block,))
+            cl.enqueue_nd_range_kernel(queue, kernel, (sizes[kind],), (block,))
             kernel.set_arg(1, np.uint64(0))
-        self.queue.finish()
+        queue.finish()
         step = step_kernels(sizes)
-        stepper = OpenCLStepper(opencl_library_path(), self.queue, [kernels[k] for k in step],
+        stepper = OpenCLStepper(opencl_library_path(), queue, [kernels[k] for k in step],
                                 [sizes[k] for k in step], block, (program, kernels, buffers),
                                 bool(ir.timing_enabled))
-        return runtime, _OpenCLStepper(self.queue, kernels, sizes, block, stepper, step)
+        return runtime, _OpenCLStepper(queue, kernels, sizes, block, stepper, step)
+
+    def _queue(self, profiling: bool):
+        """The backend's queue; with ``profiling`` (timing_enabled), a second one that records
+        the kernels' execution times in their events (created once, on first use)."""
+        if not profiling:
+            return self.queue
+        if self._profiling_queue is None:
+            cl = _cl()
+            self._profiling_queue = cl.CommandQueue(self.context, self.device,
+                                                    properties=cl.command_queue_properties.PROFILING_ENABLE)
+        return self._profiling_queue
 
 
 class _OpenCLStepper(SIMTStepper):

@@ -184,8 +184,9 @@ class SIMTStepper(ForwardingStepper, abc.ABC):
         self._timed("init_sparse", SPARSE_INIT_KINDS)
 
     def timers(self) -> Dict[str, float]:
-        """Kernel times: per step kernel (measured on the host with a wait after each kernel,
-        only when timing is enabled) and initialisation."""
+        """Kernel times: per step kernel (device execution times from OpenCL profiling events
+        or CUDA events, only when timing is enabled; reading them waits for the queued steps)
+        and initialisation (on the host, around the kernels and the wait for them)."""
         seconds = dict(zip(self.step_kinds, self.stepper.kernel_seconds()))
         return {"neuron_update": seconds.get("neuron_update", 0.0),
                 "presynaptic_update": sum(seconds.get(k, 0.0) for k in SYNAPSE_KINDS),

@@ -38,7 +38,7 @@ def make_lif_network(backend: str, num_neurons: int, k_in: int = K_IN, seed: int
     model = GeNNModel("float", f"lif_{num_neurons}", backend=backend)
     model.dt = DT
     model.seed = seed
-    model.timing_enabled = model._backend.timing_is_free  # SIMT timing waits for each kernel
+    model.timing_enabled = model._backend.timing_is_free  # SIMT timing reads profiling events
     scale = K_IN / k_in
     lif_vars = {"V": init_var("Uniform", {"min": LIF_PARAMS["Vreset"], "max": LIF_PARAMS["Vthresh"]}),
                 "RefracTime": 0.0}

@@ -14,6 +14,7 @@ genn_atomic_inc_u32 and genn_atomic_or_global_u32 (plain operations in the seque
     genn_rng_t _rng; genn_rng_init(&_rng, GENN_SEED_LO, GENN_SEED_HI, (stream), (element), (step))
 #define GENN_NUM_RECORDING_TIMESTEPS (GENN_G[${header.NUM_RECORDING_TIMESTEPS}])
 #define GENN_TIMERS ((GENN_GLOBAL double*)(genn_arena + ${header.TIMERS} * sizeof(uint64_t)))
+#define GENN_TIMESTEP_BASE (GENN_G[${header.TIMESTEP_BASE}])
 #define GENN_TABLE(k) (genn_arena + GENN_G[${header.TABLES} + (k)])
 /* Run-time checks report the first failure here (genn_report_error in the dialect's preamble). */
 #define GENN_ERRORS ((GENN_GLOBAL genn_error_t*)(genn_arena + ${header.ERRORS} * sizeof(uint64_t)))

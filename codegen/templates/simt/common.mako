@@ -43,10 +43,13 @@ GENN_CONSTANT uint32_t ${r.table}[${len(r.starts)}] = {${", ".join(f"{s}u" for s
 % endfor
 </%def>
 <%def name="kernel_head(name)">\
-GENN_KERNEL ${name}(GENN_GLOBAL char* const genn_arena, const uint64_t timestep GENN_SEGMENT_PARAMS) {
-    if (timestep == GENN_WARM_UP_STEP) {
+GENN_KERNEL ${name}(GENN_GLOBAL char* const genn_arena, const uint64_t genn_step_arg GENN_SEGMENT_PARAMS) {
+    if (genn_step_arg == GENN_WARM_UP_STEP) {
         return;  /* uniform over the launch, so no barrier is left waiting */
     }
+    /* the argument itself (OpenCL), or an offset from the arena's timestep base (CUDA: a graph
+       of steps is captured once and relaunched after the host moves the base) */
+    const uint64_t timestep = GENN_TIMESTEP(genn_step_arg);
     const uint32_t _gid = GENN_GLOBAL_ID;
     const ${time_type} t = (${time_type})timestep * (${time_type})${dt};
     (void)t;

@@ -13,6 +13,9 @@
 #define GENN_BARRIER() __syncthreads()
 #define GENN_RESTRICT __restrict__
 #define GENN_FUNCTION static __device__
+/* a kernel's timestep is the arena's timestep base plus its argument: a CUDA graph of steps
+   keeps its arguments (0, 1, ...) and the host sets the base before each launch of it */
+#define GENN_TIMESTEP(arg) (GENN_TIMESTEP_BASE + (arg))
 #define GENN_UNROLL_HINT ${unroll_hint}
 
 static __device__ __forceinline__ void genn_atomic_add_f(float* address, float value) { atomicAdd(address, value); }

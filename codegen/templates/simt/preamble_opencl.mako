@@ -21,7 +21,12 @@ neurons_per_thread, unroll_hint. </%doc>\
 #define GENN_BARRIER() barrier(CLK_LOCAL_MEM_FENCE)
 #define GENN_RESTRICT restrict
 #define GENN_FUNCTION static
+/* a kernel's timestep is its argument */
+#define GENN_TIMESTEP(arg) (arg)
+/* Before loops with a short trip count known at generation time (a -D option may replace it). */
+#ifndef GENN_UNROLL_HINT
 #define GENN_UNROLL_HINT ${unroll_hint}
+#endif
 
 /* OpenCL 1.2 has no float atomic add: build it from compare-and-swap. */
 static inline void genn_atomic_add_f(volatile __global float* address, float value) {

@@ -35,7 +35,7 @@ ${spike_queue(mg, cnt, spk, "num_pre")}\
 ${syn.dense_element(mg, 16)}\
 ${syn.synapse_code(mg, section, 16)}\
             }
-            _a_outPost[id_post] += _lacc;
+            ${mg.code.flush}
         }
 %   elif strategy == "sparse_post" and npt > 1:
         /* ${npt} consecutive row positions per thread */
