@@ -105,6 +105,11 @@ else
   note "no wheels in $WHL: using the packages this Python has"
 fi
 export PYTHONUNBUFFERED=1
+# pygenn_cl's pure-Python requirements (the Cython build above installs none: --no-deps)
+MISSING=$("$PY" -c "
+import importlib.util as u
+print(' '.join(m for m in ('numpy', 'mako', 'platformdirs', 'filelock', 'tqdm') if u.find_spec(m) is None))" 2>&1)
+[ -n "$MISSING" ] && note "MISSING Python packages: $MISSING (put their wheels in $WHL: pip download --no-deps -d <folder> $MISSING)"
 # the example reads ../shared/reference/pd14.json beside the repo when it exists, else its embedded copy
 
 # NVIDIA's OpenCL ICD: the pyopencl wheel's loader reads /etc/OpenCL/vendors or $OCL_ICD_VENDORS
