@@ -16,6 +16,7 @@ The host copy stays one contiguous array.
 from __future__ import annotations
 
 import abc
+import mmap
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, NamedTuple, Optional, Tuple
 
@@ -59,7 +60,14 @@ class HostMemory(Memory):
     """Memory of the C backend: the host copy *is* the model's memory."""
 
     def __init__(self, nbytes: int):
-        raw = np.zeros(nbytes + ALIGNMENT, dtype=np.uint8)
+        # An anonymous mapping: zero pages, page-aligned, each faulted in where the model first
+        # writes it.  numpy's own large allocations ask for transparent huge pages, whose
+        # faults cost 2-3 times as much on the 2-core VM the benchmarks ran on (a 10^6-neuron
+        # network's 700 MB of connectivity, written at random places: benchmarks/NOTES.md).
+        if hasattr(mmap, "MAP_PRIVATE"):        # POSIX (fileno -1: anonymous); private: fork() copies it
+            raw = np.frombuffer(mmap.mmap(-1, max(nbytes, 1), flags=mmap.MAP_PRIVATE), dtype=np.uint8)
+        else:
+            raw = np.zeros(nbytes + ALIGNMENT, dtype=np.uint8)
         start = (-raw.ctypes.data) % ALIGNMENT
         self.host = raw[start:start + nbytes]
 
