@@ -203,9 +203,8 @@ def peers_record(out: dict, command: str, caption: str, pygenn_python: Optional[
     notes = [f"Each figure is the minimum of {out['repeats']} fresh processes (after one untimed process that "
              "filled the caches); every figure is kept in the record's data."]
     if not any(s.startswith("PyGeNN") for s in sims):
-        notes.append("PyGeNN was not measured: it cannot be installed on this machine (no wheel on the package "
-                     "index reachable here, and no CUDA/GeNN toolchain to build it); issue 21's PyGeNN figures "
-                     "(same kind of 2-core machine) are quoted in benchmarks/NOTES.md, section 15.")
+        notes.append("PyGeNN was not measured (no --pygenn-python); benchmarks/NOTES.md, section 15, quotes "
+                     "issue 21's PyGeNN figures.")
     for name, why in out["skipped"].items():
         notes.append(f"{name}: {why[:300]}")
     return make_record(command=command, device="pygenn_cl: " + ", ".join(s for s in sims if s.startswith("pygenn_cl"))
