@@ -67,11 +67,17 @@ IZH_TYPES = ((0.02, 0.2, -65.0, 8.0), (0.1, 0.2, -65.0, 2.0), (0.02, 0.2, -50.0,
 assert len(NEURON_KINDS) == NUM_NEURON_POPULATIONS and len(WU_KINDS) == NUM_SYNAPSE_GROUPS
 
 
-def describe_network(backend: str):
-    """A ``GeNNModel`` of the benchmark's network (public API only); the same on every call."""
-    from pygenn_cl import GeNNModel, init_postsynaptic, init_sparse_connectivity, init_var, init_weight_update
+def describe_network(backend: str, genn=None, **preferences):
+    """A ``GeNNModel`` of the benchmark's network (public API only); the same on every call.
+    ``genn``: the module of PyGeNN's API to use (default pygenn_cl; PyGeNN's ``pygenn`` when
+    ``pygenn_cl.bench.genn_workloads`` runs it as a peer), ``preferences``: backend keywords."""
+    if genn is None:
+        import pygenn_cl as genn
+    GeNNModel, init_postsynaptic, init_sparse_connectivity, init_var, init_weight_update = (
+        genn.GeNNModel, genn.init_postsynaptic, genn.init_sparse_connectivity, genn.init_var,
+        genn.init_weight_update)
     rng = np.random.default_rng(SEED)
-    model = GeNNModel("float", MODEL_NAME, backend=backend)
+    model = GeNNModel("float", MODEL_NAME, backend=backend, **preferences)
     model.dt = 0.1
     model.seed = 1234
 

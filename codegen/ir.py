@@ -96,6 +96,12 @@ class NeuronUpdate:
     registers: Tuple[Register, ...] = ()            # the neuron model's variables
     inputs: Tuple[Tuple[str, str, str], ...] = ()    # (name, type, initial literal): Isyn and others
     rng_stream: str = ""        # the RNG's stream number if any code draws
+    # Some code that runs every step draws unconditionally: loops over many neurons then
+    # compute each neuron's first Philox block in advance, in one vectorisable loop
+    # (genn_philox_tile).  Otherwise (draws only inside branches, such as the Poisson
+    # neuron's after a spike) each neuron's block is computed when it first draws.  The draws
+    # are the same either way.
+    rng_prefetch: bool = False
     outputs: Tuple[PresynapticOutput, ...] = ()
     postsynaptic: Tuple[PostsynapticInput, ...] = ()
     current_sources: Tuple[Piece, ...] = ()
@@ -118,6 +124,11 @@ class NeuronUpdate:
     @property
     def event_records(self) -> Tuple[Tuple[str, str], ...]:
         return tuple((f"ev{e.index}Rec", e.record_words) for e in self.events if e.record_words)
+
+    @property
+    def rng_tile(self) -> bool:
+        """Whether loops over many neurons prefetch their first Philox blocks (rng_prefetch)."""
+        return bool(self.rng_stream) and self.rng_prefetch
 
     @property
     def two_pass(self) -> bool:

@@ -16,6 +16,7 @@ The host copy stays one contiguous array.
 from __future__ import annotations
 
 import abc
+import mmap
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, NamedTuple, Optional, Tuple
 
@@ -35,7 +36,7 @@ def _align(n: int) -> int:
 
 def format_bytes(n: int) -> str:
     """``n`` bytes in the largest binary unit that keeps it at least 1 (e.g. '3.1 GiB')."""
-    for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+    for unit, size in (("PiB", 2**50), ("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if n >= size:
             return f"{n / size:,.1f} {unit}"
     return f"{n:,} bytes"
@@ -59,7 +60,18 @@ class HostMemory(Memory):
     """Memory of the C backend: the host copy *is* the model's memory."""
 
     def __init__(self, nbytes: int):
-        raw = np.zeros(nbytes + ALIGNMENT, dtype=np.uint8)
+        # An anonymous mapping: zero pages, page-aligned, each faulted in where the model first
+        # writes it.  numpy's own large allocations ask for transparent huge pages, whose
+        # faults cost 2-3 times as much on the 2-core VM the benchmarks ran on (a 10^6-neuron
+        # network's 700 MB of connectivity, written at random places: benchmarks/NOTES.md).
+        if hasattr(mmap, "MAP_PRIVATE"):        # POSIX (fileno -1: anonymous); private: fork() copies it
+            try:
+                mapping = mmap.mmap(-1, max(nbytes, 1), flags=mmap.MAP_PRIVATE)
+            except (OSError, OverflowError) as exc:     # ENOMEM, or more than the address space
+                raise MemoryError(str(exc)) from None
+            raw = np.frombuffer(mapping, dtype=np.uint8)
+        else:
+            raw = np.zeros(nbytes + ALIGNMENT, dtype=np.uint8)
         start = (-raw.ctypes.data) % ALIGNMENT
         self.host = raw[start:start + nbytes]
 

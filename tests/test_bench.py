@@ -104,3 +104,27 @@ def test_bench_step_times_the_microcircuit_with_and_without_its_projections(tmp_
                                           ("cuda_graphs=false", ("cuda_graphs", False))])
 def test_bench_step_preferences_parse_as_json_else_text(text, parsed):
     assert _bench_step_script().parse_preference(text) == parsed
+
+
+def test_peer_workloads_run_the_same_script_on_pygenn_cl_and_skip_a_missing_pygenn(tmp_path):
+    """The peers suite runs genn_workloads.py (PyGeNN's API) in fresh processes: on pygenn_cl through
+    pygenn_cl.compat, and with an interpreter that lacks PyGeNN it reports the peer as skipped."""
+    import sys
+
+    from pygenn_cl.bench.common import BenchSkipped
+    from pygenn_cl.bench.peers import Simulator, summary_table
+    spec = {"workload": "stdp", "duration_ms": 20.0, "num_inputs": 50, "num_outputs": 5, "rate_hz": 200.0}
+    ours = Simulator("pygenn_cl single_threaded_cpu", [sys.executable, "-m", "pygenn_cl.compat"],
+                     "single_threaded_cpu", {}, "pygenn_cl")
+    r = ours.run("stdp", spec, str(tmp_path), seed=3)
+    assert r["simulator"] == "pygenn_cl" and r["steps"] == 200
+    assert r["spikes"]["Input"] > 0 and r["sim_s"] >= 0.0 and r["load_s"] >= 0.0
+    assert 0.0 <= r["mean_weight"] <= 0.02
+    missing = Simulator("PyGeNN single_threaded_cpu", [sys.executable], "single_threaded_cpu", {}, "pygenn")
+    with pytest.raises(BenchSkipped, match="PYGENN_UNAVAILABLE"):
+        missing.run("stdp", spec, str(tmp_path), seed=3)
+    rows = {row["key"]: row for row in summary_table({"pygenn_cl single_threaded_cpu": {"stdp": [r]},
+                                                      "Brian2 cpp_standalone": {"stdp": [dict(r, sim_s=2 * r["sim_s"] + 1)]}},
+                                                     {})}
+    assert rows["stdp_sim"]["target"] and rows["stdp_sim"]["best_ratio"] < 1.0
+    assert rows["rebuild"]["best_ratio"] is None

@@ -144,6 +144,32 @@ def test_printf_and_env_functions():
     assert {"addToPost", "addSynapse", "gennrand_uniform"} <= out.referenced
 
 
+@pytest.mark.parametrize("code, always", [
+    ("V = gennrand_uniform();", True),
+    ("const scalar u = gennrand_uniform(); V += u;", True),
+    ("{ V = gennrand_uniform(); }", True),
+    ("if (gennrand_uniform() < 0.5) { V = 0.0; }", True),          # the condition always runs
+    ("if (V <= 0.0) { V += gennrand_uniform(); }", False),
+    ("if (V <= 0.0) { V = 1.0; } else { V = gennrand_uniform(); }", False),
+    ("while (V < 1.0) { V += gennrand_uniform(); }", False),
+    ("for (int i = 0; i < count; i++) { V += gennrand_uniform(); }", False),
+    ("do { V += gennrand_uniform(); } while (V < 1.0);", False),
+    ("switch (count) { case 1: V = gennrand_uniform(); break; }", False),
+    ("V = (V > 0.0) ? gennrand_uniform() : 0.0;", False),
+    ("V = (V > 0.0 && gennrand_uniform() < 0.5) ? 1.0 : 0.0;", False),
+    ("V = (gennrand_uniform() < 0.5 || V > 0.0) ? 1.0 : 0.0;", True),
+])
+def test_functions_called_on_every_run(code, always):
+    """``always_called``: environment functions every run of the code calls (outside branches,
+    loop bodies and conditionally evaluated operands); the generator prefetches random numbers
+    only for those."""
+    out = tr(code)
+    assert "gennrand_uniform" in out.referenced
+    assert ("gennrand_uniform" in out.always_called) == always
+    cond = ex("V > 0.0 && gennrand_uniform() < 0.5")
+    assert "gennrand_uniform" in cond.referenced and not cond.always_called
+
+
 def test_switch_do_while_break_continue():
     out = tr("switch (count) { case 1: V = 0.0; break; case -2: default: V = 1.0; }\n"
              "do { count--; if (count == 3) continue; } while (count > 0);\n"

@@ -152,12 +152,14 @@ class InitGenerator:
             env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
                 f"((_rl < {stride}) ? (void)(_a_ind[(uint64_t)id_pre * {stride} + _rl++] = ({ind_type}){index(a)}) "
                 f": (void)(_overflow = 1u))")))
-        else:
-            increment = "genn_atomic_inc_u32(&_a_rowLength[_pre])" if ctx.target.parallel \
-                else "_a_rowLength[_pre]++"
+        elif ctx.target.parallel:
             env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
-                f"(_pre = (uint32_t){index(a)}, _r = {increment}, (_r < {stride}) "
+                f"(_pre = (uint32_t){index(a)}, _r = genn_atomic_inc_u32(&_a_rowLength[_pre]), (_r < {stride}) "
                 f"? (void)(_a_ind[(uint64_t)_pre * {stride} + _r] = ({ind_type})id_post) : (void)(_overflow = 1u))")))
+        else:
+            # sequential targets queue the synapses of columns and add them to their rows in
+            # batches (c/init.mako): the same synapses in the same order
+            env.add_function("addSynapse", FunctionSpec(None, None, lambda a: f"GENN_COLUMN_ADD((uint32_t){index(a)})"))
         total = multinomial_stream = ""
         if conn.multinomial_param:
             ctx.add_array(names.group_array(sg.name, "preCalcRowLength"), types.Uint32, sg.num_pre)

@@ -183,6 +183,7 @@ class NeuronUpdateGenerator:
 
         used_regs: Set[str] = set()
         translations: List[Translation] = []
+        every_step: List[Translation] = []      # code that runs in every step of every neuron
         written_by_refs: Set[str] = set()
 
         def note_refs(refs, t: Translation) -> None:
@@ -195,11 +196,13 @@ class NeuronUpdateGenerator:
             piece, t = self.postsynaptic_input(code, env, sg, i, regs, dendritic, ng.size)
             postsynaptic.append(piece)
             translations.append(t)
+            every_step.append(t)
             note_refs(sg.ps_refs, t)
         for j, cs in enumerate(ctx.current_sources(ng)):
             piece, t = self.current_source(code, env, cs, j, regs, ng.size)
             current_sources.append(piece)
             translations.append(t)
+            every_step.append(t)
             note_refs(cs.refs, t)
         owner, group = model.describe(), ng.describe()
         sim = ctx.translate(model.section("sim_code"), env, owner, group, "sim_code")
@@ -218,6 +221,7 @@ class NeuronUpdateGenerator:
                              "sim_code runs, where they do not exist")
         own = [sim, reset] + ([threshold] if threshold else [])
         translations += own
+        every_step += [sim] + ([threshold] if threshold else [])
         spike_code, dynamics = [], []
         spike_code_reads_state = False
         if spike_times:
@@ -231,6 +235,8 @@ class NeuronUpdateGenerator:
                     continue
                 dyn, spike, t_list = pieces_k
                 translations += t_list
+                if dyn:
+                    every_step.append(t_list[0])
                 refs = sg.pre_refs if role == "pre" else sg.post_refs
                 for t in t_list:
                     note_refs(refs, t)
@@ -254,6 +260,7 @@ class NeuronUpdateGenerator:
             event, condition = self.event_condition(code, env, sg, side, k, regs, slots, ng.spike_event_recording)
             events.append(event)
             translations.append(condition)
+            every_step.append(condition)
             note_refs(sg.pre_refs if side == "pre" else sg.post_refs, condition)
 
         stream = code.value("stream", stream_id(f"{names.group_key(ng.name)}/update"), types.Uint32)
@@ -276,6 +283,7 @@ class NeuronUpdateGenerator:
             registers=registers,
             inputs=tuple((name, ctype.name, literal(init, ctype)) for name, ctype, init in inputs),
             rng_stream=stream if uses_rng else "",
+            rng_prefetch=uses_rng and any(name in t.always_called for t in every_step for name in RNG_FUNCTIONS),
             outputs=tuple(outputs), postsynaptic=tuple(postsynaptic), current_sources=tuple(current_sources),
             sim=sim.text, dynamics=tuple(dynamics), events=tuple(events),
             threshold=threshold.text if threshold else "", reset=reset.text,

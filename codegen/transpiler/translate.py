@@ -35,6 +35,10 @@ class Translation:
     locals : dict
         Name -> (type, const) of the variables a statement block declares at its top level
         (see :func:`local_scope`).
+    always_called : set of str
+        The environment functions of ``referenced`` that every run of the code calls: those
+        called outside branches, loop bodies and conditionally evaluated operands (``&&``,
+        ``||``, ``?:``).  The generator uses it to decide whether to prefetch random numbers.
     """
 
     text: str
@@ -43,6 +47,7 @@ class Translation:
     assigned: Set[str] = field(default_factory=set)
     uses_double: bool = False
     locals: Dict[str, Tuple[types.NumericType, bool]] = field(default_factory=dict)
+    always_called: Set[str] = field(default_factory=set)
 
 
 def local_scope(env: Environment, block: Translation) -> Environment:
@@ -90,7 +95,8 @@ def translate_statements(code: str, env: Environment, *, scalar: types.NumericTy
         text = "\n".join(Printer(dialect, loop_hint, division).statements(stmts))
         top = {name: (local.type, local.const) for name, local in checker.scopes[0].items()}
         return Translation(text + "\n" if text else "", None,
-                           checker.referenced, checker.assigned, checker.uses_double, top)
+                           checker.referenced, checker.assigned, checker.uses_double, top,
+                           checker.always_called)
     return _run(code, context, work)
 
 
@@ -110,7 +116,8 @@ def translate_expression(code: str, env: Environment, *, scalar: types.NumericTy
         checker = TypeChecker(env, scalar, condition=True)
         t = checker.expr(expr)
         return Translation(Printer(dialect, division=division).expression(expr), t,
-                           checker.referenced, checker.assigned, checker.uses_double)
+                           checker.referenced, checker.assigned, checker.uses_double,
+                           always_called=checker.always_called)
     return _run(code, context, work)
 
 

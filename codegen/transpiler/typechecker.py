@@ -128,7 +128,9 @@ class TypeChecker:
     """Checks an AST against an :class:`Environment`.
 
     After checking, ``referenced`` and ``assigned`` hold the environment
-    names used and written, and ``uses_double`` whether any value or local is a double.
+    names used and written, ``always_called`` the environment functions called on every run
+    of the code (outside branches, loop bodies and conditionally evaluated operands), and
+    ``uses_double`` whether any value or local is a double.
     """
 
     def __init__(self, env: Environment, scalar: NumericType, condition: bool = False) -> None:
@@ -140,6 +142,9 @@ class TypeChecker:
         self.control: List[str] = []
         self.referenced: Set[str] = set()
         self.assigned: Set[str] = set()
+        self.always_called: Set[str] = set()
+        #: depth of branches, loop bodies and conditional operands around the current node
+        self._conditional = 0
         self.uses_double = False
 
     # ------------------------------------------------------------ helpers
@@ -182,6 +187,14 @@ class TypeChecker:
         finally:
             self.scopes.pop()
 
+    def _maybe(self, check, node):
+        """Check ``node`` as code that may not run (a branch, a loop body, a conditional operand)."""
+        self._conditional += 1
+        try:
+            return check(node)
+        finally:
+            self._conditional -= 1
+
     def statement(self, stmt: ast.Stmt) -> None:
         getattr(self, "_stmt_" + type(stmt).__name__)(stmt)
 
@@ -223,14 +236,14 @@ class TypeChecker:
 
     def _stmt_If(self, stmt: ast.If) -> None:
         self._condition(stmt.cond)
-        self._scoped(stmt.then)
+        self._maybe(self._scoped, stmt.then)
         if stmt.other is not None:
-            self._scoped(stmt.other)
+            self._maybe(self._scoped, stmt.other)
 
     def _loop_body(self, body: ast.Stmt) -> None:
         self.control.append("loop")
         try:
-            self._scoped(body)
+            self._maybe(self._scoped, body)
         finally:
             self.control.pop()
 
@@ -250,7 +263,7 @@ class TypeChecker:
             if stmt.cond is not None:
                 self._condition(stmt.cond)
             if stmt.step is not None:
-                self.expr(stmt.step)
+                self._maybe(self.expr, stmt.step)
             self._loop_body(stmt.body)
         finally:
             self.scopes.pop()
@@ -269,7 +282,7 @@ class TypeChecker:
             raise self._error(stmt.value, f"switch value must be an integer, got '{t}'")
         self.control.append("switch")
         try:
-            self._scoped(stmt.body)
+            self._maybe(self._scoped, stmt.body)
         finally:
             self.control.pop()
 
@@ -398,7 +411,7 @@ class TypeChecker:
             result = promote(left) if expr.op in ("<<", ">>") else common_type(left, right)
         else:
             left = self.value(expr.left)
-            right = self.value(expr.right)
+            right = self._maybe(self.value, expr.right) if expr.op in ("&&", "||") else self.value(expr.right)
             if expr.op in _COMPARISONS:
                 return types.Bool
             result = common_type(left, right)
@@ -471,7 +484,7 @@ class TypeChecker:
 
     def _expr_Conditional(self, expr: ast.Conditional) -> NumericType:
         self._condition(expr.cond)
-        return common_type(self.value(expr.then), self.value(expr.other))
+        return common_type(self._maybe(self.value, expr.then), self._maybe(self.value, expr.other))
 
     def _expr_Cast(self, expr: ast.Cast) -> NumericType:
         self.value(expr.operand)
@@ -501,6 +514,8 @@ class TypeChecker:
         found = self.env.lookup(expr.name)
         if isinstance(found, FunctionSpec):
             self.referenced.add(expr.name)
+            if not self._conditional:
+                self.always_called.add(expr.name)
             return self._env_call(expr, found)
         if isinstance(found, EnvVariable):
             raise self._error(expr, f"'{expr.name}' is a variable, not a function")

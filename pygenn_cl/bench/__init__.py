@@ -15,6 +15,11 @@ Suites (``--suite``, comma-separated):
 ``peer``
     The same microcircuit in Brian2 (``cpp_standalone``, one thread), when Brian2 can be
     imported (it is never a dependency of pygenn_cl: ``pip install pygenn_cl[bench]``).
+``peers`` (only when named)
+    pygenn_cl against PyGeNN (``--pygenn-python``) and Brian2 (``--peer-python``), each
+    measurement in a fresh process: the STDP network (1000 Poisson inputs, 100 LIF neurons, 100k
+    DENSE plastic synapses, 10 s), LIF networks of 1000 and 10^6 neurons (load and simulation),
+    the microcircuit (load and simulation) and a warm rebuild; ``pygenn_cl.bench.peers``.
 
 The suite measures and reports; it never asserts on times.
 """

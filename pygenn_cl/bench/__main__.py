@@ -17,8 +17,11 @@ from .records import (DATA_DIR, add_record_arguments, append_record, command_lin
                       report_appended)
 from .report import plot_results, print_microcircuit, print_peer, print_recording, print_scaling, suite_record
 
-SUITES = ("microcircuit", "scaling", "recording", "peer")
+SUITES = ("microcircuit", "scaling", "recording", "peer", "peers")
+DEFAULT_SUITES = SUITES[:4]
 RECORD = os.path.join(DATA_DIR, "02-microcircuit.json")
+PEERS_RECORD = os.path.join(DATA_DIR, "15-peers.json")
+PEERS_TITLE = "pygenn_cl against its peers, each in fresh processes (python -m pygenn_cl.bench --suite peers)"
 
 
 def _csv(text: str):
@@ -31,8 +34,9 @@ def parse_args(argv=None):
                                             "recording overhead, Brian2 peer).")
     p.add_argument("--backends", type=_csv, default=None,
                    help="comma-separated backends (default: every available one)")
-    p.add_argument("--suite", type=_csv, default=list(SUITES),
-                   help=f"comma-separated suites (default: all: {','.join(SUITES)})")
+    p.add_argument("--suite", type=_csv, default=list(DEFAULT_SUITES),
+                   help=f"comma-separated suites of {','.join(SUITES)} (default: {','.join(DEFAULT_SUITES)}; "
+                        "peers, which starts a fresh process per measurement, only when named)")
     p.add_argument("--scale", type=lambda s: [float(x) for x in _csv(s)], default=None,
                    help="microcircuit neuron and connectivity scale(s), comma-separated "
                         "(default 0.1; --quick: 0.05)")
@@ -45,6 +49,11 @@ def parse_args(argv=None):
     p.add_argument("--no-cold", action="store_true", help="skip the cold builds (child processes)")
     p.add_argument("--peer-python", default=None,
                    help="interpreter that runs Brian2 (default: $PYGENN_CL_BENCH_BRIAN2_PYTHON or this one)")
+    p.add_argument("--pygenn-python", default=None,
+                   help="peers suite: interpreter that has PyGeNN (default: $PYGENN_CL_BENCH_PYGENN_PYTHON; "
+                        "without it PyGeNN is left out)")
+    p.add_argument("--peer-repeats", type=int, default=3,
+                   help="peers suite: timed fresh processes per simulator and workload (default 3)")
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--c-flags", default=None, metavar="FLAGS",
                    help="microcircuit suite: also run the C backend built with these extra gcc flags, "
@@ -159,6 +168,10 @@ def main(argv=None) -> int:
                     out.append(r)
                 return out
             guarded("peer", peer)
+        if "peers" in args.suite:
+            from .peers import run_peers
+            guarded("peers", lambda: run_peers(backends, args.pygenn_python, args.peer_python, args.peer_repeats,
+                                               args.quick, seed=args.seed))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -174,6 +187,9 @@ def main(argv=None) -> int:
         print_recording(results["recording"], summary)
     if results.get("peer"):
         print_peer(results["peer"], summary)
+    if results.get("peers"):
+        from .peers import print_peers
+        print_peers(results["peers"])
     for name, why in results["skipped"].items():
         print(f"\n[{name}] skipped: {why}")
     for why in results["failed_runs"]:
@@ -186,7 +202,12 @@ def main(argv=None) -> int:
         with open(args.out, "w") as f:
             json.dump(results, f, indent=2, default=str)
         print(f"wrote {args.out}")
-    if args.record:
+    if args.record and results.get("peers") and args.suite == ["peers"]:
+        from .peers import peers_record
+        record = peers_record(results["peers"], results["command"], args.caption, args.pygenn_python)
+        path = args.record if args.record != RECORD else PEERS_RECORD
+        report_appended(path, append_record(path, record, section=15, title=PEERS_TITLE))
+    elif args.record:
         if not any(results.get(suite) for suite in SUITES):
             print("--record: no suite produced results; nothing recorded")
         else:

@@ -24,6 +24,9 @@ static inline uint32_t genn_atomic_inc_u32(uint32_t* address) { return (*address
 static inline void genn_atomic_or_global_u32(uint32_t* address, uint32_t value) { *address |= value; }
 /* Neuron updates prefetch the first Philox block of this many neurons at a time. */
 #define GENN_RNG_TILE 256u
+/* Synapses queued by column-wise connectivity building before they are added to their rows */
+#define GENN_COLUMN_BATCH 256u
+typedef struct { uint32_t pre[GENN_COLUMN_BATCH]; uint32_t post[GENN_COLUMN_BATCH]; uint32_t n; } genn_column_batch_t;
 ${rng}
 
 ${arena.header_macros()}

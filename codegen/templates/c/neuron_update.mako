@@ -31,16 +31,14 @@ ${c.group_loop(mg)}\
 %   endif
         const uint32_t _seedLo = GENN_SEED_LO, _seedHi = GENN_SEED_HI;
         (void)_seedLo; (void)_seedHi;
-%   if code.rng_stream:
+%   if code.rng_tile:
         uint32_t _block[4][GENN_RNG_TILE];
 %   endif
 %   if code.two_pass:
         uint32_t _spiked[GENN_RNG_TILE];
         for (uint32_t _first = 0; _first < ${n}; _first += GENN_RNG_TILE) {
             const uint32_t _count = genn_min_u32(GENN_RNG_TILE, ${n} - _first);
-%     if code.rng_stream:
-            genn_philox_tile(_seedLo, _seedHi, ${code.rng_stream}, _first, (uint32_t)timestep, _count, _block);
-%     endif
+${neuron.prefetch(code, "_first", "_count", 12)}\
 ${neuron.call_state_pass(mg, 12)}\
 <%call expr="neuron.flagged_spikes(mg, 12)">\
 ${emit_spike(code, 20)}\
@@ -49,15 +47,12 @@ ${emit_spike(code, 20)}\
 %   else:
         for (uint32_t id = 0; id < ${n}; id++) {
             const uint32_t _nid = id;
-%     if code.rng_stream:
+%     if code.rng_tile:
             if (id % GENN_RNG_TILE == 0u) {
-                genn_philox_tile(_seedLo, _seedHi, ${code.rng_stream}, id, (uint32_t)timestep,
-                                 genn_min_u32(GENN_RNG_TILE, ${n} - id), _block);
+${neuron.prefetch(code, "id", f"genn_min_u32(GENN_RNG_TILE, {n} - id)", 16)}\
             }
-            genn_rng_t _rng;
-            genn_rng_init_block(&_rng, ${code.rng_stream}, id, (uint32_t)timestep, _seedLo, _seedHi,
-                                _block, id % GENN_RNG_TILE);
 %     endif
+${neuron.rng_start(code, "id % GENN_RNG_TILE", 12)}\
 ${neuron.state_update(mg, 12, False)}\
 ${neuron.events(mg, 12)}\
 %     if code.threshold:

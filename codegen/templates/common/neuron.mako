@@ -57,6 +57,26 @@ ${pad}}
 ${piece(p, indent)}\
 % endfor
 </%def>
+<%doc> Random numbers of a loop over many neurons.  Where code that runs every step draws
+unconditionally (NeuronUpdate.rng_tile), the loop computes the first Philox block of a run of
+neurons at once (``prefetch``, into ``_block``) and each neuron's stream starts from its block;
+otherwise each stream computes its first block when it first draws (the Poisson neuron draws
+only after a spike).  The draws are the same either way (genn_rng_init_block). </%doc>\
+<%def name="prefetch(code, first, count, indent)">\
+% if code.rng_tile:
+${" " * indent}genn_philox_tile(_seedLo, _seedHi, ${code.rng_stream}, ${first}, (uint32_t)timestep, ${count}, _block);
+% endif
+</%def>
+<%def name="rng_start(code, j, indent)">\
+% if code.rng_stream:
+${" " * indent}genn_rng_t _rng;
+%   if code.rng_tile:
+${" " * indent}genn_rng_init_block(&_rng, ${code.rng_stream}, id, (uint32_t)timestep, _seedLo, _seedHi, _block, ${j});
+%   else:
+${" " * indent}genn_rng_init(&_rng, _seedLo, _seedHi, ${code.rng_stream}, id, (uint32_t)timestep);
+%   endif
+% endif
+</%def>
 <%doc> A neuron's update up to its threshold test: registers, inputs, RNG set-up (``with_rng``:
 unless the template starts the stream from a prefetched block), the neuron model's code and
 the weight updates' dynamics code. </%doc>\
@@ -119,7 +139,7 @@ this loop when the model's code allows it.
 <%
     code = mg.code
     restrict = "GENN_RESTRICT " if mg.distinct_arrays else ""
-    block = "        uint32_t (*GENN_RESTRICT _block)[GENN_RNG_TILE]," if code.rng_stream else ""
+    block = "        uint32_t (*GENN_RESTRICT _block)[GENN_RNG_TILE]," if code.rng_tile else ""
 %>\
 GENN_FUNCTION void neuron_update_${mg.index}_state(
         GENN_GLOBAL char* const genn_arena, const GENN_GLOBAL struct ${mg.struct_name}* const _grpIn,
@@ -133,10 +153,7 @@ ${",\n".join(f"        GENN_GLOBAL {ctype.name}* {restrict}const _a_{key}" for k
     (void)genn_arena; (void)t; (void)_slot; (void)_seedLo; (void)_seedHi;
     for (uint64_t _nid = _first; _nid < (uint64_t)_first + _count; _nid++) {
         const uint32_t id = (uint32_t)_nid;
-% if code.rng_stream:
-        genn_rng_t _rng;
-        genn_rng_init_block(&_rng, ${code.rng_stream}, id, (uint32_t)timestep, _seedLo, _seedHi, _block, id - _first);
-% endif
+${rng_start(code, "id - _first", 8)}\
 ${state_update(mg, 8, False)}\
         const bool _spike = ${spike_test(code)};
         if (_spike) {
@@ -150,7 +167,7 @@ ${store_registers(code.registers, 8)}\
 </%def>
 <%doc> The call of the first pass (arguments as state_pass declares them). </%doc>\
 <%def name="call_state_pass(mg, indent)">\
-${" " * indent}neuron_update_${mg.index}_state(genn_arena, grp, timestep, t, _slot, _first, _count, _seedLo, _seedHi,${" _block," if mg.code.rng_stream else ""} _spiked,
+${" " * indent}neuron_update_${mg.index}_state(genn_arena, grp, timestep, t, _slot, _first, _count, _seedLo, _seedHi,${" _block," if mg.code.rng_tile else ""} _spiked,
 ${" " * indent}    ${", ".join(f"_a_{key}" for key in mg.arrays)});
 </%def>
 <%doc> The second pass: spike code for each flagged neuron, then the caller's body, which

@@ -39,10 +39,10 @@ ${simt.open_group(r, "id" if npt == 1 else "_tid")}\
         const uint32_t _first = _tid * ${npt}u, _n = ${mg.get("num_neurons")};
         const uint32_t _count = (_first >= _n) ? 0u : ((_n - _first < ${npt}u) ? (_n - _first) : ${npt}u);
         const uint32_t _seedLo = GENN_SEED_LO, _seedHi = GENN_SEED_HI;
-%     if code.rng_stream:
+%     if code.rng_tile:
         uint32_t _block[4][GENN_RNG_TILE];
-        genn_philox_tile(_seedLo, _seedHi, ${code.rng_stream}, _first, (uint32_t)timestep, _count, _block);
 %     endif
+${neuron.prefetch(code, "_first", "_count", 8)}\
 %     if two_pass:
         /* two passes: state (vectorisable), then spikes */
         uint32_t _spiked[${npt}];
@@ -56,10 +56,7 @@ ${append_spike(mg, 16)}\
             const uint32_t id = _first + _k;
             const uint32_t _nid = id;
             bool _spike = false;
-%       if code.rng_stream:
-            genn_rng_t _rng;
-            genn_rng_init_block(&_rng, ${code.rng_stream}, id, (uint32_t)timestep, _seedLo, _seedHi, _block, _k);
-%       endif
+${neuron.rng_start(code, "_k", 12)}\
 %     endif
 %   endif
 %   if not two_pass:
