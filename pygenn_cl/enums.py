@@ -177,16 +177,12 @@ class SynapseMatrixType(_Named, IntEnum):
                 value = None
             if value is None:
                 raise ValueError(f"unknown matrix type {given!r}; matrix types: {', '.join(cls.__members__)}")
-        if value not in SUPPORTED_MATRIX_TYPES:
-            raise NotImplementedError(f"{value.name} connectivity is not supported yet; supported: "
-                                      f"{', '.join(m.name for m in SUPPORTED_MATRIX_TYPES)}")
         return value
 
 
 _CONNECTIVITY_BITS = int(SynapseMatrixConnectivity.DENSE | SynapseMatrixConnectivity.BITMASK
                          | SynapseMatrixConnectivity.SPARSE | SynapseMatrixConnectivity.PROCEDURAL
                          | SynapseMatrixConnectivity.TOEPLITZ)
-SUPPORTED_MATRIX_TYPES = tuple(SynapseMatrixType)
 
 
 class ParallelismHint(_Named, IntEnum):

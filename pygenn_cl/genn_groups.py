@@ -1052,6 +1052,10 @@ class CustomUpdateBase(GroupBase):
             if want != have:
                 raise ValueError(f"{owner}: variable reference '{spec.name}' has type {want.name} but "
                                  f"{ref.group.describe()}'s '{ref.var_name}' is {have.name}")
+            if ref.kind == "wu" and ref.group.matrix_type not in (SynapseMatrixType.DENSE, SynapseMatrixType.SPARSE):
+                raise ValueError(f"{owner}: variable reference '{spec.name}' points at '{ref.var_name}' of "
+                                 f"{ref.group.describe()}, whose {ref.group.matrix_type.name} weights are not "
+                                 "stored per synapse; custom updates reference DENSE and SPARSE weights")
             shapes[spec.name] = self._shape_of(ref)
             self.var_refs[spec.name] = ref
         if not shapes:

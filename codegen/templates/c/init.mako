@@ -30,23 +30,23 @@ ${syn.element_inits(mg.code, "id_syn", 16)}\
 <% code = mg.code %>\
 static void connectivity_init_${mg.index}(char* const genn_arena) {
 ${c.group_loop(mg)}\
+%   if code.builds:
         uint32_t _overflow = 0u;
+%   endif
 %   if code.multinomial:
         {
 ${syn.multinomial_row_lengths(mg, 12)}\
         }
 %   endif
-%   if not code.builds:
-        (void)_overflow;
-%   elif code.bitmask:
+%   if code.builds and code.bitmask:
         for (uint32_t id_pre = 0; id_pre < ${mg.get("num_pre")}; id_pre++) {
 ${syn.build_bitmask_row(mg, 12)}\
         }
-%   elif code.by_row:
+%   elif code.builds and code.by_row:
         for (uint32_t id_pre = 0; id_pre < ${mg.get("num_pre")}; id_pre++) {
 ${syn.build_row(code, 12)}\
         }
-%   else:
+%   elif code.builds:
         memset(_a_rowLength, 0, sizeof(uint32_t) * ${mg.get("num_pre")});
         uint32_t _pre, _r;
         for (uint32_t id_post = 0; id_post < ${mg.get("num_post")}; id_post++) {

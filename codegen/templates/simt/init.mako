@@ -49,20 +49,20 @@ ${simt.kernel_head("connectivity_init")}\
 % for r in ranges["connectivity_init"]:
 <% mg = r.group; code = mg.code %>\
 ${simt.open_group(r)}\
+%   if code.builds:
         uint32_t _overflow = 0u;
-%   if not code.builds:
-        (void)_overflow;
-%   elif code.bitmask:
+%   endif
+%   if code.builds and code.bitmask:
         if (id < ${mg.get("num_pre")}) {
             const uint32_t id_pre = id;
 ${syn.build_bitmask_row(mg, 12)}\
         }
-%   elif code.by_row:
+%   elif code.builds and code.by_row:
         if (id < ${mg.get("num_pre")}) {
             const uint32_t id_pre = id;
 ${syn.build_row(code, 12)}\
         }
-%   else:
+%   elif code.builds:
         if (id < ${mg.get("num_post")}) {
             const uint32_t id_post = id;
             uint32_t _pre, _r;
