@@ -777,8 +777,9 @@ class SynapseGroup(GroupBase):
     # -- PyGeNN's introspection --------------------------------------------------------
     @property
     def sparse_connectivity_initialiser(self):
-        """The connectivity initialiser (``init_sparse_connectivity("Uninitialised")`` for DENSE)."""
-        return self.connectivity_init if self.connectivity_init is not None \
+        """The connectivity initialiser (``init_sparse_connectivity("Uninitialised")`` for DENSE and
+        TOEPLITZ)."""
+        return self.connectivity_init if isinstance(self.connectivity_init, SparseConnectivityInit) \
             else init_sparse_connectivity("Uninitialised")
 
     @property
