@@ -59,6 +59,8 @@ def _presynaptic(code, v, npt) -> int:
         return v["bitmask_words"]
     if code.strategy == "toeplitz":        # a thread per diagonal
         return v["row_stride"]
+    if code.strategy == "procedural":      # threads per spike (CPU devices: per npt spikes)
+        return _ceil_div(v["num_pre"], npt) * v["threads_per_spike"]
     if code.strategy == "sparse_post":     # a thread per (npt) row position(s)
         return _ceil_div(v["row_stride"], npt)
     return v["num_pre"] * v["threads_per_spike"]  # *_pre, procedural: threads per spike

@@ -9,7 +9,7 @@ from .. import names, types
 from ..ir import ConnectivityInit, GroupCode, VarInit, VarInitialisation
 from ..transpiler import Environment, FunctionSpec
 from .context import Context, literal, stream_id
-from .synapse import _kernel_index, add_bitmask_array, add_sparse_arrays
+from .synapse import add_bitmask_array, add_sparse_arrays, kernel_index
 
 #: (struct key, variable) of a variable to initialise.  Keys are built from positions
 #: (``v<i>``, ``psm<i>_v<j>`` ...), never from group or variable names, so no two keys of
@@ -190,7 +190,7 @@ class InitGenerator:
             sizes = [code.value(f"kernel_size{i}", k, types.Uint32) for i, k in enumerate(conn.kernel_size)]
             env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
                 f"((_rl < {stride}) ? (void)(_a_kernelInd[(uint64_t)id_pre * {stride} + _rl] = "
-                f"{_kernel_index(a, sizes, conn.describe())}, "
+                f"{kernel_index(a, sizes, conn.describe())}, "
                 f"_a_ind[(uint64_t)id_pre * {stride} + _rl++] = ({ind_type}){index(a)}) : (void)(_overflow = 1u))")))
         elif by_row:
             env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (

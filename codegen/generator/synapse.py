@@ -71,8 +71,6 @@ def kernel_index(args, sizes, snippet: str) -> str:
     return flat
 
 
-_kernel_index = kernel_index
-
 
 def add_sparse_arrays(ctx: Context, code: GroupCode, sg: d.SynapseGroup) -> None:
     from ..names import ind_array, row_length_array
@@ -309,7 +307,7 @@ class SynapseUpdateGenerator:
             def printer(args):
                 lines = [f"const uint32_t _post = (uint32_t)genn_check_index((uint64_t)({args[0][0]}), {num_post}, "
                          f"GENN_ERRORS, {check});"]
-                lines.append(f"const uint32_t _kern = {_kernel_index(args, sizes, conn.describe())};" if kernel
+                lines.append(f"const uint32_t _kern = {kernel_index(args, sizes, conn.describe())};" if kernel
                              else "".join(f"(void)({a});" for a, _ in args[1:]))
                 call = f"{function}_@@mg@@(genn_arena GENN_SEGMENT_ARGS, grp, timestep, t, id_pre, _post, "
                 kern = "_kern" if kernel else "0u"

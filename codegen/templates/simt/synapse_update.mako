@@ -33,6 +33,15 @@ ${spike_queue(mg, cnt, spk, "num_pre")}\
             const uint32_t id_diag = id;
 ${syn.toeplitz_diagonal(mg, row, 12)}\
         }
+%   elif strategy == "procedural" and npt > 1:
+        /* threads per spike: each regenerates the whole row and runs every threads_per_spike-th synapse;
+           a thread takes every ceil(num_pre / ${npt})-th spike (few threads: most would have none) */
+        const uint32_t _stride = (${mg.get("num_pre")} + ${npt - 1}u) / ${npt}u;
+        const uint32_t _thread = id % ${tps};
+        for (uint32_t _spikeIdx = id / ${tps}; _spikeIdx < _numSpikes; _spikeIdx += _stride) {
+            const uint32_t id_pre = _spikes[_spikeIdx];
+${syn.procedural_row(mg, row, 12)}\
+        }
 %   elif strategy == "procedural":
         /* threads per spike: each regenerates the whole row and runs every threads_per_spike-th synapse */
         const uint32_t _spikeIdx = id / ${tps};
