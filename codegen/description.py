@@ -148,7 +148,7 @@ class NeuronGroup(_Group):
 
 @dataclass(frozen=True)
 class Connectivity:
-    """A sparse connectivity snippet with its resolved parameters."""
+    """A sparse (or Toeplitz) connectivity snippet with its resolved parameters."""
 
     snippet: str
     row_build_code: str = ""
@@ -159,10 +159,18 @@ class Connectivity:
     family: str = "sparse connectivity initialisation snippet"
     kernel_size: Tuple[int, ...] = ()        # the snippet's kernel (calc_kernel_size_func)
     kernel_indices: bool = False             # keep each synapse's kernel position (id_kernel)
+    diagonal_build_code: str = ""            # TOEPLITZ: code run per diagonal (id_diag)
 
     @property
     def builds(self) -> bool:
         return bool(self.row_build_code or self.col_build_code)
+
+    @property
+    def kernel_elements(self) -> int:
+        product = 1
+        for k in self.kernel_size:
+            product *= int(k)
+        return product
 
     def describe(self) -> str:
         return f"{self.family} '{self.snippet}'"
@@ -176,7 +184,9 @@ class SynapseGroup(_Group):
     """A synapse group.  ``wu.vars`` are per synapse; ``ps.vars`` per postsynaptic neuron."""
 
     name: str
-    matrix: str                     # "DENSE" or "SPARSE"
+    #: "DENSE", "SPARSE", "BITMASK", "PROCEDURAL", "TOEPLITZ" (connectivity) then "_" and
+    #: "INDIVIDUAL", "PROCEDURAL", "KERNEL" or "NONE" (how per-synapse variables are stored)
+    matrix: str
     src: str
     trg: str
     num_pre: int
@@ -203,8 +213,24 @@ class SynapseGroup(_Group):
     kind = "synapse population"
 
     @property
+    def connectivity_kind(self) -> str:
+        """How connectivity is represented: DENSE, SPARSE, BITMASK, PROCEDURAL or TOEPLITZ."""
+        return self.matrix.split("_")[0]
+
+    @property
+    def weights(self) -> str:
+        """How per-synapse variables are stored: INDIVIDUAL (an array per synapse), PROCEDURAL
+        (regenerated from their snippets at every use), KERNEL (an array per kernel element,
+        indexed by id_kernel) or NONE (BITMASK: no variables)."""
+        return self.matrix.split("_")[1]
+
+    @property
     def sparse(self) -> bool:
-        return self.matrix == "SPARSE"
+        return self.matrix == "SPARSE_INDIVIDUAL"
+
+    @property
+    def dense(self) -> bool:
+        return self.connectivity_kind == "DENSE"
 
     @property
     def needs_columns(self) -> bool:
@@ -213,7 +239,17 @@ class SynapseGroup(_Group):
 
     @property
     def num_synapses_allocated(self) -> int:
+        """Elements of each per-synapse variable's array."""
+        if self.weights == "KERNEL":
+            return self.connectivity.kernel_elements
         return self.num_pre * (self.max_connections if self.sparse else self.num_post)
+
+    @property
+    def synapse_ids(self) -> int:
+        """How many ``id_syn`` numbers the group's synapses may take: ``num_pre`` rows of
+        ``max_connections`` (SPARSE, PROCEDURAL) or ``num_post`` (DENSE, BITMASK)."""
+        per_row = self.max_connections if self.connectivity_kind in ("SPARSE", "PROCEDURAL") else self.num_post
+        return self.num_pre * per_row
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,18 @@ class SynapseUpdate:
     # dense_post: the statement adding a thread's register sum ``_lacc`` into the input buffer
     # (plain when the thread owns that element, atomic when fused groups share the buffer)
     flush: str = ""
+    #: "" (DENSE or SPARSE, as ``sparse`` says), "bitmask", "procedural" or "toeplitz"
+    connectivity: str = ""
+    #: variables with procedural weights, regenerated from their snippets for each synapse
+    #: before its code runs (into locals ``_pw_<key>``; element ``id_syn``, as their
+    #: initialisation of stored weights would draw)
+    procedural: Tuple["VarInit", ...] = ()
+    #: procedural: the connectivity snippet's row_build_code, whose addSynapse() calls
+    #: ``genn_syn_spike_<merged group>``; toeplitz: the diagonal_build_code, whose
+    #: for_each_synapse loops over the queue's spikes
+    row: str = ""
+    event_row: str = ""          # the same, calling ``genn_syn_event_<merged group>``
+    row_rng_stream: str = ""     # the connectivity's RNG stream, if its code draws
 
 
 @dataclass(frozen=True)
@@ -169,8 +181,8 @@ class VarInit:
 
 @dataclass(frozen=True)
 class VarInitialisation:
-    """Variable initialisation per neuron (``neuron_init``) or synapse (``dense_init``,
-    ``sparse_init``)."""
+    """Variable initialisation per neuron (``neuron_init``), synapse (``dense_init``,
+    ``sparse_init``) or kernel element (``kernel_init``)."""
 
     inits: Tuple[VarInit, ...] = ()
     #: neuron_init: arrays of spike and spike-like event times, which start at ``lowest``
@@ -188,6 +200,8 @@ class ConnectivityInit:
     multinomial_total: str = ""   # total synapses whose row lengths are drawn first ("" if not)
     multinomial_stream: str = ""
     index_type: str = "uint32_t"
+    bitmask: bool = False         # BITMASK: addSynapse sets bits of the row's words
+    builds: bool = True           # False: only the multinomial's row lengths (PROCEDURAL rows)
 
     @property
     def multinomial(self) -> bool:
@@ -519,7 +533,7 @@ def _same(a: Any, b: Any) -> bool:
 # The whole model
 # ---------------------------------------------------------------------------------------------
 STEP_KINDS = ("synapse_dynamics", "presynaptic_update", "postsynaptic_update", "neuron_update")
-INIT_KINDS = ("neuron_init", "dense_init", "connectivity_init", "connectivity_remap")
+INIT_KINDS = ("neuron_init", "dense_init", "connectivity_init", "connectivity_remap", "kernel_init")
 SPARSE_INIT_KINDS = ("sparse_init",)
 
 

@@ -65,4 +65,10 @@ def ind_array(synapse_group: str) -> str:
     return group_array(synapse_group, "ind")
 
 
+def bitmask_array(synapse_group: str) -> str:
+    """BITMASK connectivity: ``num_pre`` rows of ``ceil(num_post / 32)`` uint32 words, synapse
+    ``(i, j)`` being bit ``j % 32`` of word ``j / 32`` of row ``i``."""
+    return group_array(synapse_group, "gp")
+
+
 ERRORS_ARRAY = "errors"

@@ -53,11 +53,17 @@ def _ceil_div(a: int, b: int) -> int:
 
 
 def _presynaptic(code, v, npt) -> int:
-    if code.strategy == "dense_post":      # a thread per postsynaptic neuron
+    if code.strategy in ("dense_post", "bitmask_post"):   # a thread per postsynaptic neuron
         return v["num_post"]
+    if code.strategy == "bitmask_word":    # a thread per word of the rows
+        return v["bitmask_words"]
+    if code.strategy == "toeplitz":        # a thread per diagonal
+        return v["row_stride"]
+    if code.strategy == "procedural":      # threads per spike (CPU devices: per npt spikes)
+        return _ceil_div(v["num_pre"], npt) * v["threads_per_spike"]
     if code.strategy == "sparse_post":     # a thread per (npt) row position(s)
         return _ceil_div(v["row_stride"], npt)
-    return v["num_pre"] * v["threads_per_spike"]  # *_pre: threads per spike
+    return v["num_pre"] * v["threads_per_spike"]  # *_pre, procedural: threads per spike
 
 
 def _custom_update(code, v, npt) -> int:
@@ -77,9 +83,10 @@ THREADS = {
     "connectivity_remap_sort": lambda code, v, npt: v["num_post"],
     "dense_init": lambda code, v, npt: v["num_post"],
     "connectivity_prelude": lambda code, v, npt: 1,
-    "connectivity_init": lambda code, v, npt: v["num_pre"] if code.by_row else v["num_post"],
+    "connectivity_init": lambda code, v, npt: (v["num_pre"] if code.by_row else v["num_post"]) if code.builds else 0,
     "connectivity_sort": lambda code, v, npt: v["num_pre"],
     "sparse_init": lambda code, v, npt: v["num_pre"],
+    "kernel_init": lambda code, v, npt: v["kernel_size"],
 }
 
 

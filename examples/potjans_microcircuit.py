@@ -184,11 +184,16 @@ def dc_compensation(params: dict, connectivity_scale: float) -> Dict[str, float]
 # ----------------------------------------------------------------------------
 def build_model(backend: Optional[str] = None, neuron_scale: float = 0.1, connectivity_scale: float = 0.1,
                 seed: int = 1234, record: bool = True, params: Optional[dict] = None,
-                model_name: str = "potjans_microcircuit", precision: str = "float", **preferences):
+                model_name: str = "potjans_microcircuit", precision: str = "float", procedural: bool = False,
+                **preferences):
     """Create (but do not build) the microcircuit.
 
     ``preferences`` go to ``GeNNModel`` as backend preferences (e.g.
     ``user_cxx_flags_gnu="-mno-avx512f"`` for the C backend).
+
+    ``procedural=True`` makes every projection PROCEDURAL: its rows, weights and delays are
+    regenerated at each spike instead of stored.  They are the SPARSE ones (the same random
+    numbers), so only memory and speed change: on the C backend the spikes are the same too.
 
     Returns ``(model, populations)`` where ``populations`` maps population
     names ("23E", ...) to neuron groups.  The synapse groups are in
@@ -252,7 +257,7 @@ def build_model(backend: Optional[str] = None, neuron_scale: float = 0.1, connec
         d_init = init_var("NormalClippedDelay", {"mean": d_mean, "sd": d_sd, "min": dt, "max": d_max})
 
         sg = model.add_synapse_population(
-            f"L{src}_L{trg}", "SPARSE", populations[src], populations[trg],
+            f"L{src}_L{trg}", "PROCEDURAL" if procedural else "SPARSE", populations[src], populations[trg],
             init_weight_update("StaticPulseDendriticDelay", {}, {"g": w_init, "d": d_init}),
             ps_init,
             init_sparse_connectivity("FixedNumberTotalWithReplacement", {"num": num}))
@@ -324,7 +329,7 @@ def run(backend: Optional[str] = None, neuron_scale: float = 0.1, connectivity_s
     log(f"Backend: {model.backend_name} ({model._backend.describe_device()})")
     num_neurons = sum(p.size for p in populations.values())
     nsyn = sum(num_synapses(params, neuron_scale, connectivity_scale).values())
-    log(f"Neurons: {num_neurons:,}  synapses: {nsyn:,}  "
+    log(f"Neurons: {num_neurons:,}  synapses: {nsyn:,} {'PROCEDURAL' if kw.get('procedural') else 'SPARSE'}  "
         f"(neuron scale {neuron_scale}, connectivity scale {connectivity_scale})")
 
     if build_dir is None:
@@ -340,7 +345,8 @@ def run(backend: Optional[str] = None, neuron_scale: float = 0.1, connectivity_s
     t0 = time.perf_counter()
     model.load(num_recording_timesteps=chunk if record else None)
     load_s = time.perf_counter() - t0
-    log(f"Load (allocation and initialisation): {load_s:.2f} s")
+    memory = model._runtime.layout.nbytes
+    log(f"Load (allocation and initialisation): {load_s:.2f} s; the model's memory: {memory / 2**20:,.1f} MiB")
 
     spikes, sim_s = simulate(model, populations, duration, record=record, chunk_steps=chunk,
                              progress=progress)
@@ -353,7 +359,7 @@ def run(backend: Optional[str] = None, neuron_scale: float = 0.1, connectivity_s
         start = DISCARD_MS if duration > 2 * DISCARD_MS else 0.0
         rates = mean_rates(spikes, populations, start, duration)
     details = {"rates": rates, "spikes": spikes, "build_s": build_s, "load_s": load_s, "sim_s": sim_s,
-               "rtf": rtf, "num_neurons": num_neurons, "num_synapses": nsyn, "params": params,
+               "rtf": rtf, "num_neurons": num_neurons, "num_synapses": nsyn, "params": params, "memory_bytes": memory,
                "model": model, "populations": populations, "device": model._backend.describe_device(),
                "backend": model.backend_name, "discard_ms": start if record else None}
     return details if return_details else rates
@@ -455,6 +461,8 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", type=float, default=1000.0, help="biological time (ms)")
     parser.add_argument("--seed", type=int, default=1234, help="model seed (0: random)")
     parser.add_argument("--no-record", action="store_true", help="do not record spikes")
+    parser.add_argument("--procedural", action="store_true", help="PROCEDURAL connectivity: rows, weights and "
+                        "delays regenerated at each spike instead of stored (the same synapses as SPARSE)")
     parser.add_argument("--save-data", metavar="PATH", help="save spike times and ids to this file: a .csv table, or else .npz arrays")
     parser.add_argument("--plot", metavar="PATH", help="save a raster and rate plot to this PNG")
     parser.add_argument("--build-dir", default=None, help="where generated code is built "
@@ -465,7 +473,7 @@ def main(argv=None) -> int:
         parser.error("--save-data and --plot need recording")
 
     res = run(args.backend, args.neuron_scale, args.connectivity_scale, args.duration, args.seed, record,
-              args.build_dir, progress=True, verbose=True, return_details=True)
+              args.build_dir, progress=True, verbose=True, return_details=True, procedural=args.procedural)
     params = res["params"]
     if record:
         if args.duration > 2 * DISCARD_MS:

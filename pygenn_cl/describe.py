@@ -12,7 +12,7 @@ from pygenn_cl.codegen import names
 from pygenn_cl.codegen.transpiler import referenced_identifiers
 
 from . import types
-from .enums import ParallelismHint, SynapseMatrixType
+from .enums import ParallelismHint, SynapseMatrixConnectivity, SynapseMatrixType
 from .values import param_types
 
 if TYPE_CHECKING:
@@ -85,28 +85,32 @@ def _neuron_group(ng: "NeuronGroup", scalar: types.NumericType) -> d.NeuronGroup
 
 def _synapse_group(sg: "SynapseGroup", scalar: types.NumericType) -> d.SynapseGroup:
     wu, ps = sg.wu_model, sg.ps_model
-    sparse = sg.matrix_type == SynapseMatrixType.SPARSE
+    matrix = sg.matrix_type
+    conn = matrix.connectivity
+    weights = "NONE" if conn == SynapseMatrixConnectivity.BITMASK else matrix.weight.name
     connectivity = None
     kernel_vars = [v.name for v in wu.vars if sg.vars[v.name].init.init is not None
                    and "id_kernel" in referenced_identifiers(sg.vars[v.name].init.init.snippet.var_init_code)]
-    if kernel_vars and not (sparse and sg._sparse_pre is None and sg.connectivity_init.snippet.row_build_code
-                            and sg.connectivity_init.snippet.calc_kernel_size_func is not None):
-        raise NotImplementedError(
+    if kernel_vars and weights != "KERNEL" and sg._sparse_pre is not None:
+        raise ValueError(
             f"{sg.describe()}: variable(s) {', '.join(kernel_vars)} are initialised from a kernel (id_kernel), "
-            "which needs SPARSE connectivity built row by row by a snippet with a kernel (such as Conv2D); "
-            "kernels of other connectivity (PROCEDURAL_KERNELG, TOEPLITZ) are not supported yet")
-    if sparse:
+            "which needs connectivity built by a snippet with a kernel (such as Conv2D), not given with "
+            "set_sparse_connections()")
+    if conn != SynapseMatrixConnectivity.DENSE:
         snippet = sg.connectivity_init.snippet
         # connections given with set_sparse_connections() replace the snippet's
         given = sg._sparse_pre is not None
-        connectivity = d.Connectivity(snippet.class_name, "" if given else snippet.row_build_code,
-                                      "" if given else snippet.col_build_code,
+        toeplitz = conn == SynapseMatrixConnectivity.TOEPLITZ
+        connectivity = d.Connectivity(snippet.class_name, "" if given or toeplitz else snippet.row_build_code,
+                                      "" if given or toeplitz else snippet.col_build_code,
                                       _params(snippet, sg._conn_params(), scalar),
                                       _egps(sg.connectivity_extra_global_params),
-                                      snippet.row_length_multinomial_param, snippet.family,
-                                      tuple(sg.kernel_size), bool(kernel_vars))
+                                      None if toeplitz else snippet.row_length_multinomial_param, snippet.family,
+                                      tuple(sg.kernel_size),
+                                      bool(kernel_vars) or (weights == "KERNEL" and conn != SynapseMatrixConnectivity.TOEPLITZ),
+                                      snippet.diagonal_build_code if toeplitz else "")
     return d.SynapseGroup(
-        name=sg.name, matrix=sg.matrix_type.name, src=sg.src.name, trg=sg.trg.name,
+        name=sg.name, matrix=f"{conn.name}_{weights}", src=sg.src.name, trg=sg.trg.name,
         num_pre=sg.src.size, num_post=sg.trg.size,
         wu=_model(wu, sg.wu_resolved_params(), sg.dynamic_params("wu"), sg.extra_global_params, sg.vars,
                   wu.vars, scalar),
@@ -120,7 +124,7 @@ def _synapse_group(sg: "SynapseGroup", scalar: types.NumericType) -> d.SynapseGr
         connectivity=connectivity,
         max_connections=int(sg.max_connections),
         max_source_connections=int(sg.max_source_connections) if sg.needs_columns else 0,
-        index_type=sg.sparse_index_type if sparse else None,
+        index_type=sg.sparse_index_type if matrix == SynapseMatrixType.SPARSE else None,
         axonal_delay=int(sg.axonal_delay_steps), back_prop_delay=int(sg.back_prop_delay_steps),
         max_dendritic_delay=int(sg.max_dendritic_delay_timesteps),
         pre_target_var=sg.pre_target_var, post_target_var=sg.post_target_var,
@@ -129,11 +133,16 @@ def _synapse_group(sg: "SynapseGroup", scalar: types.NumericType) -> d.SynapseGr
 
 
 def _parallelism(sg: "SynapseGroup") -> str:
+    """The parallelism hint's name; WORD_PACKED_BITMASK only means something for BITMASK
+    connectivity, and other connectivity takes it as POSTSYNAPTIC (hints never change results)."""
     hint = sg.parallelism_hint
-    hint = ParallelismHint[hint] if isinstance(hint, str) else ParallelismHint(hint)
-    if hint == ParallelismHint.WORD_PACKED_BITMASK:
-        raise NotImplementedError(f"{sg.describe()}: ParallelismHint.WORD_PACKED_BITMASK is for BITMASK "
-                                  "connectivity, which is not supported yet")
+    try:
+        hint = ParallelismHint[hint] if isinstance(hint, str) else ParallelismHint(hint)
+    except (KeyError, ValueError):
+        raise ValueError(f"{sg.describe()}: unknown parallelism_hint {sg.parallelism_hint!r}; hints: "
+                         f"{', '.join(ParallelismHint.__members__)}") from None
+    if hint == ParallelismHint.WORD_PACKED_BITMASK and sg.matrix_type.connectivity != SynapseMatrixConnectivity.BITMASK:
+        hint = ParallelismHint.POSTSYNAPTIC
     return hint.name
 
 

@@ -153,10 +153,20 @@ class SynapseMatrixType(_Named, IntEnum):
     PROCEDURAL_KERNELG = SynapseMatrixConnectivity.PROCEDURAL | SynapseMatrixWeight.KERNEL
     TOEPLITZ = SynapseMatrixConnectivity.TOEPLITZ | SynapseMatrixWeight.KERNEL
 
+    @property
+    def connectivity(self) -> SynapseMatrixConnectivity:
+        """How the connectivity is represented (``DENSE``, ``BITMASK``, ``SPARSE``, ``PROCEDURAL``
+        or ``TOEPLITZ``)."""
+        return SynapseMatrixConnectivity(int(self) & _CONNECTIVITY_BITS)
+
+    @property
+    def weight(self) -> SynapseMatrixWeight:
+        """How per-synapse variables are stored (``INDIVIDUAL``, ``PROCEDURAL`` or ``KERNEL``)."""
+        return SynapseMatrixWeight(int(self) & ~_CONNECTIVITY_BITS)
+
     @classmethod
     def resolve(cls, value: "SynapseMatrixType | str") -> "SynapseMatrixType":
-        """The member ``value`` names; types pygenn_cl cannot simulate yet raise
-        NotImplementedError naming them."""
+        """The member ``value`` names (a member, its name or its value)."""
         given = value
         if isinstance(value, str) and value in cls.__members__:
             value = cls[value]
@@ -167,13 +177,12 @@ class SynapseMatrixType(_Named, IntEnum):
                 value = None
             if value is None:
                 raise ValueError(f"unknown matrix type {given!r}; matrix types: {', '.join(cls.__members__)}")
-        if value not in SUPPORTED_MATRIX_TYPES:
-            raise NotImplementedError(f"{value.name} connectivity is not supported yet; supported: "
-                                      f"{', '.join(m.name for m in SUPPORTED_MATRIX_TYPES)}")
         return value
 
 
-SUPPORTED_MATRIX_TYPES = (SynapseMatrixType.DENSE, SynapseMatrixType.SPARSE)
+_CONNECTIVITY_BITS = int(SynapseMatrixConnectivity.DENSE | SynapseMatrixConnectivity.BITMASK
+                         | SynapseMatrixConnectivity.SPARSE | SynapseMatrixConnectivity.PROCEDURAL
+                         | SynapseMatrixConnectivity.TOEPLITZ)
 
 
 class ParallelismHint(_Named, IntEnum):

@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 import numpy as np
 
 from pygenn_cl.codegen import names
+from pygenn_cl.codegen.transpiler import referenced_identifiers
 
 from . import types, validation
-from .enums import ParallelismHint, SynapseMatrixType, VarLocation
-from .init import SparseConnectivityInit, VarReference, init_sparse_connectivity
+from .enums import ParallelismHint, SynapseMatrixConnectivity, SynapseMatrixType, SynapseMatrixWeight, VarLocation
+from .init import (SparseConnectivityInit, ToeplitzConnectivityInit, VarReference, init_sparse_connectivity,
+                   init_toeplitz_connectivity)
 from .model_spec import (CurrentSourceModel, NeuronModel, PostsynapticModel, VarSpec,
                          WeightUpdateModel)
 from .recording import RecordingBuffer
@@ -41,7 +43,11 @@ class ArrayBase:
     @property
     def view(self) -> np.ndarray:
         """Zero-copy numpy view of the host copy of the whole array."""
-        return self._runtime.view(self.array_name)
+        runtime = self._runtime
+        if not runtime.has_array(self.array_name):
+            raise RuntimeError(f"{self.group.describe()}: '{self.array_name}' is not stored"
+                               + getattr(self.group, "_why_not_stored", lambda: "")())
+        return runtime.view(self.array_name)
 
     def pull_from_device(self) -> None:
         self._runtime.pull(self.array_name)
@@ -404,31 +410,42 @@ class SynapseGroup(GroupBase):
         resolve_params(ps_owner, self.ps_model, self._ps_param_values, model.dt, model._scalar)
         self._check_supported(wu_init)
 
-        if self.matrix_type == SynapseMatrixType.DENSE:
+        conn = self.matrix_type.connectivity
+        if conn == SynapseMatrixConnectivity.DENSE:
             if connectivity_init is not None:
-                raise ValueError(f"{owner}: DENSE connectivity takes no connectivity initialiser")
-            self.connectivity_init: Optional[SparseConnectivityInit] = None
+                raise ValueError(f"{owner}: {self.matrix_type.name} connectivity takes no connectivity initialiser")
+            self.connectivity_init: Optional[Any] = None
         else:
-            self.connectivity_init = connectivity_init or init_sparse_connectivity("Uninitialised")
-            if not isinstance(self.connectivity_init, SparseConnectivityInit):
-                raise TypeError(f"{owner}: connectivity_init must come from init_sparse_connectivity()")
+            toeplitz = conn == SynapseMatrixConnectivity.TOEPLITZ
+            init_class, maker = (ToeplitzConnectivityInit, "init_toeplitz_connectivity()") if toeplitz \
+                else (SparseConnectivityInit, "init_sparse_connectivity()")
+            self.connectivity_init = connectivity_init or (init_toeplitz_connectivity if toeplitz
+                                                           else init_sparse_connectivity)("Uninitialised")
+            if not isinstance(self.connectivity_init, init_class):
+                raise TypeError(f"{owner}: {self.matrix_type.name} connectivity takes an initialiser from {maker}, "
+                                f"not {type(self.connectivity_init).__name__}")
             snippet = self.connectivity_init.snippet
             validation.check_model(snippet)
             resolve_params(f"{owner} ({snippet.describe()})", snippet, self.connectivity_init.params,
                            model.dt, model._scalar)
+            self._check_connectivity_snippet(snippet)
         self.connectivity_extra_global_params = {} if self.connectivity_init is None else \
             self._make_egps(self.connectivity_init.snippet, "conn.")
         self._sparse_pre: Optional[np.ndarray] = None
         self._sparse_post: Optional[np.ndarray] = None
         self._user_order: Optional[np.ndarray] = None
 
-        syn_size = (lambda: self.src.size * self.trg.size) if self.matrix_type == SynapseMatrixType.DENSE \
-            else (lambda: self._num_user_synapses())
+        weight = self.matrix_type.weight
+        kernel = weight == SynapseMatrixWeight.KERNEL
+        syn_size = (lambda: self.src.size * self.trg.size) if conn == SynapseMatrixConnectivity.DENSE \
+            else (lambda: int(np.prod(self.kernel_size))) if kernel else (lambda: self._num_user_synapses())
         self.vars = self._make_vars(self.wu_model.vars,
                                     resolve_vars(wu_owner, self.wu_model.vars, wu_init.vars,
-                                                 None, model.dt, model._scalar), "", syn_size)
+                                                 syn_size() if kernel else None, model.dt, model._scalar),
+                                    "", syn_size)
         for var in self.vars.values():
             self._check_syn_array_size(var.name, var.init)
+            self._check_weight_init(var.name, var.init)
         self.pre_vars = self._make_vars(self.wu_model.pre_vars,
                                         resolve_vars(wu_owner, self.wu_model.pre_vars, wu_init.pre_vars,
                                                      source.size, model.dt, model._scalar, "presynaptic variables"),
@@ -477,10 +494,75 @@ class SynapseGroup(GroupBase):
         if wu.psm_var_refs:
             raise NotImplementedError(f"{self.describe()} ({wu.describe()}) uses psm_var_refs, which are not "
                                       "supported yet")
+        conn = self.matrix_type.connectivity
+        if conn in (SynapseMatrixConnectivity.BITMASK, SynapseMatrixConnectivity.PROCEDURAL,
+                    SynapseMatrixConnectivity.TOEPLITZ):
+            for section in ("post_spike_syn_code", "post_event_syn_code", "synapse_dynamics_code"):
+                if getattr(wu, section):
+                    raise ValueError(f"{self.describe()} ({wu.describe()}): {self.matrix_type.name} connectivity "
+                                     f"is not stored per synapse, so {section} (which runs over stored synapses) "
+                                     "cannot be used with it; use SPARSE or DENSE connectivity")
+
+    def _check_connectivity_snippet(self, snippet) -> None:
+        """A snippet that cannot build this matrix type's connectivity is refused here, naming both."""
+        matrix = self.matrix_type
+        conn = matrix.connectivity
+        owner = f"{self.describe()} ({snippet.describe()})"
+        if conn == SynapseMatrixConnectivity.TOEPLITZ:
+            if snippet.class_name != "Uninitialised" and not snippet.diagonal_build_code:
+                raise ValueError(f"{owner}: TOEPLITZ connectivity needs a snippet with diagonal_build_code")
+            if snippet.class_name == "Uninitialised":
+                raise ValueError(f"{owner}: TOEPLITZ connectivity needs a Toeplitz connectivity snippet, "
+                                 "such as init_toeplitz_connectivity(\"Conv2D\", ...)")
+            if snippet.calc_kernel_size_func is None or snippet.calc_max_row_len_func is None:
+                raise ValueError(f"{owner}: TOEPLITZ connectivity needs calc_kernel_size_func (the kernel's "
+                                 "shape) and calc_max_row_len_func (the number of diagonals)")
+            return
+        if conn in (SynapseMatrixConnectivity.BITMASK, SynapseMatrixConnectivity.PROCEDURAL):
+            if snippet.col_build_code:
+                raise ValueError(f"{owner}: {matrix.name} connectivity is built row by row (PROCEDURAL "
+                                 "regenerates each row at every spike), but this snippet builds columns "
+                                 "(col_build_code); use SPARSE connectivity")
+            if not snippet.row_build_code:
+                raise ValueError(f"{owner}: {matrix.name} connectivity needs a snippet with row_build_code "
+                                 "(its connections cannot be given with set_sparse_connections)")
+        if matrix.weight == SynapseMatrixWeight.KERNEL and snippet.calc_kernel_size_func is None:
+            raise ValueError(f"{owner}: {matrix.name} weights are a kernel indexed by id_kernel, so the "
+                             "connectivity snippet must declare the kernel (calc_kernel_size_func)")
+
+    def _check_weight_init(self, name: str, value: VarValue) -> None:
+        """How per-synapse variables may be initialised with this matrix type's weights."""
+        matrix = self.matrix_type
+        owner = f"{self.describe()}: variable '{name}'"
+        if matrix.connectivity == SynapseMatrixConnectivity.BITMASK:
+            raise ValueError(f"{owner}: BITMASK connectivity stores one bit per synapse and no per-synapse "
+                             f"variables; give {self.wu_model.describe()} its weight as a parameter (as "
+                             "StaticPulseConstantWeight does), or use SPARSE or PROCEDURAL connectivity")
+        snippet = value.init.snippet if value.init is not None else None
+        uses_kernel = snippet is not None and "id_kernel" in referenced_identifiers(snippet.var_init_code)
+        if matrix.weight == SynapseMatrixWeight.PROCEDURAL:
+            if value.array is not None or snippet is None or snippet.class_name == "Uninitialised":
+                raise ValueError(f"{owner}: {matrix.name} weights are regenerated from their initialisation "
+                                 "snippet at every use, so they need init_var(...) or a number, not "
+                                 f"{'an array' if value.array is not None else 'Uninitialised'}")
+        if uses_kernel and matrix.weight != SynapseMatrixWeight.KERNEL:
+            conn = self.connectivity_init
+            has_kernel = conn is not None and getattr(conn.snippet, "calc_kernel_size_func", None) is not None \
+                and getattr(conn.snippet, "row_build_code", "")
+            if not has_kernel:
+                raise ValueError(f"{owner}: {snippet.describe()} reads id_kernel, the kernel position "
+                                 "addSynapse() gives a synapse, which needs connectivity built row by row by a "
+                                 "snippet with a kernel (such as Conv2D), or kernel weights (PROCEDURAL_KERNELG, "
+                                 "TOEPLITZ)")
 
     def _check_syn_array_size(self, name: str, value: VarValue) -> None:
         if value.array is None:
             return
+        if self.matrix_type.weight == SynapseMatrixWeight.KERNEL:
+            return   # checked against the kernel's size by resolve_vars
+        if self.matrix_type.weight == SynapseMatrixWeight.PROCEDURAL \
+                or self.matrix_type.connectivity == SynapseMatrixConnectivity.BITMASK:
+            return   # refused by _check_weight_init
         if self.matrix_type == SynapseMatrixType.DENSE:
             need = self.src.size * self.trg.size
             if value.array.size != need:
@@ -611,8 +693,9 @@ class SynapseGroup(GroupBase):
 
     @property
     def max_connections(self) -> int:
-        """Maximum row length of SPARSE connectivity (computed from the snippet; may be raised)."""
-        if self.matrix_type == SynapseMatrixType.DENSE:
+        """Maximum row length of SPARSE and PROCEDURAL connectivity (computed from the snippet; may be
+        raised), or the number of diagonals of TOEPLITZ connectivity."""
+        if self.matrix_type.connectivity in (SynapseMatrixConnectivity.DENSE, SynapseMatrixConnectivity.BITMASK):
             return self.trg.size
         if self._max_connections is not None:
             return self._max_connections
@@ -622,6 +705,8 @@ class SynapseGroup(GroupBase):
         func = self.connectivity_init.snippet.calc_max_row_len_func
         if func is None:
             return self.trg.size
+        if self.matrix_type.connectivity == SynapseMatrixConnectivity.TOEPLITZ:
+            return max(1, int(func(self.src.size, self.trg.size, self._conn_params())))   # diagonals
         return max(1, min(int(func(self.src.size, self.trg.size, self._conn_params())), self.trg.size)) \
             if self.connectivity_init.snippet.row_length_multinomial_param is None \
             else max(1, int(func(self.src.size, self.trg.size, self._conn_params())))
@@ -638,7 +723,8 @@ class SynapseGroup(GroupBase):
             return self._max_source_connections
         if self._sparse_pre is not None:
             return max(int(np.bincount(self._sparse_post, minlength=self.trg.size).max(initial=0)), 1)
-        func = None if self.connectivity_init is None else self.connectivity_init.snippet.calc_max_col_len_func
+        func = None if self.connectivity_init is None else \
+            getattr(self.connectivity_init.snippet, "calc_max_col_len_func", None)
         if func is None:
             return self.src.size
         return max(1, int(func(self.src.size, self.trg.size, self._conn_params())))
@@ -691,14 +777,17 @@ class SynapseGroup(GroupBase):
     # -- PyGeNN's introspection --------------------------------------------------------
     @property
     def sparse_connectivity_initialiser(self):
-        """The connectivity initialiser (``init_sparse_connectivity("Uninitialised")`` for DENSE)."""
-        return self.connectivity_init if self.connectivity_init is not None \
+        """The connectivity initialiser (``init_sparse_connectivity("Uninitialised")`` for DENSE and
+        TOEPLITZ)."""
+        return self.connectivity_init if isinstance(self.connectivity_init, SparseConnectivityInit) \
             else init_sparse_connectivity("Uninitialised")
 
     @property
     def toeplitz_connectivity_initialiser(self):
-        """``init_toeplitz_connectivity("Uninitialised")``: TOEPLITZ connectivity is not supported yet."""
-        from .init import init_toeplitz_connectivity
+        """The Toeplitz connectivity initialiser (``init_toeplitz_connectivity("Uninitialised")`` unless
+        the connectivity is TOEPLITZ)."""
+        if isinstance(self.connectivity_init, ToeplitzConnectivityInit):
+            return self.connectivity_init
         return init_toeplitz_connectivity("Uninitialised")
 
     @property
@@ -709,18 +798,48 @@ class SynapseGroup(GroupBase):
 
     @property
     def weight_update_var_size(self) -> int:
-        """Number of elements of each per-synapse variable (rows of ``max_connections`` for SPARSE)."""
-        return self.src.size * (self.trg.size if self.matrix_type == SynapseMatrixType.DENSE
-                                else self.max_connections)
+        """Number of elements of each per-synapse variable: rows of ``max_connections`` for SPARSE,
+        ``num_pre * num_post`` for DENSE, the kernel's for kernel weights (PROCEDURAL_KERNELG,
+        TOEPLITZ) and none for weights that are not stored (DENSE_PROCEDURALG, PROCEDURAL, BITMASK)."""
+        matrix = self.matrix_type
+        if matrix.weight == SynapseMatrixWeight.KERNEL:
+            return int(np.prod(self.kernel_size))
+        if matrix.weight != SynapseMatrixWeight.INDIVIDUAL or matrix.connectivity == SynapseMatrixConnectivity.BITMASK:
+            return 0
+        return self.src.size * (self.trg.size if matrix == SynapseMatrixType.DENSE else self.max_connections)
 
     @property
     def num_synapses(self) -> int:
         """Number of synapses (after load() for connectivity built by a snippet)."""
-        if self.matrix_type == SynapseMatrixType.DENSE:
+        conn = self.matrix_type.connectivity
+        if conn == SynapseMatrixConnectivity.DENSE:
             return self.src.size * self.trg.size
+        if conn == SynapseMatrixConnectivity.BITMASK:
+            return int(self._bitmask().sum())
+        self._require_stored("num_synapses")
         if self._model._runtime is None and self._sparse_pre is not None:
             return int(self._sparse_pre.size)
         return int(self._row_lengths_and_ind()[0].sum())
+
+    def _why_not_stored(self) -> str:
+        matrix = self.matrix_type
+        if matrix.weight == SynapseMatrixWeight.PROCEDURAL:
+            return f": {matrix.name} weights are regenerated from their initialisation snippets at every use"
+        return ""
+
+    def _require_stored(self, what: str) -> None:
+        if self.matrix_type.connectivity in (SynapseMatrixConnectivity.PROCEDURAL, SynapseMatrixConnectivity.TOEPLITZ):
+            raise RuntimeError(f"{self.describe()}: {what} needs stored connectivity, but {self.matrix_type.name} "
+                               "connectivity is regenerated at every spike and never stored")
+
+    def _bitmask(self) -> np.ndarray:
+        """BITMASK connectivity as a ``num_pre x num_post`` boolean matrix (pulled when first read)."""
+        rt = self._model._require_loaded(self.describe())
+        name = names.bitmask_array(self.name)
+        rt.pull_once(name)
+        words = rt.view(name).reshape(self.src.size, -1)
+        bits = np.unpackbits(words.view(np.uint8).reshape(self.src.size, -1), axis=1, bitorder="little")
+        return bits[:, :self.trg.size].astype(bool)
 
     @property
     def pre_var_initialisers(self) -> Dict[str, Any]:
@@ -796,6 +915,12 @@ class SynapseGroup(GroupBase):
 
     def pull_connectivity_from_device(self) -> None:
         rt = self._model._require_loaded(self.describe())
+        if self.matrix_type.connectivity == SynapseMatrixConnectivity.BITMASK:
+            rt.pull(names.bitmask_array(self.name))
+            return
+        self._require_stored("pull_connectivity_from_device")
+        if self.matrix_type.connectivity == SynapseMatrixConnectivity.DENSE:
+            return
         rt.pull(names.row_length_array(self.name))
         rt.pull(names.ind_array(self.name))
 
@@ -808,6 +933,12 @@ class SynapseGroup(GroupBase):
     def push_connectivity_to_device(self) -> None:
         self._check_columns_static("push_connectivity_to_device")
         rt = self._model._require_loaded(self.describe())
+        if self.matrix_type.connectivity == SynapseMatrixConnectivity.BITMASK:
+            rt.push(names.bitmask_array(self.name))
+            return
+        self._require_stored("push_connectivity_to_device")
+        if self.matrix_type.connectivity == SynapseMatrixConnectivity.DENSE:
+            return
         rt.push(names.row_length_array(self.name))
         rt.push(names.ind_array(self.name))
 
@@ -825,17 +956,25 @@ class SynapseGroup(GroupBase):
         return np.arange(ind.shape[1])[None, :] < row_length[:, None]
 
     def get_sparse_pre_inds(self) -> np.ndarray:
-        """Presynaptic index of every synapse, in connection order."""
-        if self.matrix_type == SynapseMatrixType.DENSE:
+        """Presynaptic index of every synapse, in connection order (BITMASK: row by row)."""
+        conn = self.matrix_type.connectivity
+        if conn == SynapseMatrixConnectivity.DENSE:
             return np.repeat(np.arange(self.src.size), self.trg.size)
+        if conn == SynapseMatrixConnectivity.BITMASK:
+            return np.nonzero(self._bitmask())[0]
+        self._require_stored("get_sparse_pre_inds")
         row_length, _ = self._row_lengths_and_ind()
         pre = np.repeat(np.arange(self.src.size), row_length)
         return self._to_user_order(pre)
 
     def get_sparse_post_inds(self) -> np.ndarray:
-        """Postsynaptic index of every synapse, in connection order."""
-        if self.matrix_type == SynapseMatrixType.DENSE:
+        """Postsynaptic index of every synapse, in connection order (BITMASK: row by row)."""
+        conn = self.matrix_type.connectivity
+        if conn == SynapseMatrixConnectivity.DENSE:
             return np.tile(np.arange(self.trg.size), self.src.size)
+        if conn == SynapseMatrixConnectivity.BITMASK:
+            return np.nonzero(self._bitmask())[1]
+        self._require_stored("get_sparse_post_inds")
         _, ind = self._row_lengths_and_ind()
         return self._to_user_order(ind[self._synapse_mask()].astype(np.int64))
 
@@ -847,13 +986,13 @@ class SynapseGroup(GroupBase):
         return out
 
     def _values_from_view(self, var: Variable, view: np.ndarray) -> np.ndarray:
-        if self.matrix_type == SynapseMatrixType.DENSE or var.name not in self.vars \
+        if self.matrix_type != SynapseMatrixType.SPARSE or var.name not in self.vars \
                 or self.vars[var.name] is not var:
             return view
         return self._to_user_order(view.reshape(self.src.size, -1)[self._synapse_mask()])
 
     def _values_to_view(self, var: Variable, view: np.ndarray, vals: np.ndarray) -> None:
-        if self.matrix_type == SynapseMatrixType.DENSE or self.vars.get(var.name) is not var:
+        if self.matrix_type != SynapseMatrixType.SPARSE or self.vars.get(var.name) is not var:
             view[:] = vals.reshape(view.shape)
             return
         mask = self._synapse_mask()
@@ -914,6 +1053,10 @@ class CustomUpdateBase(GroupBase):
             if want != have:
                 raise ValueError(f"{owner}: variable reference '{spec.name}' has type {want.name} but "
                                  f"{ref.group.describe()}'s '{ref.var_name}' is {have.name}")
+            if ref.kind == "wu" and ref.group.matrix_type not in (SynapseMatrixType.DENSE, SynapseMatrixType.SPARSE):
+                raise ValueError(f"{owner}: variable reference '{spec.name}' points at '{ref.var_name}' of "
+                                 f"{ref.group.describe()}, whose {ref.group.matrix_type.name} weights are not "
+                                 "stored per synapse; custom updates reference DENSE and SPARSE weights")
             shapes[spec.name] = self._shape_of(ref)
             self.var_refs[spec.name] = ref
         if not shapes:

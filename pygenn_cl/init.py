@@ -145,10 +145,7 @@ init_connectivity = init_sparse_connectivity
 
 def init_toeplitz_connectivity(init_toeplitz_connect_snippet: Union[str, ms.ToeplitzConnectInitSnippet],
                                params: Mapping[str, Any] = {}) -> ToeplitzConnectivityInit:  # noqa: B006
-    """Initialise TOEPLITZ connectivity, e.g. ``init_toeplitz_connectivity("Conv2D", {...})``.
-
-    TOEPLITZ connectivity is not simulated yet: a synapse group using it raises
-    NotImplementedError."""
+    """Initialise TOEPLITZ connectivity, e.g. ``init_toeplitz_connectivity("Conv2D", {...})``."""
     from . import init_toeplitz_connectivity_snippets
     return ToeplitzConnectivityInit(resolve_model(init_toeplitz_connect_snippet, init_toeplitz_connectivity_snippets,
                                                   ms.ToeplitzConnectInitSnippet,

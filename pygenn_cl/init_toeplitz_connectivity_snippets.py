@@ -1,10 +1,13 @@
 """Built-in Toeplitz connectivity initialisation snippets
 (PyGeNN 5 ``init_toeplitz_connectivity_snippets``).
 
-TOEPLITZ connectivity is not simulated by pygenn_cl yet: the snippets exist, with PyGeNN's
-parameters, kernel sizes and maximum row lengths, but a synapse group that uses
-``SynapseMatrixType.TOEPLITZ`` raises NotImplementedError.  Images are stored row by row
-with the channel fastest, as in :func:`pygenn_cl.init_sparse_connectivity_snippets.Conv2D`.
+A Toeplitz snippet's ``diagonal_build_code`` runs, at every step with spikes, once per
+diagonal ``id_diag`` (``calc_max_row_len_func`` of them); its ``for_each_synapse { ... }``
+loops over the step's presynaptic spikes (``id_pre``), and each ``addSynapse(id_post, k0,
+k1, ...)`` runs the weight update code for that synapse, with ``id_kernel`` the flat
+position of ``(k0, k1, ...)`` in the kernel (``calc_kernel_size_func``; numpy's row-major
+order).  Images are stored row by row with the channel fastest (``id = (row * width + col)
+* channels + channel``), as in :func:`pygenn_cl.init_sparse_connectivity_snippets.Conv2D`.
 """
 from __future__ import annotations
 
@@ -19,7 +22,10 @@ def Uninitialised() -> ToeplitzConnectInitSnippet:
 def Conv2D() -> ToeplitzConnectInitSnippet:
     """2D convolution with stride 1 and 'same'-style borders: params conv_kh, conv_kw
     (kernel), conv_ih, conv_iw, conv_ic (input), conv_oh, conv_ow, conv_oc (output); the
-    kernel has shape ``[conv_kh, conv_kw, conv_ic, conv_oc]``."""
+    kernel has shape ``[conv_kh, conv_kw, conv_ic, conv_oc]``.  Output pixel ``(r, c)`` sees
+    input pixel ``(r - conv_bh + kr, c - conv_bw + kc)`` through kernel row ``kr`` and column
+    ``kc``, with ``conv_bh = (conv_ih + conv_kh - 1 - conv_oh) // 2`` (and so for ``conv_bw``):
+    a cross-correlation, as in machine learning, padded so that equal sizes keep the centre."""
     return create_toeplitz_connect_init_snippet(
         "Conv2D",
         params=[("conv_kh", "int"), ("conv_kw", "int"), ("conv_ih", "int"), ("conv_iw", "int"),
@@ -50,10 +56,15 @@ def Conv2D() -> ToeplitzConnectInitSnippet:
 
 
 def AvgPoolConv2D() -> ToeplitzConnectInitSnippet:
-    """Average pooling (``pool_kh x pool_kw`` windows with strides pool_sh, pool_sw over a
-    ``pool_ih x pool_iw x pool_ic`` input) followed by a 2D convolution (``conv_kh x conv_kw``
-    kernel, 'same'-style borders, ``conv_oh x conv_ow x conv_oc`` output); the kernel has
-    shape ``[conv_kh, conv_kw, pool_ic, conv_oc]``."""
+    """Pooling (``pool_kh x pool_kw`` windows with strides pool_sh, pool_sw over a
+    ``pool_ih x pool_iw x pool_ic`` input, ``pool_oh x pool_ow`` of them) followed by a 2D
+    convolution (``conv_kh x conv_kw`` kernel, 'same'-style borders ``conv_bh``, ``conv_bw``,
+    ``conv_oh x conv_ow x conv_oc`` output); the kernel has shape ``[conv_kh, conv_kw,
+    pool_ic, conv_oc]``.
+
+    A spike of an input pixel reaches the convolution through every pooling window it lies in
+    (windows may overlap; pixels in none reach nothing), so the kernel multiplies each window's
+    *sum* of spikes: for the average, give the kernel divided by ``pool_kh * pool_kw``."""
     return create_toeplitz_connect_init_snippet(
         "AvgPoolConv2D",
         params=[("conv_kh", "int"), ("conv_kw", "int"), ("pool_kh", "int"), ("pool_kw", "int"),
@@ -73,19 +84,25 @@ def AvgPoolConv2D() -> ToeplitzConnectInitSnippet:
             "const int kernRow = (id_diag / conv_oc) / conv_kw;\n"
             "const int kernCol = (id_diag / conv_oc) % conv_kw;\n"
             "const int kernOutChan = id_diag % conv_oc;\n"
-            "const scalar scale = 1.0 / (scalar)(pool_kh * pool_kw);\n"
             "for_each_synapse {\n"
             "    const int poolInRow = (id_pre / pool_ic) / pool_iw;\n"
             "    const int poolInCol = (id_pre / pool_ic) % pool_iw;\n"
             "    const int poolInChan = id_pre % pool_ic;\n"
-            "    const int poolOutRow = poolInRow / pool_sh;\n"
-            "    const int poolOutCol = poolInCol / pool_sw;\n"
-            "    if (poolOutRow < pool_oh && poolOutCol < pool_ow) {\n"
+            "    // the pooling windows this pixel lies in: rows poolRow * pool_sh ... + pool_kh - 1\n"
+            "    const int rowLo = (poolInRow < pool_kh) ? 0 : ((poolInRow - pool_kh) / pool_sh + 1);\n"
+            "    const int rowHi = (poolInRow / pool_sh < pool_oh - 1) ? poolInRow / pool_sh : pool_oh - 1;\n"
+            "    const int colLo = (poolInCol < pool_kw) ? 0 : ((poolInCol - pool_kw) / pool_sw + 1);\n"
+            "    const int colHi = (poolInCol / pool_sw < pool_ow - 1) ? poolInCol / pool_sw : pool_ow - 1;\n"
+            "    for (int poolOutRow = rowLo; poolOutRow <= rowHi; poolOutRow++) {\n"
             "        const int outRow = poolOutRow + conv_bh - kernRow;\n"
-            "        const int outCol = poolOutCol + conv_bw - kernCol;\n"
-            "        if (outRow >= 0 && outRow < conv_oh && outCol >= 0 && outCol < conv_ow) {\n"
-            "            addSynapse(((outRow * conv_ow) + outCol) * conv_oc + kernOutChan,\n"
-            "                       kernRow, kernCol, poolInChan, kernOutChan);\n"
+            "        if (outRow >= 0 && outRow < conv_oh) {\n"
+            "            for (int poolOutCol = colLo; poolOutCol <= colHi; poolOutCol++) {\n"
+            "                const int outCol = poolOutCol + conv_bw - kernCol;\n"
+            "                if (outCol >= 0 && outCol < conv_ow) {\n"
+            "                    addSynapse(((outRow * conv_ow) + outCol) * conv_oc + kernOutChan,\n"
+            "                               kernRow, kernCol, poolInChan, kernOutChan);\n"
+            "                }\n"
+            "            }\n"
             "        }\n"
             "    }\n"
             "}\n"),

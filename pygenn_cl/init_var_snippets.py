@@ -97,10 +97,10 @@ def Binomial() -> VarInitSnippet:
 def Kernel() -> VarInitSnippet:
     """Each synapse takes the entry ``id_kernel`` of the ``kernel`` extra global parameter,
     the kernel position its connectivity snippet gave it (``addSynapse(j, k0, k1, ...)``,
-    e.g. ``init_sparse_connectivity_snippets.Conv2D``).
-
-    Supported for SPARSE connectivity built row by row by a snippet with a kernel; other
-    uses raise NotImplementedError at ``build()``.
+    e.g. ``init_sparse_connectivity_snippets.Conv2D``): with SPARSE or PROCEDURAL connectivity
+    built row by row by a snippet with a kernel.  With kernel weights (PROCEDURAL_KERNELG,
+    TOEPLITZ) it copies the kernel into the variable, ``id_kernel`` being its element.
+    Elsewhere it is refused when the synapse population is added.
     """
     return create_var_init_snippet(
         "Kernel",

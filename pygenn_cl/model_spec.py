@@ -574,8 +574,11 @@ def create_toeplitz_connect_init_snippet(class_name: str, params=None, derived_p
                                          **legacy) -> ToeplitzConnectInitSnippet:
     """Create a Toeplitz connectivity snippet (PyGeNN 5 ``create_toeplitz_connect_init_snippet``).
 
-    TOEPLITZ connectivity is not simulated yet: a synapse group using the snippet raises
-    NotImplementedError."""
+    ``diagonal_build_code`` runs once per diagonal ``id_diag`` (``calc_max_row_len_func`` of
+    them) when the source population spikes; inside it ``for_each_synapse { ... }`` loops over
+    the spikes (``id_pre``) and ``addSynapse(id_post, k0, k1, ...)`` runs the weight update
+    code of that synapse with ``id_kernel`` the position ``(k0, k1, ...)`` in the kernel
+    (``calc_kernel_size_func``)."""
     params, _ = _legacy_names(class_name, params, None, legacy)
     snippet = ToeplitzConnectInitSnippet(class_name, _params(params), _derived(derived_params),
                                          _egps(extra_global_params), calc_max_row_len_func=calc_max_row_len_func,

@@ -133,6 +133,49 @@ def _synapses(model):
                                      pg.init_weight_update("StaticPulse", {}, {"g": 0.1}),
                                      pg.init_postsynaptic("DeltaCurr"),
                                      pg.init_sparse_connectivity(name, params))
+    _matrix_types(model, pre, post)
+
+
+def _matrix_types(model, pre, post):
+    """BITMASK (each parallelism), PROCEDURAL (weights, delays, threads per spike, the multinomial),
+    DENSE_PROCEDURALG, PROCEDURAL_KERNELG and TOEPLITZ (Conv2D, AvgPoolConv2D)."""
+    for hint, tps in ((ParallelismHint.POSTSYNAPTIC, 1), (ParallelismHint.PRESYNAPTIC, 3),
+                      (ParallelismHint.WORD_PACKED_BITMASK, 1)):
+        sg = model.add_synapse_population(f"bitmask_{hint.name}", "BITMASK", pre, post,
+                                          pg.init_weight_update("StaticPulseConstantWeight", {"g": 0.1}),
+                                          pg.init_postsynaptic("DeltaCurr"),
+                                          pg.init_sparse_connectivity("FixedProbability", {"prob": 0.1}))
+        sg.parallelism_hint, sg.num_threads_per_spike = hint, tps
+    for tps, conn in ((1, ("FixedProbability", {"prob": 0.1})), (4, ("FixedNumberTotalWithReplacement", {"num": 500}))):
+        sg = model.add_synapse_population(
+            f"procedural_{tps}", "PROCEDURAL", pre, post,
+            pg.init_weight_update("StaticPulseDendriticDelay", {}, {
+                "g": pg.init_var("NormalClipped", {"mean": 0.1, "sd": 0.05, "min": 0.0, "max": 1.0}),
+                "d": pg.init_var("NormalClippedDelay", {"mean": 2.0, "sd": 1.0, "min": 0.0, "max": 4.0})}),
+            pg.init_postsynaptic("ExpCurr", {"tau": 5.0}), pg.init_sparse_connectivity(*conn))
+        sg.num_threads_per_spike, sg.max_dendritic_delay_timesteps = tps, 5
+    model.add_synapse_population("dense_procedural", "DENSE_PROCEDURALG", pre, post,
+                                 pg.init_weight_update("StaticPulse", {}, {"g": pg.init_var("Normal", {"mean": 0.0,
+                                                                                                      "sd": 0.1})}),
+                                 pg.init_postsynaptic("DeltaCurr"))
+    image = model.add_neuron_population("image", 6 * 6 * 2, "Poisson", {"rate": 50.0}, {"timeStepToSpike": 0.0})
+    maps = model.add_neuron_population("maps", 6 * 6 * 3, "LIF", h.LIF_PARAMS, {"V": -60.0, "RefracTime": 0.0})
+    conv = {"conv_kh": 3, "conv_kw": 3, "conv_sh": 1, "conv_sw": 1, "conv_padh": 1, "conv_padw": 1,
+            "conv_ih": 6, "conv_iw": 6, "conv_ic": 2, "conv_oh": 6, "conv_ow": 6, "conv_oc": 3}
+    model.add_synapse_population("procedural_kernel", "PROCEDURAL_KERNELG", image, maps,
+                                 pg.init_weight_update("StaticPulse", {}, {"g": pg.init_var("Uniform", {"min": 0.0,
+                                                                                                       "max": 1.0})}),
+                                 pg.init_postsynaptic("DeltaCurr"), pg.init_sparse_connectivity("Conv2D", conv))
+    toeplitz = {k: v for k, v in conv.items() if k not in ("conv_sh", "conv_sw", "conv_padh", "conv_padw")}
+    model.add_synapse_population("toeplitz", "TOEPLITZ", image, maps,
+                                 pg.init_weight_update("StaticPulse", {}, {"g": np.ones(3 * 3 * 2 * 3)}),
+                                 pg.init_postsynaptic("DeltaCurr"), pg.init_toeplitz_connectivity("Conv2D", toeplitz))
+    pooled = model.add_neuron_population("pooled", 3 * 3 * 3, "LIF", h.LIF_PARAMS, {"V": -60.0, "RefracTime": 0.0})
+    pool = {"conv_kh": 3, "conv_kw": 3, "pool_kh": 2, "pool_kw": 2, "pool_sh": 2, "pool_sw": 2, "pool_ih": 6,
+            "pool_iw": 6, "pool_ic": 2, "conv_oh": 3, "conv_ow": 3, "conv_oc": 3}
+    model.add_synapse_population("avgpool", "TOEPLITZ", image, pooled,
+                                 pg.init_weight_update("StaticPulse", {}, {"g": 0.25}),
+                                 pg.init_postsynaptic("DeltaCurr"), pg.init_toeplitz_connectivity("AvgPoolConv2D", pool))
 
 
 CASES = [("neurons", _neurons, "float", None, 128), ("neurons", _neurons, "double", None, 64),
@@ -186,7 +229,8 @@ def test_generated_source_structure():
     assert source.splitlines()[1] == "#include <stdint.h>"
     assert '#define GENN_KERNEL extern "C" __global__ void' in source
     for kernel in ("neuron_update", "presynaptic_update", "postsynaptic_update", "neuron_init",
-                   "connectivity_init", "sparse_init", "dense_init", "connectivity_remap"):
+                   "connectivity_init", "sparse_init", "dense_init", "connectivity_remap", "kernel_init",
+                   "connectivity_prelude"):
         assert f"GENN_KERNEL {kernel}(" in source, kernel
     assert "genn_atomic_add_f(" in source and "__global" not in source.replace("__global__", "")
 

@@ -140,15 +140,32 @@ def test_synapse_group_reports_its_matrix_type_as_flags(make_model):
     assert sg.matrix_type & pg.SynapseMatrixConnectivity.SPARSE
 
 
-# -- features that have their own issues: NotImplementedError naming them ----------------------
+# -- matrix types ------------------------------------------------------------------------------
 @pytest.mark.backend_independent
-@pytest.mark.parametrize("matrix", ["BITMASK", "PROCEDURAL", "PROCEDURAL_KERNELG", "TOEPLITZ", "DENSE_PROCEDURALG"])
-def test_unsupported_matrix_types_raise_not_implemented(make_model, matrix):
-    model = make_model("matrix")
-    a = model.add_neuron_population("a", 3, "LIF", h.LIF_PARAMS, LIF_VARS)
-    with pytest.raises(NotImplementedError, match=matrix):
-        model.add_synapse_population("s", matrix, a, a, pg.init_weight_update("StaticPulseConstantWeight", {"g": 1.0}),
-                                     pg.init_postsynaptic("DeltaCurr"))
+@pytest.mark.parametrize("matrix, conn, weight", [("DENSE_PROCEDURALG", "DENSE", "PROCEDURAL"),
+                                                  ("BITMASK", "BITMASK", "INDIVIDUAL"),
+                                                  ("PROCEDURAL", "PROCEDURAL", "PROCEDURAL"),
+                                                  ("PROCEDURAL_KERNELG", "PROCEDURAL", "KERNEL"),
+                                                  ("TOEPLITZ", "TOEPLITZ", "KERNEL")])
+def test_every_matrix_type_is_accepted_by_name_and_value_with_pygenn_flags(make_model, matrix, conn, weight):
+    """Every SynapseMatrixType (by name or by value) makes a synapse group whose matrix_type has
+    PyGeNN's connectivity and weight flags."""
+    conv = {"conv_kh": 1, "conv_kw": 1, "conv_sh": 1, "conv_sw": 1, "conv_padh": 0, "conv_padw": 0,
+            "conv_ih": 1, "conv_iw": 3, "conv_ic": 1, "conv_oh": 1, "conv_ow": 3, "conv_oc": 1}
+    toeplitz = {k: v for k, v in conv.items() if k not in ("conv_sh", "conv_sw", "conv_padh", "conv_padw")}
+    for how in (matrix, getattr(pg.SynapseMatrixType, matrix), int(getattr(pg.SynapseMatrixType, matrix))):
+        model = make_model("matrix")
+        a = model.add_neuron_population("a", 3, "LIF", h.LIF_PARAMS, LIF_VARS)
+        wu = pg.init_weight_update("StaticPulseConstantWeight", {"g": 1.0}) if conn == "BITMASK" else \
+            pg.init_weight_update("StaticPulse", {}, {"g": 1.0})
+        init = None if conn == "DENSE" else pg.init_toeplitz_connectivity("Conv2D", toeplitz) \
+            if conn == "TOEPLITZ" else pg.init_sparse_connectivity("Conv2D", conv)
+        sg = model.add_synapse_population("s", how, a, a, wu, pg.init_postsynaptic("DeltaCurr"), init)
+        assert sg.matrix_type == getattr(pg.SynapseMatrixType, matrix)
+        assert sg.matrix_type & getattr(pg.SynapseMatrixConnectivity, conn)
+        assert sg.matrix_type & getattr(pg.SynapseMatrixWeight, weight)
+        if conn == "TOEPLITZ":
+            assert sg.toeplitz_connectivity_initialiser is init and sg.kernel_size == [1, 1, 1, 1]
 
 
 @pytest.mark.backend_independent
@@ -168,25 +185,18 @@ def test_custom_connectivity_updates_and_delayed_references_raise_not_implemente
         pg.create_den_delay_var_ref(sg)
     with pytest.raises(NotImplementedError, match="spike count"):
         pg.create_src_spike_count_var_ref(sg)
-    with pytest.raises(NotImplementedError, match="TOEPLITZ"):
-        model.add_synapse_population("t", "TOEPLITZ", a, a, pg.init_weight_update("StaticPulse", {}, {"g": 1.0}),
-                                     pg.init_postsynaptic("DeltaCurr"),
-                                     pg.init_toeplitz_connectivity("Conv2D", {"conv_kh": 1, "conv_kw": 1,
-                                                                               "conv_ih": 1, "conv_iw": 3,
-                                                                               "conv_ic": 1, "conv_oh": 1,
-                                                                               "conv_ow": 3, "conv_oc": 1}))
 
 
 @pytest.mark.backend_independent
-def test_kernel_initialisation_needs_connectivity_with_a_kernel(make_model, tmp_path):
+def test_kernel_initialisation_needs_connectivity_with_a_kernel(make_model):
+    """init_var("Kernel") reads id_kernel, which only connectivity with a kernel gives: DENSE is
+    refused when the group is added, naming the group, variable and snippet."""
     model = make_model("kernel_dense")
     a = model.add_neuron_population("a", 4, "LIF", h.LIF_PARAMS, LIF_VARS)
-    sg = model.add_synapse_population("s", "DENSE", a, a,
-                                      pg.init_weight_update("StaticPulse", {}, {"g": pg.init_var("Kernel")}),
-                                      pg.init_postsynaptic("DeltaCurr"))
-    sg.vars["g"].extra_global_params["kernel"].set_init_values(np.arange(4.0))
-    with pytest.raises(NotImplementedError, match="id_kernel"):
-        model.build(str(tmp_path))
+    with pytest.raises(ValueError, match=r"synapse population 's': variable 'g': .*'Kernel' reads id_kernel"):
+        model.add_synapse_population("s", "DENSE", a, a,
+                                     pg.init_weight_update("StaticPulse", {}, {"g": pg.init_var("Kernel")}),
+                                     pg.init_postsynaptic("DeltaCurr"))
 
 
 def test_sparse_conv2d_connects_each_input_pixel_to_the_outputs_it_is_under(make_model, tmp_path):

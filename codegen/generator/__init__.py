@@ -28,7 +28,8 @@ __all__ = ["generate_model", "stream_id", "strategy", "NEURON_INDEX"]
 
 #: Kernel families in table order.
 KERNEL_ORDER = ("neuron_update", "synapse_dynamics", "presynaptic_update", "postsynaptic_update",
-                "neuron_init", "dense_init", "connectivity_init", "connectivity_remap", "sparse_init")
+                "neuron_init", "dense_init", "connectivity_init", "connectivity_remap", "sparse_init",
+                "kernel_init")
 
 
 def generate_model(desc: ModelDescription, target: CodeTarget) -> ModelIR:
@@ -53,10 +54,11 @@ def generate_model(desc: ModelDescription, target: CodeTarget) -> ModelIR:
         "postsynaptic_update": present(map(synapses.postsynaptic_update, sgs)),
         "synapse_dynamics": present(map(synapses.synapse_dynamics, sgs)),
         "neuron_init": present(map(init.neuron_init, desc.neuron_groups)),
-        "dense_init": present(init.synapse_var_init(sg) for sg in sgs if not sg.sparse),
-        "connectivity_init": present(init.connectivity_init(sg) for sg in sgs if sg.sparse),
+        "dense_init": present(init.synapse_var_init(sg) for sg in sgs if sg.dense and sg.weights == "INDIVIDUAL"),
+        "connectivity_init": present(map(init.connectivity_init, sgs)),
         "sparse_init": present(init.synapse_var_init(sg) for sg in sgs if sg.sparse),
         "connectivity_remap": present(map(synapses.connectivity_remap, sgs)),
+        "kernel_init": present(map(init.kernel_var_init, sgs)),
     }
     update_groups: Dict[str, List[GroupCode]] = {}
     for cu in desc.custom_updates:
@@ -87,10 +89,11 @@ MAX_INDEX = 2 ** 32 - 1
 def _check_index_range(ctx: Context, sg) -> None:
     """A synapse group whose synapse slots (or column or dendritic-delay elements) do not fit
     32-bit indices is an error naming it, not a silent wrap-around."""
-    kind = "SPARSE (max_connections" if sg.sparse else "DENSE (num_post"
-    per_row = sg.max_connections if sg.sparse else sg.num_post
-    spaces = [(sg.num_synapses_allocated, f"{sg.num_pre:,} presynaptic neurons x {per_row:,} {kind}) = "
-                                          f"{sg.num_synapses_allocated:,} synapse slots")]
+    by_rows = sg.connectivity_kind in ("SPARSE", "PROCEDURAL")
+    kind = f"{sg.connectivity_kind} (max_connections" if by_rows else f"{sg.connectivity_kind} (num_post"
+    per_row = sg.max_connections if by_rows else sg.num_post
+    spaces = [(sg.synapse_ids, f"{sg.num_pre:,} presynaptic neurons x {per_row:,} {kind}) = "
+                               f"{sg.synapse_ids:,} synapse slots")] if sg.connectivity_kind != "TOEPLITZ" else []
     if sg.needs_columns and sg.sparse:
         n = sg.num_post * sg.max_source_connections
         spaces.append((n, f"{sg.num_post:,} postsynaptic neurons x {sg.max_source_connections:,} "

@@ -9,7 +9,7 @@ from .. import names, types
 from ..ir import ConnectivityInit, GroupCode, VarInit, VarInitialisation
 from ..transpiler import Environment, FunctionSpec
 from .context import Context, literal, stream_id
-from .synapse import add_sparse_arrays
+from .synapse import add_bitmask_array, add_sparse_arrays, kernel_index
 
 #: (struct key, variable) of a variable to initialise.  Keys are built from positions
 #: (``v<i>``, ``psm<i>_v<j>`` ...), never from group or variable names, so no two keys of
@@ -21,9 +21,10 @@ class InitGenerator:
     def __init__(self, ctx: Context):
         self.ctx = ctx
 
-    def var_inits(self, code: GroupCode, env: Environment, group: str, entries: Sequence[InitEntry]
-                  ) -> List[VarInit]:
-        """Variables initialised by their snippets."""
+    def var_inits(self, code: GroupCode, env: Environment, group: str, entries: Sequence[InitEntry],
+                  store: bool = True) -> List[VarInit]:
+        """Variables initialised by their snippets (stored in array ``_a_<key>``; with ``store``
+        False only computed, for procedural weights)."""
         ctx = self.ctx
         inits = []
         for key, var in entries:
@@ -40,7 +41,8 @@ class InitGenerator:
             for n, p in enumerate(init.params):
                 venv.add_variable(p.name, p.type, printed=code.value(f"{key}_p{n}", p.value, p.type))
             t = ctx.translate(init.code, venv, init.describe(), f"{group} variable '{var.name}'", "var_init_code")
-            code.array(key, var.array, var.type)
+            if store:
+                code.array(key, var.array, var.type)
             stream = code.value(f"{key}_stream", stream_id(f"{var.array}/init"), types.Uint32) \
                 if ctx.uses_rng(t) else ""
             inits.append(VarInit(key, var.type.name, literal(0, var.type), t.text, stream))
@@ -83,21 +85,50 @@ class InitGenerator:
                                         literal(-ctx.time_type.max, ctx.time_type))
         return code
 
-    def synapse_var_init(self, sg: d.SynapseGroup) -> Optional[GroupCode]:
-        ctx = self.ctx
-        code = GroupCode(sg.name)
-        env = Environment(ctx.base_env())
+    def synapse_init_env(self, code: GroupCode, sg: d.SynapseGroup) -> Environment:
+        """Environment of a per-synapse variable's initialisation snippet: ``id_pre``, ``id_post``,
+        ``id_syn``, the sizes and, with a kernel, ``id_kernel`` (SPARSE: the position each synapse's
+        ``addSynapse`` kept in ``kernelInd``; PROCEDURAL: the one its ``addSynapse`` gives)."""
+        env = Environment(self.ctx.base_env())
         for name in ("id_pre", "id_post", "id_syn"):
             env.add_variable(name, types.Uint32, printed=name)
         env.add_variable("num_pre", types.Uint32, printed=code.value("num_pre", sg.num_pre, types.Uint32))
         env.add_variable("num_post", types.Uint32, printed=code.value("num_post", sg.num_post, types.Uint32))
+        conn = sg.connectivity
+        if sg.connectivity_kind == "PROCEDURAL" and conn.kernel_indices:
+            env.add_variable("id_kernel", types.Uint32, printed="id_kernel")
+        elif conn is not None and conn.kernel_indices:
+            env.add_variable("id_kernel", types.Uint32, printed="_a_kernelInd[id_syn]")
+            code.array("kernelInd", names.group_array(sg.name, "kernelInd"), types.Uint32)
+        return env
+
+    def kernel_var_init(self, sg: d.SynapseGroup) -> Optional[GroupCode]:
+        """Variables of kernel weights (PROCEDURAL_KERNELG, TOEPLITZ), one element per kernel
+        position ``id_kernel`` (random ones on the variable's initialisation stream, element
+        ``id_kernel``)."""
+        if sg.weights != "KERNEL":
+            return None
+        ctx = self.ctx
+        code = GroupCode(sg.name)
+        env = Environment(ctx.base_env())
+        env.add_variable("id_kernel", types.Uint32, printed="id_kernel")
+        size = sg.connectivity.kernel_elements
+        for var in sg.wu.vars:
+            ctx.add_array(var.array, var.type, size)
+        inits = self.var_inits(code, env, sg.describe(), [(f"v{j}", v) for j, v in enumerate(sg.wu.vars)])
+        if not inits:
+            return None
+        code.value("kernel_size", size, types.Uint32)
+        code.kernel = VarInitialisation(tuple(inits))
+        return code
+
+    def synapse_var_init(self, sg: d.SynapseGroup) -> Optional[GroupCode]:
+        ctx = self.ctx
+        code = GroupCode(sg.name)
+        env = self.synapse_init_env(code, sg)
         entries = [(f"v{j}", v) for j, v in enumerate(sg.wu.vars)]
         for var in sg.wu.vars:
             ctx.add_array(var.array, var.type, sg.num_synapses_allocated)
-        conn = sg.connectivity
-        if conn is not None and conn.kernel_indices:
-            env.add_variable("id_kernel", types.Uint32, printed="_a_kernelInd[id_syn]")
-            code.array("kernelInd", names.group_array(sg.name, "kernelInd"), types.Uint32)
         inits = self.var_inits(code, env, sg.describe(), entries)
         if not inits:
             return None
@@ -108,10 +139,14 @@ class InitGenerator:
         return code
 
     def connectivity_init(self, sg: d.SynapseGroup) -> Optional[GroupCode]:
+        """SPARSE connectivity (rows or columns), BITMASK connectivity (rows), or the multinomial
+        row lengths that PROCEDURAL rows read (FixedNumberTotalWithReplacement)."""
         ctx = self.ctx
         conn = sg.connectivity
-        if conn is None or not conn.builds:
+        if conn is None or not conn.builds or sg.connectivity_kind not in ("SPARSE", "BITMASK", "PROCEDURAL"):
             return None
+        if sg.connectivity_kind == "PROCEDURAL":
+            return self.multinomial_only(sg)
         code = GroupCode(sg.name)
         by_row = bool(conn.row_build_code)
         env = Environment(ctx.base_env())
@@ -125,9 +160,13 @@ class InitGenerator:
         ctx.add_egps(env, code, "c_", conn.egps)
         for p in conn.params:
             env.add_variable(p.name, p.type, printed=code.value(f"c_{p.name}", p.value, p.type))
-        add_sparse_arrays(ctx, code, sg)
+        bitmask = sg.connectivity_kind == "BITMASK"
+        if bitmask:
+            words = add_bitmask_array(ctx, code, sg)
+        else:
+            add_sparse_arrays(ctx, code, sg)
         stride = code.value("row_stride", sg.max_connections, types.Uint32)
-        ind_type = sg.index_type.name
+        ind_type = sg.index_type.name if not bitmask else "uint32_t"
         # addSynapse() is printed as an expression (it may appear anywhere a call may);
         # its argument is evaluated exactly once, and checked to be a neuron of the population.
         other, size = ("postsynaptic", code.value("num_post", sg.num_post, types.Uint32)) if by_row \
@@ -138,7 +177,12 @@ class InitGenerator:
 
         def index(a):
             return f"genn_check_index((uint64_t)({a[0][0]}), {size}, GENN_ERRORS, {check})"
-        if by_row and conn.kernel_indices:
+        if bitmask:
+            # addSynapse(j[, k0, ...]) sets bit j % 32 of word j / 32 of the row (kernel positions unused)
+            env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
+                "(" + "".join(f"(void)({k}), " for k, _ in a[1:]) + f"_j = (uint32_t){index(a)}, "
+                f"(void)(_a_gp[(uint64_t)id_pre * {words} + (_j >> 5)] |= (1u << (_j & 31u))))")))
+        elif by_row and conn.kernel_indices:
             # addSynapse(j, k0, k1, ...) also keeps the synapse's position in the kernel,
             # id_kernel = ((k0 * K1 + k1) * K2 + k2) ..., for the variables initialised from it
             ctx.add_array(names.group_array(sg.name, "kernelInd"), types.Uint32, sg.num_synapses_allocated)
@@ -146,7 +190,7 @@ class InitGenerator:
             sizes = [code.value(f"kernel_size{i}", k, types.Uint32) for i, k in enumerate(conn.kernel_size)]
             env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
                 f"((_rl < {stride}) ? (void)(_a_kernelInd[(uint64_t)id_pre * {stride} + _rl] = "
-                f"{_kernel_index(a, sizes, conn.describe())}, "
+                f"{kernel_index(a, sizes, conn.describe())}, "
                 f"_a_ind[(uint64_t)id_pre * {stride} + _rl++] = ({ind_type}){index(a)}) : (void)(_overflow = 1u))")))
         elif by_row:
             env.add_function("addSynapse", FunctionSpec(None, None, lambda a: (
@@ -177,17 +221,22 @@ class InitGenerator:
                                       f"max_connections = {sg.max_connections}; set max_connections higher "
                                       "before build()")
         code.kernel = ConnectivityInit(body=t.text, rng_stream=stream, by_row=by_row, multinomial_total=total,
-                                       multinomial_stream=multinomial_stream, index_type=ind_type)
+                                       multinomial_stream=multinomial_stream, index_type=ind_type, bitmask=bitmask)
         return code
 
-
-def _kernel_index(args, sizes, snippet: str) -> str:
-    """The flat kernel position of ``addSynapse(j, k0, k1, ...)``'s kernel indices."""
-    indices = [text for text, _ in args[1:]]
-    if len(indices) != len(sizes):
-        raise ValueError(f"{snippet}: addSynapse() gives {len(indices)} kernel indices for a kernel of "
-                         f"{len(sizes)} dimensions (calc_kernel_size_func)")
-    flat = f"(uint32_t)({indices[0]})"
-    for index, size in zip(indices[1:], sizes[1:]):
-        flat = f"({flat} * {size} + (uint32_t)({index}))"
-    return flat
+    def multinomial_only(self, sg: d.SynapseGroup) -> Optional[GroupCode]:
+        """The row lengths of FixedNumberTotalWithReplacement for PROCEDURAL rows, drawn as SPARSE
+        initialisation draws them (so the regenerated rows are SPARSE's)."""
+        conn = sg.connectivity
+        if not conn.multinomial_param:
+            return None
+        ctx = self.ctx
+        code = GroupCode(sg.name)
+        code.value("num_pre", sg.num_pre, types.Uint32)
+        ctx.add_array(names.group_array(sg.name, "preCalcRowLength"), types.Uint32, sg.num_pre)
+        code.array("preCalcRowLength", names.group_array(sg.name, "preCalcRowLength"), types.Uint32)
+        total = code.value("c_total", conn.param_values()[conn.multinomial_param], types.Uint32)
+        stream = code.value("multinomial_stream", stream_id(f"{names.group_key(sg.name)}/row_lengths"),
+                            types.Uint32)
+        code.kernel = ConnectivityInit(multinomial_total=total, multinomial_stream=stream, builds=False)
+        return code

@@ -203,6 +203,16 @@ class For(Stmt):
 
 
 @dataclass(eq=False)
+class Block(Stmt):
+    """``name { body }``: a block construct the environment provides (``for_each_synapse``);
+    ``spec`` is set by the type checker."""
+
+    name: str
+    body: "Compound"
+    spec: Any = None
+
+
+@dataclass(eq=False)
 class Break(Stmt):
     """``break;``."""
 

@@ -29,6 +29,21 @@ class FunctionSpec:
     params: Optional[List[ResolvedType]]
     returns: Optional[ResolvedType]
     printer: Callable[[PrintedArgs], str]
+    #: the call may only be a statement of its own (``addSynapse(j);`` where it runs a synapse's
+    #: code); ``printer`` then returns statement text, which may span several lines
+    statement: bool = False
+
+
+@dataclass
+class BlockSpec:
+    """A block construct ``name { ... }`` that an environment provides (``for_each_synapse``):
+    its body is checked against ``env`` (whose parent is the environment the construct is found
+    in, so the body also sees that code's names and locals) and printed between ``open`` and
+    ``close``."""
+
+    env: "Environment"
+    open: str
+    close: str = "}"
 
 
 @dataclass
@@ -54,7 +69,7 @@ class Environment:
 
     def __init__(self, parent: Optional["Environment"] = None) -> None:
         self.parent = parent
-        self._names: Dict[str, Union[EnvVariable, FunctionSpec]] = {}
+        self._names: Dict[str, Union[EnvVariable, FunctionSpec, BlockSpec]] = {}
 
     def add_variable(self, name: str, type: ResolvedType, *, read_only: bool = True,
                      printed: Optional[str] = None,
@@ -69,7 +84,11 @@ class Environment:
         """Add (or replace) a function."""
         self._names[name] = spec
 
-    def lookup(self, name: str) -> Optional[Union[EnvVariable, FunctionSpec]]:
+    def add_block(self, name: str, spec: BlockSpec) -> None:
+        """Add (or replace) a block construct ``name { ... }``."""
+        self._names[name] = spec
+
+    def lookup(self, name: str) -> Optional[Union[EnvVariable, FunctionSpec, BlockSpec]]:
         """The variable or function called ``name``, or None."""
         env: Optional[Environment] = self
         while env is not None:

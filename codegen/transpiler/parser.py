@@ -116,6 +116,12 @@ class Parser:
                 return method(tok)
             if word in UNSUPPORTED:
                 raise self._error(f"'{word}' is not supported in GeNNCode")
+            nxt = self.toks[self.i + 1]
+            if word not in KEYWORDS and nxt.kind == "op" and nxt.text == "{":
+                # ``for_each_synapse { ... }``: a block construct (C has no ``name {``, so
+                # this reads nothing C code could mean); the type checker looks the name up
+                self._next()
+                return ast.Block(tok, word, self._compound())
         expr = self.expression()
         self._expect(";", "after expression")
         return ast.ExprStmt(tok, expr)

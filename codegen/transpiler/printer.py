@@ -180,13 +180,18 @@ class Printer:
             return self._wrap(arg, ASSIGN)
         return f"({self.d.type_name(target)})({self.expression(arg)})"
 
+    def _call_text(self, expr: ast.Call) -> str:
+        """An environment function's text for a call."""
+        resolved = expr.resolved
+        args = [self._convert(a, p) for a, p in zip(expr.args, resolved.params)]
+        types_ = [p if p is not None else a.type for a, p in zip(expr.args, resolved.params)]
+        return resolved.spec.printer(list(zip(args, types_)))
+
     def _expr_Call(self, expr: ast.Call) -> Tuple[str, int]:
         resolved = expr.resolved
         args = [self._convert(a, p) for a, p in zip(expr.args, resolved.params)]
         if resolved.kind == "env":
-            types_ = [p if p is not None else a.type
-                      for a, p in zip(expr.args, resolved.params)]
-            text = resolved.spec.printer(list(zip(args, types_)))
+            text = self._call_text(expr)
             return (text, PRIMARY) if is_primary(text) else (f"({text})", PRIMARY)
         if resolved.kind == "printf":
             name = "printf"
@@ -232,7 +237,17 @@ class Printer:
         return [pad + "{", *self.statements(stmt.body, level + 1), pad + "}"]
 
     def _stmt_ExprStmt(self, stmt: ast.ExprStmt, level: int) -> List[str]:
+        expr = stmt.expr
+        resolved = getattr(expr, "resolved", None)
+        if isinstance(expr, ast.Call) and resolved is not None and resolved.kind == "env" \
+                and resolved.spec.statement:
+            # a statement function (addSynapse running a synapse's code): its own statement text
+            return [INDENT * level + line for line in self._call_text(expr).splitlines()]
         return [INDENT * level + self.expression(stmt.expr) + ";"]
+
+    def _stmt_Block(self, stmt: ast.Block, level: int) -> List[str]:
+        pad = INDENT * level
+        return [pad + stmt.spec.open, *self.statements(stmt.body.body, level + 1), pad + stmt.spec.close]
 
     def _stmt_Empty(self, stmt: ast.Empty, level: int) -> List[str]:
         return [INDENT * level + ";"]

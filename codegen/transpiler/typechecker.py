@@ -10,7 +10,7 @@ from .. import types
 
 from . import ast
 from .builtins import BUILTINS
-from .environment import Environment, EnvVariable, FunctionSpec
+from .environment import BlockSpec, Environment, EnvVariable, FunctionSpec
 from .errors import SourceError
 
 NumericType = types.NumericType
@@ -146,6 +146,8 @@ class TypeChecker:
         #: depth of branches, loop bodies and conditional operands around the current node
         self._conditional = 0
         self.uses_double = False
+        self._statement_call: Optional[ast.Call] = None
+        self._open_blocks: List[str] = []
 
     # ------------------------------------------------------------ helpers
     @staticmethod
@@ -226,7 +228,29 @@ class TypeChecker:
             self.scopes[-1][decl.name] = Local(decl.name, t, stmt.type_spec.const)
 
     def _stmt_ExprStmt(self, stmt: ast.ExprStmt) -> None:
+        if isinstance(stmt.expr, ast.Call):
+            self._statement_call = stmt.expr   # a call that is a whole statement
         self.expr(stmt.expr)
+
+    def _stmt_Block(self, stmt: ast.Block) -> None:
+        found = None if self._find_local(stmt.name) is not None else self.env.lookup(stmt.name)
+        if not isinstance(found, BlockSpec):
+            raise self._error(stmt, f"unknown block construct '{stmt.name}'" + (
+                "" if found is None else f" ('{stmt.name}' is not a block here)"))
+        if stmt.name in self._open_blocks:
+            raise self._error(stmt, f"'{stmt.name}' cannot be nested in another '{stmt.name}'")
+        self.referenced.add(stmt.name)
+        stmt.spec = found
+        outer = self.env
+        self.env = found.env
+        self._open_blocks.append(stmt.name)
+        self.control.append("loop")
+        try:
+            self._scoped(stmt.body)
+        finally:
+            self.control.pop()
+            self._open_blocks.pop()
+            self.env = outer
 
     def _stmt_Empty(self, stmt: ast.Empty) -> None:
         pass
@@ -531,6 +555,9 @@ class TypeChecker:
                                     f"got {len(expr.args)}")
 
     def _env_call(self, expr: ast.Call, spec: FunctionSpec) -> Optional[types.ResolvedType]:
+        if spec.statement and expr is not self._statement_call:
+            raise self._error(expr, f"'{expr.name}' must be called as a statement of its own here "
+                                    f"('{expr.name}(...);'), not inside an expression")
         if spec.params is None:
             for arg in expr.args:
                 self.value(arg)

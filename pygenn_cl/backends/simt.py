@@ -27,7 +27,7 @@ from .base import Backend, ForwardingStepper
 
 #: Initialisation kernels of SIMT backends, in launch order (with the helpers of sparse connectivity).
 SIMT_INIT_KINDS = ("neuron_init", "dense_init", "connectivity_prelude", "connectivity_init", "connectivity_sort",
-                   "connectivity_remap", "connectivity_remap_sort")
+                   "connectivity_remap", "connectivity_remap_sort", "kernel_init")
 SYNAPSE_KINDS = STEP_KINDS[:-1]
 assert set(INIT_KINDS) <= set(SIMT_INIT_KINDS)
 

@@ -7,7 +7,7 @@ column, and the column structure used by postsynaptic learning. </%doc>\
 static void neuron_init_${mg.index}(char* const genn_arena) {
 ${c.group_loop(mg)}\
         for (uint32_t id = 0; id < ${mg.get("num_neurons")}; id++) {
-${syn.var_inits(mg.code, "id", 12)}\
+${syn.element_inits(mg.code, "id", 12)}\
         }
     }
 }
@@ -19,7 +19,7 @@ ${c.group_loop(mg)}\
         for (uint32_t id_pre = 0; id_pre < ${mg.get("num_pre")}; id_pre++) {
             for (uint32_t id_post = 0; id_post < ${mg.get("num_post")}; id_post++) {
 ${syn.dense_element(mg, 16)}\
-${syn.var_inits(mg.code, "id_syn", 16)}\
+${syn.element_inits(mg.code, "id_syn", 16)}\
             }
         }
     }
@@ -52,17 +52,23 @@ static void connectivity_flush_${mg.index}(genn_column_batch_t* const _b, uint32
 %   endif
 static void connectivity_init_${mg.index}(char* const genn_arena) {
 ${c.group_loop(mg)}\
+%   if code.builds:
         uint32_t _overflow = 0u;
+%   endif
 %   if code.multinomial:
         {
 ${syn.multinomial_row_lengths(mg, 12)}\
         }
 %   endif
-%   if code.by_row:
+%   if code.builds and code.bitmask:
+        for (uint32_t id_pre = 0; id_pre < ${mg.get("num_pre")}; id_pre++) {
+${syn.build_bitmask_row(mg, 12)}\
+        }
+%   elif code.builds and code.by_row:
         for (uint32_t id_pre = 0; id_pre < ${mg.get("num_pre")}; id_pre++) {
 ${syn.build_row(code, 12)}\
         }
-%   else:
+%   elif code.builds:
         memset(_a_rowLength, 0, sizeof(uint32_t) * ${mg.get("num_pre")});
         genn_column_batch_t _batch;
         _batch.n = 0u;
@@ -77,7 +83,9 @@ ${syn.build_column(code, 12)}\
             if (_a_rowLength[_i] > ${mg.get("row_stride")}) { _a_rowLength[_i] = ${mg.get("row_stride")}; }
         }
 %   endif
+%   if code.builds:
         if (_overflow) { _a_errors[${mg.get("error_slot")}] = 1u; }
+%   endif
     }
 }
 
@@ -113,8 +121,19 @@ ${c.group_loop(mg)}\
             for (uint32_t _j = 0; _j < _rowLength; _j++) {
 ${syn.sparse_element(mg, "_j", 16)}\
                 (void)id_post;
-${syn.var_inits(mg.code, "id_syn", 16)}\
+${syn.element_inits(mg.code, "id_syn", 16)}\
             }
+        }
+    }
+}
+
+% endfor
+% for mg in ir.kernels["kernel_init"]:
+/* Kernel weights ${mg.index}: one element per kernel position */
+static void kernel_init_${mg.index}(char* const genn_arena) {
+${c.group_loop(mg)}\
+        for (uint32_t id_kernel = 0; id_kernel < ${mg.get("kernel_size")}; id_kernel++) {
+${syn.element_inits(mg.code, "id_kernel", 12)}\
         }
     }
 }

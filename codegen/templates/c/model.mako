@@ -19,9 +19,14 @@ ${preamble}
 #define GENN_RESTRICT restrict
 #define GENN_FUNCTION static __attribute__((noinline))
 #define GENN_ADDR(a) (genn_arena + (a))
+#define GENN_INLINE static inline
+#define GENN_SEGMENT_PARAMS
+#define GENN_SEGMENT_ARGS
 #define GENN_UNROLL_HINT ${unroll_hint}
 static inline uint32_t genn_atomic_inc_u32(uint32_t* address) { return (*address)++; }
 static inline void genn_atomic_or_global_u32(uint32_t* address, uint32_t value) { *address |= value; }
+/* trailing zero bits of a non-zero word (BITMASK rows) */
+static inline uint32_t genn_ctz_u32(uint32_t x) { return (uint32_t)__builtin_ctz(x); }
 /* Neuron updates prefetch the first Philox block of this many neurons at a time. */
 #define GENN_RNG_TILE 256u
 /* Synapses queued by column-wise connectivity building before they are added to their rows */

@@ -18,12 +18,32 @@ ${caller.body()}\
         const uint32_t _slot = (uint32_t)((timestep + _slots - ((1u + ${mg.get(delay)}) % _slots)) % _slots);
 </%def>
 % for mg in ir.kernels["presynaptic_update"]:
+<% conn = mg.code.connectivity %>\
+${syn.synapse_functions(mg)}\
 /* Spike propagation ${mg.index} (${len(mg.members)} groups) */
 static void presynaptic_update_${mg.index}(char* const genn_arena, uint64_t timestep, ${time_type} t) {
 ${c.group_loop(mg)}\
 ${queue_slot(mg, "axonal_delay")}\
-%   for cnt, spk, section in (("srcSpkCnt", "srcSpk", mg.code.body), ("srcEvCnt", "srcEvSpk", mg.code.event_body)):
-%     if section:
+%   for cnt, spk, section, row in (("srcSpkCnt", "srcSpk", mg.code.body, mg.code.row), ("srcEvCnt", "srcEvSpk", mg.code.event_body, mg.code.event_row)):
+%     if section and conn == "toeplitz":
+        {
+            const uint32_t _numSpikes = _a_${cnt}[_slot];
+            const uint32_t* const _spikes = _a_${spk} + (uint64_t)_slot * ${mg.get("num_pre")};
+            for (uint32_t id_diag = 0u; _numSpikes > 0u && id_diag < ${mg.get("row_stride")}; id_diag++) {
+${syn.toeplitz_diagonal(mg, row, 16)}\
+            }
+        }
+%     elif section and conn == "procedural":
+<%call expr="each_spike(mg, cnt, spk, 'num_pre', 'id_pre')">\
+${syn.procedural_row(mg, row, 16)}\
+</%call>\
+%     elif section and conn == "bitmask":
+<%call expr="each_spike(mg, cnt, spk, 'num_pre', 'id_pre')">\
+<%call expr="syn.bitmask_row(mg, '0u', '1u', 16)">\
+${syn.synapse_code(mg, section, 24)}\
+</%call>\
+</%call>\
+%     elif section:
 <%call expr="each_spike(mg, cnt, spk, 'num_pre', 'id_pre')">\
 %       if mg.code.sparse:
                 const uint32_t _rowLength = _a_rowLength[id_pre];

@@ -18,6 +18,7 @@ Context: ir, ranges (kind -> [KernelRange]), layout (codegen.simt constants), ti
 #define GENN_IN_SEGMENT(a) ((a) & ${hex((1 << layout.ARENA_SEGMENT_SHIFT) - 1)}ul)
 #if GENN_ARENA_SEGMENTS == 1
 #define GENN_SEGMENT_PARAMS
+#define GENN_SEGMENT_ARGS
 #define GENN_ADDR(a) (genn_arena + (a))
 % for n in range(2, layout.MAX_ARENA_SEGMENTS + 1):
 <%
@@ -26,6 +27,7 @@ Context: ir, ranges (kind -> [KernelRange]), layout (codegen.simt constants), ti
         base = f"(GENN_SEGMENT(a) == {k}u ? genn_arena{k} : {base})"
 %>#elif GENN_ARENA_SEGMENTS == ${n}
 #define GENN_SEGMENT_PARAMS ${"".join(f", GENN_GLOBAL char* const genn_arena{k}" for k in range(1, n))}
+#define GENN_SEGMENT_ARGS ${"".join(f", genn_arena{k}" for k in range(1, n))}
 #define GENN_ADDR(a) (${base} + GENN_IN_SEGMENT(a))
 % endfor
 #else

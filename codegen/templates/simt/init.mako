@@ -9,7 +9,7 @@ ${simt.kernel_head("neuron_init")}\
 % for r in ranges["neuron_init"]:
 ${simt.open_group(r)}\
         if (id < ${r.group.get("num_neurons")}) {
-${syn.var_inits(r.group.code, "id", 12)}\
+${syn.element_inits(r.group.code, "id", 12)}\
         }
     }
 % endfor
@@ -24,7 +24,7 @@ ${simt.open_group(r)}\
             const uint32_t id_post = id;
             for (uint32_t id_pre = 0u; id_pre < ${r.group.get("num_pre")}; id_pre++) {
 ${syn.dense_element(r.group, 16)}\
-${syn.var_inits(r.group.code, "id_syn", 16)}\
+${syn.element_inits(r.group.code, "id_syn", 16)}\
             }
         }
     }
@@ -49,20 +49,29 @@ ${simt.kernel_head("connectivity_init")}\
 % for r in ranges["connectivity_init"]:
 <% mg = r.group; code = mg.code %>\
 ${simt.open_group(r)}\
+%   if code.builds:
         uint32_t _overflow = 0u;
-%   if code.by_row:
+%   endif
+%   if code.builds and code.bitmask:
+        if (id < ${mg.get("num_pre")}) {
+            const uint32_t id_pre = id;
+${syn.build_bitmask_row(mg, 12)}\
+        }
+%   elif code.builds and code.by_row:
         if (id < ${mg.get("num_pre")}) {
             const uint32_t id_pre = id;
 ${syn.build_row(code, 12)}\
         }
-%   else:
+%   elif code.builds:
         if (id < ${mg.get("num_post")}) {
             const uint32_t id_post = id;
             uint32_t _pre, _r;
 ${syn.build_column(code, 12)}\
         }
 %   endif
+%   if code.builds:
         if (_overflow) { _a_errors[${mg.get("error_slot")}] = 1u; }
+%   endif
     }
 % endfor
 }
@@ -131,8 +140,21 @@ ${simt.open_group(r)}\
             for (uint32_t _j = 0u; _j < _rowLength; _j++) {
 ${syn.sparse_element(r.group, "_j", 16)}\
                 (void)id_post;
-${syn.var_inits(r.group.code, "id_syn", 16)}\
+${syn.element_inits(r.group.code, "id_syn", 16)}\
             }
+        }
+    }
+% endfor
+}
+% endif
+% if ranges["kernel_init"]:
+
+${simt.kernel_head("kernel_init")}\
+% for r in ranges["kernel_init"]:
+${simt.open_group(r)}\
+        if (id < ${r.group.get("kernel_size")}) {
+            const uint32_t id_kernel = id;
+${syn.element_inits(r.group.code, "id_kernel", 12)}\
         }
     }
 % endfor

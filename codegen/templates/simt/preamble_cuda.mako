@@ -13,6 +13,7 @@
 #define GENN_BARRIER() __syncthreads()
 #define GENN_RESTRICT __restrict__
 #define GENN_FUNCTION static __device__
+#define GENN_INLINE static __device__ __forceinline__
 /* a kernel's timestep is the arena's timestep base plus its argument: a CUDA graph of steps
    keeps its arguments (0, 1, ...) and the host sets the base before each launch of it */
 #define GENN_TIMESTEP(arg) (GENN_TIMESTEP_BASE + (arg))
@@ -36,3 +37,5 @@ static __device__ __forceinline__ void genn_atomic_add_d(double* address, double
 static __device__ __forceinline__ uint32_t genn_atomic_inc_u32(uint32_t* address) { return atomicAdd(address, 1u); }
 static __device__ __forceinline__ void genn_atomic_or_local_u32(uint32_t* address, uint32_t value) { atomicOr(address, value); }
 static __device__ __forceinline__ void genn_atomic_or_global_u32(uint32_t* address, uint32_t value) { atomicOr(address, value); }
+/* trailing zero bits of a non-zero word (BITMASK rows) */
+static __device__ __forceinline__ uint32_t genn_ctz_u32(uint32_t x) { return (uint32_t)(__ffs((int)x) - 1); }

@@ -21,6 +21,7 @@ neurons_per_thread, unroll_hint. </%doc>\
 #define GENN_BARRIER() barrier(CLK_LOCAL_MEM_FENCE)
 #define GENN_RESTRICT restrict
 #define GENN_FUNCTION static
+#define GENN_INLINE static inline
 /* a kernel's timestep is its argument */
 #define GENN_TIMESTEP(arg) (arg)
 /* Before loops with a short trip count known at generation time (a -D option may replace it). */
@@ -48,3 +49,5 @@ static inline void genn_atomic_add_d(volatile __global double* address, double v
 static inline uint genn_atomic_inc_u32(volatile __global uint* address) { return atomic_inc(address); }
 static inline void genn_atomic_or_local_u32(volatile __local uint* address, uint value) { atomic_or(address, value); }
 static inline void genn_atomic_or_global_u32(volatile __global uint* address, uint value) { atomic_or(address, value); }
+/* trailing zero bits of a non-zero word (BITMASK rows; OpenCL 1.2 has clz but not ctz) */
+static inline uint genn_ctz_u32(uint x) { return 31u - clz(x & (0u - x)); }

@@ -21,12 +21,68 @@ codegen.generator.synapse.strategy), synapse dynamics and learning on postsynapt
         }
 % endif
 </%def>
-<%doc> Propagation of one queue (spikes or spike-like events) of a synapse group. </%doc>\
-<%def name="propagate(mg, cnt, spk, section)">\
-<% strategy = mg.code.strategy; npt = neurons_per_thread %>\
+<%doc> Propagation of one queue (spikes or spike-like events) of a synapse group (``row``: the
+code of PROCEDURAL rows or TOEPLITZ diagonals). </%doc>\
+<%def name="propagate(mg, cnt, spk, section, row)">\
+<% strategy = mg.code.strategy; npt = neurons_per_thread; tps = mg.get("threads_per_spike") if strategy in ("procedural", "bitmask_pre") else "" %>\
         {
 ${spike_queue(mg, cnt, spk, "num_pre")}\
-%   if strategy == "dense_post":
+%   if strategy == "toeplitz":
+        /* a thread per diagonal */
+        if (id < ${mg.get("row_stride")}) {
+            const uint32_t id_diag = id;
+${syn.toeplitz_diagonal(mg, row, 12)}\
+        }
+%   elif strategy == "procedural" and npt > 1:
+        /* threads per spike: each regenerates the whole row and runs every threads_per_spike-th synapse;
+           a thread takes every ceil(num_pre / ${npt})-th spike (few threads: most would have none) */
+        const uint32_t _stride = (${mg.get("num_pre")} + ${npt - 1}u) / ${npt}u;
+        const uint32_t _thread = id % ${tps};
+        for (uint32_t _spikeIdx = id / ${tps}; _spikeIdx < _numSpikes; _spikeIdx += _stride) {
+            const uint32_t id_pre = _spikes[_spikeIdx];
+${syn.procedural_row(mg, row, 12)}\
+        }
+%   elif strategy == "procedural":
+        /* threads per spike: each regenerates the whole row and runs every threads_per_spike-th synapse */
+        const uint32_t _spikeIdx = id / ${tps};
+        if (_spikeIdx < _numSpikes) {
+            const uint32_t id_pre = _spikes[_spikeIdx];
+            const uint32_t _thread = id % ${tps};
+${syn.procedural_row(mg, row, 12)}\
+        }
+%   elif strategy == "bitmask_post":
+        /* a thread per postsynaptic neuron tests its bit of each spike's row */
+        if (id < ${mg.get("num_post")}) {
+            const uint32_t id_post = id;
+            ${ir.scalar.name} _lacc = 0;
+            for (uint32_t _i = 0u; _i < _numSpikes; _i++) {
+                const uint32_t id_pre = _spikes[_i];
+${syn.bitmask_test(mg, 16)}\
+${syn.dense_element(mg, 20)}\
+${syn.synapse_code(mg, section, 20)}\
+                }
+            }
+            ${mg.code.flush}
+        }
+%   elif strategy == "bitmask_word":
+        /* a thread per word of the rows: its 32 postsynaptic neurons are its own */
+        if (id < ${mg.get("bitmask_words")}) {
+            for (uint32_t _i = 0u; _i < _numSpikes; _i++) {
+                const uint32_t id_pre = _spikes[_i];
+<%call expr="syn.bitmask_row(mg, 'id', mg.get('bitmask_words'), 16)">\
+${syn.synapse_code(mg, section, 24)}\
+</%call>\
+            }
+        }
+%   elif strategy == "bitmask_pre":
+        const uint32_t _spikeIdx = id / ${tps};
+        if (_spikeIdx < _numSpikes) {
+            const uint32_t id_pre = _spikes[_spikeIdx];
+<%call expr="syn.bitmask_row(mg, f'id % {tps}', tps, 12)">\
+${syn.synapse_code(mg, section, 20)}\
+</%call>\
+        }
+%   elif strategy == "dense_post":
         if (id < ${mg.get("num_post")}) {
             const uint32_t id_post = id;
             ${ir.scalar.name} _lacc = 0;
@@ -79,15 +135,18 @@ ${syn.synapse_code(mg, section, 16)}\
         }
 </%def>
 % if ranges["presynaptic_update"]:
+% for r in ranges["presynaptic_update"]:
+${syn.synapse_functions(r.group)}\
+% endfor
 ${simt.kernel_head("presynaptic_update")}\
 % for r in ranges["presynaptic_update"]:
 <% mg = r.group %>\
 ${simt.open_group(r)}\
 ${queue_slot(mg, "axonal_delay")}\
 ${zero_event_record(r)}\
-%   for cnt, spk, section in (("srcSpkCnt", "srcSpk", mg.code.body), ("srcEvCnt", "srcEvSpk", mg.code.event_body)):
+%   for cnt, spk, section, row in (("srcSpkCnt", "srcSpk", mg.code.body, mg.code.row), ("srcEvCnt", "srcEvSpk", mg.code.event_body, mg.code.event_row)):
 %     if section:
-${propagate(mg, cnt, spk, section)}\
+${propagate(mg, cnt, spk, section, row)}\
 %     endif
 %   endfor
     }
