@@ -69,6 +69,7 @@ class Var:
     init: Optional[VarInit] = None
     reduction: Optional[str] = None  # "sum" or "max": a custom-update reduction over neurons
     shared: bool = False             # one value for the whole group
+    batch_reduction: Optional[str] = None  # "sum" or "max": a custom-update reduction over batches
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,8 @@ class SynapseGroup(_Group):
     pre_refs: Tuple[NeuronVarRef, ...] = ()
     post_refs: Tuple[NeuronVarRef, ...] = ()
     ps_refs: Tuple[NeuronVarRef, ...] = ()
+    #: the weight update model's references to the postsynaptic model's variables (``target``)
+    psm_refs: Tuple[NeuronVarRef, ...] = ()
     connectivity: Optional[Connectivity] = None
     max_connections: int = 0
     max_source_connections: int = 0
@@ -229,13 +232,22 @@ class CurrentSource(_Group):
 
 @dataclass(frozen=True)
 class CustomUpdateVarRef:
-    """A custom update's reference to an array, optionally written transposed to another."""
+    """A custom update's reference to an array, optionally written transposed to another.
+
+    ``kind`` says how the array is indexed: ``"element"`` (one value per element: the update's
+    neuron or synapse; a variable kept in delay slots is read at the current slot, which the
+    generator knows), ``"shared"`` (one value: a custom update's shared or reduced variable),
+    ``"den_delay"`` (the dendritic delay ring of synapse group ``group``: the slot the next step
+    delivers) or ``"spike_count"`` (the spike count of population ``group``'s current slot).
+    """
 
     name: str
     type: NumericType
     read_only: bool
     array: str
     transpose_array: Optional[str] = None
+    kind: str = "element"
+    group: str = ""
 
 
 @dataclass(frozen=True)

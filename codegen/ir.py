@@ -38,12 +38,15 @@ DynamicKey = Tuple[str, str, str]  # (group, role, parameter)
 @dataclass(frozen=True)
 class Register:
     """A variable held in local ``local`` while code runs: loaded from array ``_a_<key>`` at
-    the neuron's index and, if ``store``, written back."""
+    the neuron's index and, if ``store``, written back.  A ``delayed`` one is kept in delay
+    slots: loaded from and stored into this step's slot (offset ``_wrOff``), after the update
+    copied the slot before into it (``NeuronUpdate.copies``)."""
 
     local: str
     ctype: str
     key: str
     store: bool = False
+    delayed: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class EventCondition:
     condition: str
     times: bool = False
     record_words: str = ""   # value key of the recording row's words ("" when not recorded)
+    times_delayed: bool = False  # the event times are kept in delay slots
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,11 @@ class NeuronUpdate:
     auto_refractory: bool = False
     recording: bool = False
     spike_code_reads_state: bool = False  # spike code uses the update's registers
+    spike_times_delayed: bool = False     # spike times are kept in delay slots
+    #: keys of arrays kept in delay slots: each neuron's update first copies its value from the
+    #: slot the last step wrote (offset ``_rdOff``) into this step's (``_wrOff``), where its code
+    #: then reads and writes it
+    copies: Tuple[str, ...] = ()
 
     @property
     def event_counts(self) -> Tuple[str, ...]:
@@ -142,6 +151,8 @@ class SynapseUpdate:
     # dense_post: the statement adding a thread's register sum ``_lacc`` into the input buffer
     # (plain when the thread owns that element, atomic when fused groups share the buffer)
     flush: str = ""
+    #: (local, text) of the offsets of the delay slots the code reads values kept in them from
+    offsets: Tuple[Tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,6 +176,11 @@ class VarInitialisation:
     #: neuron_init: arrays of spike and spike-like event times, which start at ``lowest``
     times: Tuple[str, ...] = ()
     lowest: str = ""
+    #: neuron_init: keys of arrays kept in delay slots, each slot of which is initialised:
+    #: ``slots`` rows of ``row`` elements
+    delayed: Tuple[str, ...] = ()
+    slots: str = ""
+    row: str = ""
 
 
 @dataclass(frozen=True)
@@ -199,7 +215,7 @@ class CustomUpdateVar:
     kind: str             # "register", "sum", "max" or "shared"
     store: bool = False
     zero: str = ""        # reductions: the element's value before the code runs
-    start: str = ""       # reductions: the accumulator's start
+    start: str = ""       # reductions: the accumulator's start; registers: the value instead of the stored one
 
 
 @dataclass(frozen=True)
@@ -225,8 +241,9 @@ KernelCode = Any  # one of the frozen dataclasses above
 class ArraySpec:
     """One array of the model's memory.
 
-    ``length`` counts elements; recording buffers instead give ``words_per_recording_step``
-    and are sized at ``load()``; extra global parameters (``egp``) are sized by their values.
+    ``length`` counts elements (of every delay slot); recording buffers instead give
+    ``words_per_recording_step`` and are sized at ``load()``; extra global parameters (``egp``)
+    are sized by their values.
     """
 
     name: str
@@ -234,6 +251,9 @@ class ArraySpec:
     length: int = 0
     words_per_recording_step: int = 0
     egp: bool = False
+    #: delay slots: the array holds ``slots`` rows of ``length // slots`` values (see
+    #: ``generator.context.Context._find_delayed_arrays``)
+    slots: int = 1
 
     def num_elements(self, num_recording_timesteps: int) -> int:
         if self.words_per_recording_step:

@@ -51,7 +51,12 @@ class ArrayBase:
 
 
 class Variable(ArrayBase):
-    """A state variable (PyGeNN's ``pop.vars["V"]``)."""
+    """A state variable (PyGeNN's ``pop.vars["V"]``).
+
+    A variable that synapses read at a delay (an axonal or back-propagation delay, or
+    ``name[d]``) is kept in delay slots, like spikes: its ``view`` and ``values`` then have one
+    row per slot, and ``current_view``/``current_values`` are the row the last step wrote.
+    """
 
     def __init__(self, group: "GroupBase", name: str, array_name: str, ctype: types.NumericType,
                  value: VarValue, size_fn, read_only: bool = False):
@@ -63,8 +68,27 @@ class Variable(ArrayBase):
         self.extra_global_params: Dict[str, ExtraGlobalParameter] = {}
 
     @property
+    def delay_slots(self) -> int:
+        """Delay slots the variable is kept in (1: it is not delayed); known once built."""
+        ir = self.group._model._ir
+        spec = None if ir is None else ir.arrays.get(self.array_name)
+        return 1 if spec is None else spec.slots
+
+    @property
+    def view(self) -> np.ndarray:
+        """Zero-copy numpy view of the host copy (one row per delay slot, if it has them)."""
+        view = self._runtime.view(self.array_name)
+        slots = self.delay_slots
+        return view.reshape(slots, -1) if slots > 1 else view
+
+    @property
+    def _current_slot(self) -> int:
+        return (self.group._model.timestep - 1) % self.delay_slots
+
+    @property
     def values(self) -> np.ndarray:
-        """Copy of the values (for SPARSE synapse variables, in connection order)."""
+        """Copy of the values (for SPARSE synapse variables, in connection order; for a variable
+        kept in delay slots, one row per slot)."""
         return self.group._values_from_view(self, self.view).copy()
 
     @values.setter
@@ -77,11 +101,22 @@ class Variable(ArrayBase):
         else:
             self._write_loaded(vals)
 
-    def _write_loaded(self, vals: Any) -> None:
-        """Write values into the loaded model's host copy: one per element, or one for all."""
+    def _write_loaded(self, vals: Any, view: Optional[np.ndarray] = None) -> None:
+        """Write values into the loaded model's host copy: one per element, or one for all (into
+        every delay slot, unless a view of one is given)."""
         owner = f"{self.group.describe()}: variable '{self.name}'"
         values = validation.check_integer_values(owner, vals, self.type)
-        view = self.view
+        slots = self.delay_slots if view is None else 1
+        view = self._runtime.view(self.array_name) if view is None else view
+        if slots > 1:
+            view = view.reshape(slots, -1)
+            if values.ndim and values.size not in (view.shape[1], view.size):
+                raise ValueError(f"{owner}: {values.size} values given, but it needs {view.shape[1]} (one per "
+                                 f"element, for every delay slot), {view.size} ({slots} delay slots of "
+                                 f"{view.shape[1]}) or a single value for all")
+            view[...] = values.reshape(-1 if values.size == view.size else (1, -1)).reshape(
+                view.shape if values.size == view.size else (1, -1)) if values.ndim else values
+            return
         count = self.group._values_from_view(self, view).size
         if values.ndim == 0:
             values = np.full(count, values, dtype=self.type.dtype)
@@ -92,15 +127,20 @@ class Variable(ArrayBase):
 
     @property
     def current_view(self) -> np.ndarray:
-        return self.view
+        """The values of the current delay slot (the one the last step wrote), or all values."""
+        view = self.view
+        return view[self._current_slot] if self.delay_slots > 1 else view
 
     @property
     def current_values(self) -> np.ndarray:
-        return self.values
+        return self.current_view.copy() if self.delay_slots > 1 else self.values
 
     @current_values.setter
     def current_values(self, vals: Any) -> None:
-        self.values = vals
+        if self.group._model._runtime is not None and self.delay_slots > 1:
+            self._write_loaded(vals, self.current_view)
+        else:
+            self.values = vals
 
 
 class ExtraGlobalParameter(ArrayBase):
@@ -339,39 +379,60 @@ class CurrentSource(GroupBase):
 def resolve_neuron_var_refs(owner: str, specs, given: Dict[str, Any], pop: NeuronGroup) -> Dict[str, str]:
     """Map each neuron variable reference of a model to a variable of ``pop``.
 
-    A reference the user did not give is bound to the variable of the same
-    name (or with a ``_pre``/``_post`` suffix removed) if ``pop`` has one.
+    A reference is given as ``create_var_ref(pop, "V")`` or as the variable's name (``"V"``);
+    one the user did not give is bound to the variable of the same name (or with a
+    ``_pre``/``_post`` suffix removed) if ``pop`` has one.
     """
+    return _resolve_refs(owner, specs, given, pop, {v.name: v for v in pop.model.vars}, "neuron",
+                         "create_var_ref", pop.describe())
+
+
+def resolve_psm_var_refs(owner: str, specs, given: Dict[str, Any], sg: "SynapseGroup") -> Dict[str, str]:
+    """Map each of a weight update model's references to postsynaptic model variables
+    (``psm_var_refs``) to a variable of ``sg``'s postsynaptic model: given as the variable's name
+    or ``create_psm_var_ref(sg, name)``, or, when not given, the variable of the same name."""
+    return _resolve_refs(owner, specs, given, sg, {v.name: v for v in sg.ps_model.vars}, "psm",
+                         "create_psm_var_ref", f"the postsynaptic model of {sg.describe()}")
+
+
+def _resolve_refs(owner: str, specs, given: Dict[str, Any], group, variables: Dict[str, Any], kind: str,
+                  constructor: str, where: str) -> Dict[str, str]:
     extra = [n for n in given if n not in [s.name for s in specs]]
     if extra:
         raise ValueError(f"{owner}: unknown variable reference(s) {', '.join(extra)}")
     out = {}
-    pop_vars = {v.name: v for v in pop.model.vars}
     for spec in specs:
         ref = given.get(spec.name)
         if ref is None:
             for candidate in (spec.name, spec.name.rsplit("_", 1)[0]):
-                if candidate in pop_vars:
+                if candidate in variables:
                     out[spec.name] = candidate
                     break
             else:
                 raise ValueError(f"{owner}: variable reference '{spec.name}' was not given and "
-                                 f"{pop.describe()} has no variable of that name; pass "
-                                 f"create_var_ref(pop, \"...\")")
+                                 f"{where} has no variable of that name; give the name of one of its variables "
+                                 f"({', '.join(variables) or 'it has none'})")
             continue
-        if not isinstance(ref, VarReference) or ref.kind != "neuron":
-            raise ValueError(f"{owner}: variable reference '{spec.name}' must be create_var_ref() "
-                             f"of a variable of {pop.describe()}")
-        if ref.group is not pop:
+        if isinstance(ref, str):
+            if ref not in variables:
+                raise ValueError(f"{owner}: variable reference '{spec.name}' names '{ref}', but {where} has no "
+                                 f"such variable; it has: {', '.join(variables) or 'none'}")
+            out[spec.name] = ref
+            continue
+        if not isinstance(ref, VarReference) or ref.kind != kind:
+            raise ValueError(f"{owner}: variable reference '{spec.name}' must be the name of a variable of {where} "
+                             f"or {constructor}() of one")
+        if ref.group is not group:
             raise ValueError(f"{owner}: variable reference '{spec.name}' points to {ref.group.describe()}, "
-                             f"but must point to {pop.describe()}")
+                             f"but must point to {where}")
         out[spec.name] = ref.var_name
+    scalar = group._model._scalar
     for spec in specs:
-        want = types.parse_numeric_type(spec.type, pop._model._scalar)
-        have = types.parse_numeric_type(pop_vars[out[spec.name]].type, pop._model._scalar)
+        want = types.parse_numeric_type(spec.type, scalar)
+        have = types.parse_numeric_type(variables[out[spec.name]].type, scalar)
         if want != have:
             raise ValueError(f"{owner}: variable reference '{spec.name}' has type {want.name} but "
-                             f"{pop.describe()}'s '{out[spec.name]}' is {have.name}")
+                             f"{where}'s '{out[spec.name]}' is {have.name}")
     return out
 
 
@@ -450,6 +511,9 @@ class SynapseGroup(GroupBase):
                                                      wu_init.post_var_refs, target)
         self.psm_var_refs = resolve_neuron_var_refs(ps_owner, self.ps_model.neuron_var_refs,
                                                     ps_init.var_refs, target)
+        #: the weight update model's references to postsynaptic model variables
+        self.wu_psm_var_refs = resolve_psm_var_refs(wu_owner, self.wu_model.psm_var_refs, wu_init.psm_var_refs,
+                                                    self)
         self._axonal_delay_steps = 0
         self._back_prop_delay_steps = 0
         self._pre_target_var = "Isyn"
@@ -474,9 +538,6 @@ class SynapseGroup(GroupBase):
         if bool(wu.post_event_syn_code) != bool(wu.post_event_threshold_condition_code):
             raise ValueError(f"{self.describe()} ({wu.describe()}): post_event_syn_code and "
                              "post_event_threshold_condition_code must be given together")
-        if wu.psm_var_refs:
-            raise NotImplementedError(f"{self.describe()} ({wu.describe()}) uses psm_var_refs, which are not "
-                                      "supported yet")
 
     def _check_syn_array_size(self, name: str, value: VarValue) -> None:
         if value.array is None:
@@ -507,9 +568,6 @@ class SynapseGroup(GroupBase):
     def axonal_delay_steps(self, value: int) -> None:
         self._before_build("axonal_delay_steps")
         value = validation.whole_number(f"{self.describe()}: axonal_delay_steps", value, 0, MAX_DELAY_STEPS)
-        if value > 0 and (self.pre_var_refs or self.wu_model.pre_vars):
-            raise NotImplementedError(f"{self.describe()}: presynaptic variable references or variables with "
-                                      "an axonal delay need delayed variables, which are not supported yet")
         self._axonal_delay_steps = int(value)
 
     @property
@@ -554,9 +612,6 @@ class SynapseGroup(GroupBase):
     def back_prop_delay_steps(self, value: int) -> None:
         self._before_build("back_prop_delay_steps")
         value = validation.whole_number(f"{self.describe()}: back_prop_delay_steps", value, 0, MAX_DELAY_STEPS)
-        if value > 0 and (self.post_var_refs or self.wu_model.post_vars):
-            raise NotImplementedError(f"{self.describe()}: postsynaptic variable references or variables "
-                                      "with a back-propagation delay are not supported yet")
         self._back_prop_delay_steps = int(value)
 
     @property
@@ -909,19 +964,26 @@ class CustomUpdateBase(GroupBase):
             if not isinstance(ref, VarReference):
                 raise ValueError(f"{owner}: variable reference '{spec.name}' must come from create_var_ref(), "
                                  f"create_wu_var_ref() or a similar function, not {ref!r}")
-            want = types.parse_numeric_type(spec.type, model._scalar)
-            have = types.parse_numeric_type(ref.spec().type, model._scalar)
-            if want != have:
-                raise ValueError(f"{owner}: variable reference '{spec.name}' has type {want.name} but "
-                                 f"{ref.group.describe()}'s '{ref.var_name}' is {have.name}")
+            check_ref_type(owner, spec, ref, model._scalar)
             shapes[spec.name] = self._shape_of(ref)
             self.var_refs[spec.name] = ref
         if not shapes:
             raise ValueError(f"{owner}: a custom update needs at least one variable reference")
-        if len(set(shapes.values())) > 1:
+        # references to one value of a group (a shared or reduced variable, a spike count) fit
+        # any shape; an update whose references are all such runs once
+        sized = {n: s for n, s in shapes.items() if s is not None}
+        if len(set(sized.values())) > 1:
             raise ValueError(f"{owner}: variable references have mismatched sizes: " + ", ".join(
-                f"'{n}' -> {self._describe_shape(s)}" for n, s in shapes.items()))
-        self.shape = next(iter(shapes.values()))
+                f"'{n}' -> {self._describe_shape(s)}" for n, s in sized.items()))
+        self.shape = next(iter(sized.values())) if sized else ("neuron", 1)
+        if sized:
+            for spec in cu_model.var_refs:
+                if shapes[spec.name] is None and not spec.read_only:
+                    ref = self.var_refs[spec.name]
+                    raise ValueError(f"{owner}: variable reference '{spec.name}' points to one value shared by "
+                                     f"all elements ('{ref.var_name}' of {ref.group.describe()}), which an update "
+                                     f"over {self._describe_shape(self.shape)} can only read; declare it "
+                                     "VarAccessMode.READ_ONLY")
         transposes = [r for r in self.var_refs.values() if r.transpose_group is not None]
         if transposes:
             sg = self.shape[1]
@@ -936,8 +998,9 @@ class CustomUpdateBase(GroupBase):
         size = self.size
         for spec in cu_model.vars:
             if spec.reduction and self.shape[0] != "neuron":
-                raise NotImplementedError(f"{owner}: variable '{spec.name}' reduces over neurons but the update "
-                                          "runs over synapses")
+                raise ValueError(f"{owner}: variable '{spec.name}' reduces over neurons, but the update runs over "
+                                 f"{self._describe_shape(self.shape)}; only custom updates over neurons reduce "
+                                 "(REDUCE_NEURON_SUM/MAX)")
         check_names(owner, "variables", vars, [v.name for v in cu_model.vars])
         values = {spec.name: resolve_var_value(f"{owner}: variable '{spec.name}'", vars[spec.name],
                                                types.parse_numeric_type(spec.type, model._scalar),
@@ -948,15 +1011,9 @@ class CustomUpdateBase(GroupBase):
 
     @staticmethod
     def _shape_of(ref):
-        if ref.kind == "wu":
-            return ("synapse", ref.group)
-        if ref.kind == "custom_update":
-            return ref.group.shape
-        if ref.kind == "out_post":
-            return ("neuron", ref.group.trg.size)
-        size = ref.group.src.size if ref.kind == "wu_pre" else \
-            ref.group.trg.size if ref.kind in ("wu_post", "psm") else ref.group.size
-        return ("neuron", size)
+        """("neuron", size) or ("synapse", synapse group) of what ``ref`` points at; None for one
+        value of a group (a shared or reduced variable of a custom update, a spike count)."""
+        return reference_shape(ref)
 
     @staticmethod
     def _describe_shape(shape) -> str:
@@ -1016,9 +1073,43 @@ class CustomUpdateWU(CustomUpdateBase):
 def custom_update_class(var_refs: Dict[str, Any]) -> type:
     """:class:`CustomUpdateWU` when the references point at synapses, else :class:`CustomUpdate`."""
     for ref in var_refs.values():
-        if isinstance(ref, VarReference) and (ref.kind == "wu" or isinstance(ref.group, CustomUpdateWU)):
-            return CustomUpdateWU
+        if isinstance(ref, VarReference):
+            shape = reference_shape(ref)
+            if shape is not None and shape[0] == "synapse":
+                return CustomUpdateWU
     return CustomUpdate
+
+
+def reference_shape(ref):
+    """("neuron", size) or ("synapse", synapse group) of what a variable reference points at;
+    None for one value of a group (a shared or reduced variable of a custom update, a spike
+    count), which fits any shape."""
+    if ref.shared:
+        return None
+    if ref.kind == "wu":
+        return ("synapse", ref.group)
+    if ref.kind == "custom_update":
+        return ref.group.shape
+    if ref.kind == "ccu":
+        return ("synapse", ref.group.synapse_group)
+    if ref.kind in ("out_post", "den_delay", "wu_post", "psm"):
+        return ("neuron", ref.group.trg.size)
+    if ref.kind == "wu_pre":
+        return ("neuron", ref.group.src.size)
+    if ref.kind == "ccu_pre":
+        return ("neuron", ref.group.synapse_group.src.size)
+    if ref.kind == "ccu_post":
+        return ("neuron", ref.group.synapse_group.trg.size)
+    return ("neuron", ref.group.size)
+
+
+def check_ref_type(owner: str, spec, ref, scalar: types.NumericType) -> None:
+    """A reference declared ``spec`` (name, type) must point at a variable of that type."""
+    want = types.parse_numeric_type(spec.type, scalar)
+    have = types.parse_numeric_type(ref.spec().type, scalar)
+    if want != have:
+        raise ValueError(f"{owner}: variable reference '{spec.name}' has type {want.name} but "
+                         f"{ref.group.describe()}'s '{ref.var_name}' is {have.name}")
 
 
 class CustomConnectivityUpdate(GroupBase):

@@ -8,6 +8,8 @@ import re
 import warnings
 from typing import Any, Dict, Optional
 
+import numpy as np
+
 from pygenn_cl.codegen import names
 
 from . import types, validation
@@ -374,7 +376,11 @@ class GeNNModel(ModelSpec):
             for var in list(group.vars.values()) + [v for attr in ("psm_vars", "pre_vars", "post_vars")
                                                      for v in getattr(group, attr, {}).values()]:
                 if var.init.array is not None:
-                    group._values_to_view(var, runtime.view(var.array_name), var.init.array)
+                    view, values = runtime.view(var.array_name), var.init.array
+                    slots = self._ir.arrays[var.array_name].slots
+                    if slots > 1:  # kept in delay slots: every slot starts with the values
+                        view, values = view.reshape(slots, -1), np.broadcast_to(values, (slots, values.size))
+                    group._values_to_view(var, view, values)
                     runtime.push(var.array_name)
         stepper.initialize_sparse()
         runtime.check_errors("while initialising")

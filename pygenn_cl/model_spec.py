@@ -55,6 +55,14 @@ class VarSpec:
         return None
 
     @property
+    def batch_reduction(self) -> Optional[str]:
+        """"sum" or "max" for custom-update variables reduced over batches, else None."""
+        if isinstance(self.access, CustomUpdateVarAccess):
+            return {CustomUpdateVarAccess.REDUCE_BATCH_SUM: "sum",
+                    CustomUpdateVarAccess.REDUCE_BATCH_MAX: "max"}.get(self.access)
+        return None
+
+    @property
     def shared(self) -> bool:
         """One value for the whole group (not one per element): a custom-update variable
         whose access removes the element dimension."""

@@ -61,6 +61,8 @@ def generate_model(desc: ModelDescription, target: CodeTarget) -> ModelIR:
     update_groups: Dict[str, List[GroupCode]] = {}
     for cu in desc.custom_updates:
         update_groups.setdefault(cu.update_group, []).append(custom_update(ctx, cu))
+        for family, code in init.custom_update_var_init(cu):
+            codes[family].append(code)
     _check_array_lengths(ctx)
     if ERRORS_ARRAY in ctx.arrays:
         ctx.arrays[ERRORS_ARRAY] = ArraySpec(ERRORS_ARRAY, types.Uint32, len(ctx.error_slots))

@@ -6,12 +6,13 @@ Public interface: :func:`translate_statements`, :func:`translate_expression`,
 ``OPENCL_DIALECT`` and ``CUDA_DIALECT``.
 """
 from .dialects import C_DIALECT, CUDA_DIALECT, OPENCL_DIALECT, Dialect
-from .environment import Environment, EnvVariable, FunctionSpec
+from .environment import Environment, EnvVariable, FunctionSpec, SynapseLoop
 from .errors import CodeError, ErrorContext
-from .translate import (Translation, local_scope, referenced_identifiers, translate_expression,
-                        translate_statements)
+from .translate import (Translation, local_scope, referenced_identifiers, subscripted_identifiers,
+                        translate_expression, translate_statements)
 
 __all__ = ["CodeError", "ErrorContext", "FunctionSpec", "Environment", "EnvVariable",
            "Translation", "local_scope", "translate_statements", "referenced_identifiers", "translate_expression",
+           "subscripted_identifiers", "SynapseLoop",
            "Dialect",
            "C_DIALECT", "OPENCL_DIALECT", "CUDA_DIALECT"]

@@ -203,6 +203,16 @@ class For(Stmt):
 
 
 @dataclass(eq=False)
+class ForEachSynapse(Stmt):
+    """``for_each_synapse body``: a loop over the synapses of a row, which the environment
+    provides (custom connectivity updates' ``row_update_code``); ``loop`` is set by the type
+    checker."""
+
+    body: Stmt
+    loop: object = None
+
+
+@dataclass(eq=False)
 class Break(Stmt):
     """``break;``."""
 

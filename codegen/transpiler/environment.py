@@ -34,13 +34,28 @@ class FunctionSpec:
 @dataclass
 class EnvVariable:
     """A variable provided by the environment; for an array, ``index_printer(index)`` may wrap
-    the printed index of each subscript (a run-time bounds check)."""
+    the printed index of each subscript (a run-time bounds check).  A (non-array) variable kept
+    in delay slots may have a ``delay_printer(delay)``: code may then read ``name[delay]``, the
+    value the variable had ``delay`` steps earlier (read only)."""
 
     name: str
     type: ResolvedType
     read_only: bool
     printed: str
     index_printer: Optional[Callable[[str], str]] = None
+    delay_printer: Optional[Callable[[str], str]] = None
+
+
+@dataclass
+class SynapseLoop:
+    """What ``for_each_synapse { body }`` prints: ``header`` (a ``for`` with its opening brace),
+    the ``setup`` lines that start each iteration, the body checked in ``env`` (the names that
+    exist per synapse: ``id_post``, the synapse's variables, ``remove_synapse`` ...), and a
+    closing brace."""
+
+    env: "Environment"
+    header: str
+    setup: Tuple[str, ...] = ()
 
 
 class Environment:
@@ -54,22 +69,27 @@ class Environment:
 
     def __init__(self, parent: Optional["Environment"] = None) -> None:
         self.parent = parent
-        self._names: Dict[str, Union[EnvVariable, FunctionSpec]] = {}
+        self._names: Dict[str, Union[EnvVariable, FunctionSpec, SynapseLoop]] = {}
 
     def add_variable(self, name: str, type: ResolvedType, *, read_only: bool = True,
                      printed: Optional[str] = None,
-                     index_printer: Optional[Callable[[str], str]] = None) -> None:
+                     index_printer: Optional[Callable[[str], str]] = None,
+                     delay_printer: Optional[Callable[[str], str]] = None) -> None:
         """Add (or replace) a variable; ``printed`` defaults to ``name``."""
         if not isinstance(type, (types.NumericType, types.PointerType)):
             raise TypeError(f"type of '{name}' must be a resolved type, not {type!r}")
         self._names[name] = EnvVariable(name, type, read_only,
-                                        name if printed is None else printed, index_printer)
+                                        name if printed is None else printed, index_printer, delay_printer)
+
+    def add_synapse_loop(self, loop: SynapseLoop) -> None:
+        """Let code loop over a row's synapses with ``for_each_synapse { ... }``."""
+        self._names["for_each_synapse"] = loop
 
     def add_function(self, name: str, spec: FunctionSpec) -> None:
         """Add (or replace) a function."""
         self._names[name] = spec
 
-    def lookup(self, name: str) -> Optional[Union[EnvVariable, FunctionSpec]]:
+    def lookup(self, name: str) -> Optional[Union[EnvVariable, FunctionSpec, SynapseLoop]]:
         """The variable or function called ``name``, or None."""
         env: Optional[Environment] = self
         while env is not None:

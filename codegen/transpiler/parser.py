@@ -32,6 +32,10 @@ BINARY_LEVELS = [
     ("<", ">", "<=", ">="), ("<<", ">>"), ("+", "-"), ("*", "/", "%"),
 ]
 
+#: The loop over a row's synapses (``for_each_synapse { ... }``) that custom connectivity
+#: updates' row update code may use; a statement when a ``{`` follows it.
+FOR_EACH_SYNAPSE = "for_each_synapse"
+
 ASSIGN_OPS = frozenset(["=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="])
 
 
@@ -116,6 +120,9 @@ class Parser:
                 return method(tok)
             if word in UNSUPPORTED:
                 raise self._error(f"'{word}' is not supported in GeNNCode")
+            if word == FOR_EACH_SYNAPSE and self.toks[self.i + 1].kind == "op" and self.toks[self.i + 1].text == "{":
+                self._next()
+                return ast.ForEachSynapse(tok, self._compound())
         expr = self.expression()
         self._expect(";", "after expression")
         return ast.ExprStmt(tok, expr)

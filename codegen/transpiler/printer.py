@@ -166,6 +166,10 @@ class Printer:
 
     def _expr_Subscript(self, expr: ast.Subscript) -> Tuple[str, int]:
         index = self.expression(expr.index)
+        delayed = getattr(getattr(expr.array, "binding", None), "delay_printer", None)
+        if delayed is not None:
+            text = delayed(index)
+            return (text, PRIMARY) if is_primary(text) else (f"({text})", PRIMARY)
         check = getattr(getattr(expr.array, "binding", None), "index_printer", None)
         if check is not None:
             index = check(index)
@@ -287,6 +291,12 @@ class Printer:
                                  and isinstance(cond.left, ast.Name)):
             return ""
         return self.loop_hint(self._wrap(lower, ASSIGN), self._wrap(cond.right, ASSIGN))
+
+    def _stmt_ForEachSynapse(self, stmt: ast.ForEachSynapse, level: int) -> List[str]:
+        pad = INDENT * level
+        inner = INDENT * (level + 1)
+        return [pad + stmt.loop.header, *(inner + line for line in stmt.loop.setup), *self._block(stmt.body, level),
+                pad + "}"]
 
     def _stmt_Break(self, stmt: ast.Break, level: int) -> List[str]:
         return [INDENT * level + "break;"]

@@ -10,7 +10,7 @@ from .. import types
 
 from . import ast
 from .builtins import BUILTINS
-from .environment import Environment, EnvVariable, FunctionSpec
+from .environment import Environment, EnvVariable, FunctionSpec, SynapseLoop
 from .errors import SourceError
 
 NumericType = types.NumericType
@@ -156,7 +156,8 @@ class TypeChecker:
     def _suggest(self, name: str, functions: bool) -> str:
         names = {n for scope in self.scopes for n in scope} if not functions else set()
         for n in self.env.names():
-            if isinstance(self.env.lookup(n), FunctionSpec) == functions:
+            found = self.env.lookup(n)
+            if not isinstance(found, SynapseLoop) and isinstance(found, FunctionSpec) == functions:
                 names.add(n)
         if functions:
             names.update(BUILTINS)
@@ -255,6 +256,19 @@ class TypeChecker:
         finally:
             self.scopes.pop()
 
+    def _stmt_ForEachSynapse(self, stmt: ast.ForEachSynapse) -> None:
+        loop = self.env.lookup("for_each_synapse")
+        if not isinstance(loop, SynapseLoop) or loop.env is self.env:
+            raise self._error(stmt, "'for_each_synapse' loops over the synapses of a row: only custom "
+                                    "connectivity updates' row_update_code has it (and not inside itself)")
+        stmt.loop = loop
+        outer = self.env
+        self.env = loop.env
+        try:
+            self._loop_body(stmt.body)
+        finally:
+            self.env = outer
+
     def _stmt_Break(self, stmt: ast.Break) -> None:
         if not self.control:
             raise self._error(stmt, "'break' outside a loop or switch")
@@ -352,6 +366,8 @@ class TypeChecker:
         if isinstance(found, FunctionSpec) or expr.name in BUILTINS:
             raise self._error(expr, f"'{expr.name}' is a function; call it with "
                                     f"'{expr.name}(...)'")
+        if isinstance(found, SynapseLoop):
+            raise self._error(expr, f"'{expr.name}' is a loop: '{expr.name} {{ ... }}'")
         raise self._error(expr, f"unknown name '{expr.name}'"
                                 + self._suggest(expr.name, False))
 
@@ -372,6 +388,9 @@ class TypeChecker:
         if isinstance(target, ast.Subscript):
             t = self.value(target)
             binding = target.array.binding
+            if getattr(binding, "delay_printer", None) is not None:
+                raise self._error(target, f"'{target.array.name}[...]' is a value from an earlier step and "
+                                          "cannot be assigned")
             if binding.read_only:
                 raise self._error(target, f"'{target.array.name}' is read-only")
             self.assigned.add(target.array.name)
@@ -480,6 +499,11 @@ class TypeChecker:
     def _expr_Subscript(self, expr: ast.Subscript) -> NumericType:
         array = expr.array
         t = self.expr(array) if isinstance(array, ast.Name) else None
+        if isinstance(t, types.NumericType) and getattr(array.binding, "delay_printer", None) is not None:
+            delay = self.value(expr.index)   # name[delay]: the value 'delay' steps earlier
+            if not delay.is_integer:
+                raise self._error(expr.index, f"the delay of '{array.name}[...]' must be an integer, got '{delay}'")
+            return t
         if not isinstance(t, types.PointerType):
             what = f"'{array.name}'" if isinstance(array, ast.Name) else "expression"
             raise self._error(expr, f"{what} is not an array and cannot be subscripted")
@@ -504,6 +528,8 @@ class TypeChecker:
             return self._env_call(expr, found)
         if isinstance(found, EnvVariable):
             raise self._error(expr, f"'{expr.name}' is a variable, not a function")
+        if isinstance(found, SynapseLoop):
+            raise self._error(expr, f"'{expr.name}' is a loop: '{expr.name} {{ ... }}'")
         if expr.name not in BUILTINS:
             raise self._error(expr, f"unknown function '{expr.name}'"
                                     + self._suggest(expr.name, True))

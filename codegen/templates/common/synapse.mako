@@ -16,6 +16,12 @@ connectivity, built for postsynaptic learning). </%doc>\
 ${" " * indent}const uint32_t id_syn = _a_remap[id_post * ${mg.get("col_stride")} + ${j}];
 ${" " * indent}const uint32_t id_pre = id_syn / ${mg.get("row_stride")};
 </%def>
+<%doc> Offsets of the delay slots a synapse group's code reads values kept in them from. </%doc>\
+<%def name="delay_offsets(code, indent)">\
+% for name, text in code.offsets:
+${" " * indent}const uint64_t ${name} = ${text};
+% endfor
+</%def>
 <%doc> Per-element code: its RNG set-up for ``element`` (if it draws) and ``body``. </%doc>\
 <%def name="synapse_code(mg, body, indent, element='id_syn')">\
 ${blocks.rng_init(mg.code.rng_stream, element, "(uint32_t)timestep", indent)}\
@@ -56,10 +62,18 @@ ${pad}{
 ${blocks.rng_init(v.rng_stream, index, rng_steps.INIT_STEP, indent + 4)}\
 ${pad}    ${v.ctype} _value = ${v.zero};
 ${blocks.block(v.code, indent + 4)}\
-${pad}    _a_${v.key}[${index}] = _value;
+${store_init(code, v.key, index, "_value", indent + 4)}\
 ${pad}}
 % endfor
 % for key in code.times:
-${pad}_a_${key}[${index}] = ${code.lowest};
+${store_init(code, key, index, code.lowest, indent)}\
 % endfor
+</%def>
+<%doc> An initial value stored at ``index`` (into every delay slot of an array kept in them). </%doc>\
+<%def name="store_init(code, key, index, value, indent)">\
+% if key in code.delayed:
+${" " * indent}for (uint32_t _s = 0u; _s < ${code.slots}; _s++) { _a_${key}[(uint64_t)_s * ${code.row} + ${index}] = ${value}; }
+% else:
+${" " * indent}_a_${key}[${index}] = ${value};
+% endif
 </%def>

@@ -84,6 +84,7 @@ ${simt.kernel_head("presynaptic_update")}\
 <% mg = r.group %>\
 ${simt.open_group(r)}\
 ${queue_slot(mg, "axonal_delay")}\
+${syn.delay_offsets(mg.code, 8)}\
 ${zero_event_record(r)}\
 %   for cnt, spk, section in (("srcSpkCnt", "srcSpk", mg.code.body), ("srcEvCnt", "srcEvSpk", mg.code.event_body)):
 %     if section:
@@ -100,6 +101,7 @@ ${simt.kernel_head("synapse_dynamics")}\
 % for r in ranges["synapse_dynamics"]:
 <% mg = r.group; row = mg.get("row_stride") if mg.code.sparse else mg.get("num_post") %>\
 ${simt.open_group(r)}\
+${syn.delay_offsets(mg.code, 8)}\
         const uint32_t id_pre = id / ${row};
         if (id_pre < ${mg.get("num_pre")}) {
 %   if mg.code.sparse:
@@ -125,6 +127,7 @@ ${simt.kernel_head("postsynaptic_update")}\
 <% mg = r.group %>\
 ${simt.open_group(r)}\
 ${queue_slot(mg, "back_prop_delay")}\
+${syn.delay_offsets(mg.code, 8)}\
 ${zero_event_record(r)}\
 %   for cnt, spk, section in (("trgSpkCnt", "trgSpk", mg.code.body), ("trgEvCnt", "trgEvSpk", mg.code.event_body)):
 %     if section:
