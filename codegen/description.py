@@ -266,6 +266,27 @@ class CustomUpdate(_Group):
 
 
 @dataclass(frozen=True)
+class CustomConnectivityUpdate(_Group):
+    """An update run on demand over the rows of SPARSE ``synapse_group``: ``model.vars`` are per
+    synapse, ``pre_vars`` per presynaptic and ``post_vars`` per postsynaptic neuron; ``refs``
+    point at per-synapse variables of the group's synapses, ``pre_refs`` and ``post_refs`` at
+    variables of one value per pre- or postsynaptic neuron."""
+
+    name: str
+    update_group: str
+    synapse_group: str
+    model: Model
+    pre_vars: Tuple[Var, ...] = ()
+    post_vars: Tuple[Var, ...] = ()
+    refs: Tuple[CustomUpdateVarRef, ...] = ()
+    pre_refs: Tuple[CustomUpdateVarRef, ...] = ()
+    post_refs: Tuple[CustomUpdateVarRef, ...] = ()
+    egp_refs: Tuple[EGP, ...] = ()
+
+    kind = "custom connectivity update"
+
+
+@dataclass(frozen=True)
 class ModelDescription:
     """A whole model, as the generator sees it."""
 
@@ -279,6 +300,7 @@ class ModelDescription:
     synapse_groups: Tuple[SynapseGroup, ...] = ()
     current_sources: Tuple[CurrentSource, ...] = ()
     custom_updates: Tuple[CustomUpdate, ...] = ()
+    custom_connectivity_updates: Tuple[CustomConnectivityUpdate, ...] = ()
 
     # dataclass(frozen) forbids attribute writes but cached_property writes the instance
     # __dict__ directly; these indexes are derived from the fields, so eq/hash ignore them.

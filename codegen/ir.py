@@ -231,6 +231,17 @@ class CustomUpdateCode:
         return any(v.kind in ("sum", "max") for v in self.variables)
 
 
+@dataclass(frozen=True)
+class CustomConnectivityUpdateCode:
+    """A custom connectivity update's code for one row (``id_pre``), which keeps the row length
+    in ``_rl`` and its first synapse at ``_rs``; with ``remap``, the synapse group's column
+    structure is rebuilt afterwards (its runtime check: value ``remap_check``)."""
+
+    body: str = ""
+    rng_stream: str = ""
+    remap: bool = False
+
+
 KernelCode = Any  # one of the frozen dataclasses above
 
 
@@ -546,6 +557,7 @@ class ModelIR:
     error_slots: List[ErrorSlot]
     timing_enabled: bool
     #: custom update group name -> index; its merged groups are ``kernels[custom_update_kind(index)]``
+    #: and ``kernels[custom_connectivity_update_kind(index)]``
     custom_update_groups: Dict[str, int] = field(default_factory=dict)
     user_code: List[UserCode] = field(default_factory=list)
     #: whether any user code uses a double value or local (besides scalar and time types)
@@ -562,6 +574,10 @@ class ModelIR:
     @staticmethod
     def custom_update_kind(index: int) -> str:
         return f"custom_update{index}_"
+
+    @staticmethod
+    def custom_connectivity_update_kind(index: int) -> str:
+        return f"custom_connectivity_update{index}_"
 
     def all_groups(self) -> List[MergedGroup]:
         return [mg for groups in self.kernels.values() for mg in groups]

@@ -16,8 +16,8 @@ from .enums import ParallelismHint, SynapseMatrixType
 from .values import param_types
 
 if TYPE_CHECKING:
-    from .genn_groups import (CurrentSource, CustomUpdate, ExtraGlobalParameter, NeuronGroup, SynapseGroup,
-                              Variable)
+    from .genn_groups import (CurrentSource, CustomConnectivityUpdate, CustomUpdate, ExtraGlobalParameter,
+                              NeuronGroup, SynapseGroup, Variable)
     from .genn_model import GeNNModel
 
 
@@ -30,7 +30,9 @@ def describe_model(model: "GeNNModel") -> d.ModelDescription:
         neuron_groups=tuple(_neuron_group(ng, scalar) for ng in model.neuron_populations.values()),
         synapse_groups=tuple(_synapse_group(sg, scalar) for sg in model.synapse_populations.values()),
         current_sources=tuple(_current_source(cs, scalar) for cs in model.current_sources.values()),
-        custom_updates=tuple(_custom_update(cu, scalar) for cu in model.custom_updates.values()))
+        custom_updates=tuple(_custom_update(cu, scalar) for cu in model.custom_updates.values()),
+        custom_connectivity_updates=tuple(_custom_connectivity_update(ccu, scalar)
+                                          for ccu in model.custom_connectivity_updates.values()))
 
 
 def _params(spec: Any, values: Mapping[str, Any], scalar: types.NumericType) -> Tuple[d.Param, ...]:
@@ -176,3 +178,19 @@ def _custom_update(cu: "CustomUpdate", scalar: types.NumericType) -> d.CustomUpd
         num_neurons=int(cu.shape[1]) if neuron_shaped else 0,
         synapse_group=None if neuron_shaped else cu.shape[1].name)
 
+
+
+def _custom_connectivity_update(ccu: "CustomConnectivityUpdate", scalar: types.NumericType
+                                ) -> d.CustomConnectivityUpdate:
+    spec = ccu.model
+
+    def refs(specs, bound):
+        return tuple(_var_ref(ref_spec, bound[ref_spec.name], scalar) for ref_spec in specs)
+    return d.CustomConnectivityUpdate(
+        name=ccu.name, update_group=ccu.group_name, synapse_group=ccu.synapse_group.name,
+        model=_model(spec, ccu.resolved_params(), ccu.dynamic_params("ccu"), ccu.extra_global_params, ccu.vars,
+                     spec.vars, scalar),
+        pre_vars=_vars(ccu.pre_vars, spec.pre_vars, scalar), post_vars=_vars(ccu.post_vars, spec.post_vars, scalar),
+        refs=refs(spec.var_refs, ccu.var_refs), pre_refs=refs(spec.pre_var_refs, ccu.pre_var_refs),
+        post_refs=refs(spec.post_var_refs, ccu.post_var_refs),
+        egp_refs=tuple(d.EGP(name, ref.egp.type, ref.array_name) for name, ref in ccu.egp_refs.items()))

@@ -834,9 +834,9 @@ class SynapseGroup(GroupBase):
             if arr.size and (not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0 or arr.max() >= n):
                 raise ValueError(f"{self.describe()}: {what} indices must be integers in [0, {n})")
         if self._model._runtime is not None:
-            self._check_columns_static("set_sparse_connections")
             self._model._runtime.set_connectivity(names.row_length_array(self.name), names.ind_array(self.name),
                                                   self.src.size, pre, post, self.describe())
+            self._rebuild_columns()
             return
         # As in PyGeNN, connections given here replace those the group's connectivity
         # snippet (if any) would build: the snippet is not run (describe.py).
@@ -854,17 +854,39 @@ class SynapseGroup(GroupBase):
         rt.pull(names.row_length_array(self.name))
         rt.pull(names.ind_array(self.name))
 
-    def _check_columns_static(self, what: str) -> None:
-        if self.needs_columns and self.matrix_type == SynapseMatrixType.SPARSE:
-            raise NotImplementedError(f"{self.describe()}: {what} after load() would leave the column structure "
-                                      "used by post_spike_syn_code/post_event_syn_code out of date; give the "
-                                      "connectivity before load()")
-
     def push_connectivity_to_device(self) -> None:
-        self._check_columns_static("push_connectivity_to_device")
+        """Copy the host's connectivity (``rowLength``, ``ind``) to the device, and rebuild the
+        column structure of postsynaptic learning from it."""
         rt = self._model._require_loaded(self.describe())
         rt.push(names.row_length_array(self.name))
         rt.push(names.ind_array(self.name))
+        self._rebuild_columns()
+
+    def _rebuild_columns(self) -> None:
+        """The column structure (``colLength``, ``remap``) that ``post_spike_syn_code`` and
+        ``post_event_syn_code`` use, rebuilt on the host from the host's connectivity, each column
+        in synapse order (as initialisation builds it), and pushed."""
+        rt = self._model._runtime
+        col_length, remap = names.group_array(self.name, "colLength"), names.group_array(self.name, "remap")
+        if not (self.needs_columns and rt.has_array(remap)):
+            return
+        row_length, ind = self._row_lengths_and_ind()
+        stride = ind.shape[1]
+        mask = np.arange(stride)[None, :] < row_length[:, None]
+        synapses = np.arange(ind.size, dtype=np.uint32).reshape(ind.shape)[mask]
+        posts = ind[mask].astype(np.int64)
+        counts = np.bincount(posts, minlength=self.trg.size)
+        columns = rt.view(remap).reshape(self.trg.size, -1)
+        if counts.max(initial=0) > columns.shape[1]:
+            raise ValueError(f"{self.describe()}: postsynaptic neuron {int(np.argmax(counts))} has "
+                             f"{int(counts.max())} synapses, more than max_source_connections = {columns.shape[1]}; "
+                             "set max_source_connections higher before build()")
+        order = np.argsort(posts, kind="stable")
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        columns[posts[order], np.arange(posts.size) - starts[posts[order]]] = synapses[order]
+        rt.view(col_length)[:] = counts
+        rt.push(col_length)
+        rt.push(remap)
 
     def _row_lengths_and_ind(self, need_ind: bool = True) -> Tuple[np.ndarray, np.ndarray]:
         """Host views of the connectivity, pulled from the device the first time they are read."""
@@ -905,15 +927,23 @@ class SynapseGroup(GroupBase):
         if self.matrix_type == SynapseMatrixType.DENSE or var.name not in self.vars \
                 or self.vars[var.name] is not var:
             return view
-        return self._to_user_order(view.reshape(self.src.size, -1)[self._synapse_mask()])
+        return self._synapse_values_from_view(view)
 
     def _values_to_view(self, var: Variable, view: np.ndarray, vals: np.ndarray) -> None:
         if self.matrix_type == SynapseMatrixType.DENSE or self.vars.get(var.name) is not var:
             view[:] = vals.reshape(view.shape)
             return
+        self._synapse_values_to_view(view, vals, var.name)
+
+    def _synapse_values_from_view(self, view: np.ndarray) -> np.ndarray:
+        """The values of a SPARSE per-synapse array, in connection order."""
+        return self._to_user_order(view.reshape(self.src.size, -1)[self._synapse_mask()])
+
+    def _synapse_values_to_view(self, view: np.ndarray, vals: np.ndarray, name: str) -> None:
+        """Write one value per synapse, in connection order, into a SPARSE per-synapse array."""
         mask = self._synapse_mask()
         if vals.size != int(mask.sum()):
-            raise ValueError(f"{self.describe()}: variable '{var.name}' needs {int(mask.sum())} values, "
+            raise ValueError(f"{self.describe()}: variable '{name}' needs {int(mask.sum())} values, "
                              f"got {vals.size}")
         row_major = vals if self._user_order is None or self._user_order.size != vals.size \
             else vals[self._user_order]
@@ -940,20 +970,7 @@ class CustomUpdateBase(GroupBase):
         self.model = cu_model
         owner = f"{self.describe()} ({cu_model.describe()})"
         validation.check_model(cu_model)
-        from .init import EGPReference
-        ref_specs = [(spec[0], spec[1]) for spec in cu_model.extra_global_param_refs]
-        check_names(owner, "extra global parameter references", egp_refs, [n for n, _ in ref_specs])
-        self.egp_refs: Dict[str, Any] = {}
-        for name, type_name in ref_specs:
-            ref = egp_refs[name]
-            if not isinstance(ref, EGPReference):
-                raise ValueError(f"{owner}: extra global parameter reference '{name}' must come from "
-                                 f"create_egp_ref() or a similar function, not {ref!r}")
-            want = types.parse_type(type_name, model._scalar)
-            if not isinstance(want, types.PointerType) or want.value_type != ref.egp.type:
-                raise ValueError(f"{owner}: extra global parameter reference '{name}' has type {type_name} but "
-                                 f"'{ref.egp.name}' holds {ref.egp.type.name} values")
-            self.egp_refs[name] = ref
+        self.egp_refs: Dict[str, Any] = resolve_egp_refs(owner, cu_model, egp_refs, model._scalar)
         self._param_values = dict(params)
         resolve_params(owner, cu_model, self._param_values, model.dt, model._scalar)
         check_names(owner, "variable references", var_refs, [r.name for r in cu_model.var_refs])
@@ -1080,6 +1097,26 @@ def custom_update_class(var_refs: Dict[str, Any]) -> type:
     return CustomUpdate
 
 
+def resolve_egp_refs(owner: str, model, egp_refs: Dict[str, Any], scalar: types.NumericType) -> Dict[str, Any]:
+    """Check a custom (connectivity) update's extra global parameter references against the
+    model's ``extra_global_param_refs`` (name, type)."""
+    from .init import EGPReference
+    ref_specs = [(spec[0], spec[1]) for spec in model.extra_global_param_refs]
+    check_names(owner, "extra global parameter references", egp_refs, [n for n, _ in ref_specs])
+    out: Dict[str, Any] = {}
+    for name, type_name in ref_specs:
+        ref = egp_refs[name]
+        if not isinstance(ref, EGPReference):
+            raise ValueError(f"{owner}: extra global parameter reference '{name}' must come from "
+                             f"create_egp_ref() or a similar function, not {ref!r}")
+        want = types.parse_type(type_name, scalar)
+        if not isinstance(want, types.PointerType) or want.value_type != ref.egp.type:
+            raise ValueError(f"{owner}: extra global parameter reference '{name}' has type {type_name} but "
+                             f"'{ref.egp.name}' holds {ref.egp.type.name} values")
+        out[name] = ref
+    return out
+
+
 def reference_shape(ref):
     """("neuron", size) or ("synapse", synapse group) of what a variable reference points at;
     None for one value of a group (a shared or reduced variable of a custom update, a spike
@@ -1113,13 +1150,163 @@ def check_ref_type(owner: str, spec, ref, scalar: types.NumericType) -> None:
 
 
 class CustomConnectivityUpdate(GroupBase):
-    """A custom connectivity update (PyGeNN 5's ``CustomConnectivityUpdate``).
+    """A custom connectivity update (PyGeNN 5's ``CustomConnectivityUpdate``,
+    ``model.add_custom_connectivity_update``): code that changes the synapses of a SPARSE synapse
+    group, run by ``model.custom_update(group_name)`` with the custom updates of that group.
 
-    Custom connectivity updates are not supported yet:
-    ``GeNNModel.add_custom_connectivity_update`` raises NotImplementedError, so no object of
-    this class is ever made."""
+    ``vars`` hold one value per synapse (kept with their synapses as they are added and
+    removed), ``pre_vars`` one per presynaptic and ``post_vars`` one per postsynaptic neuron.
+    """
 
     kind = "custom connectivity update"
+    is_custom_connectivity_update = True
 
-    def __init__(self, *args, **kwargs):
-        raise NotImplementedError("custom connectivity updates are not supported yet")
+    def __init__(self, model: "GeNNModel", name: str, group_name: str, sg: "SynapseGroup", ccu_model,
+                 params: Dict[str, Any], vars: Dict[str, Any], pre_vars: Dict[str, Any], post_vars: Dict[str, Any],
+                 var_refs: Dict[str, Any], pre_var_refs: Dict[str, Any], post_var_refs: Dict[str, Any],
+                 egp_refs: Dict[str, Any]):
+        super().__init__(model, name)
+        if not isinstance(sg, SynapseGroup):
+            raise TypeError(f"{self.describe()}: syn_group must be a synapse population, not {sg!r}")
+        if sg._model is not model:
+            raise ValueError(f"{self.describe()}: {sg.describe()} belongs to another model")
+        if sg.matrix_type != SynapseMatrixType.SPARSE:
+            raise ValueError(f"{self.describe()}: custom connectivity updates change SPARSE connectivity, but "
+                             f"{sg.describe()} is {sg.matrix_type.name}")
+        validation.check_model(ccu_model)
+        self.group_name = group_name
+        self.model = ccu_model
+        self.synapse_group = sg
+        owner = f"{self.describe()} ({ccu_model.describe()})"
+        self._param_values = dict(params)
+        resolve_params(owner, ccu_model, self._param_values, model.dt, model._scalar)
+        self.egp_refs: Dict[str, Any] = resolve_egp_refs(owner, ccu_model, egp_refs, model._scalar)
+        self.vars = self._make_vars(ccu_model.vars, resolve_vars(owner, ccu_model.vars, vars, None, model.dt,
+                                                                 model._scalar), "", sg._num_user_synapses)
+        for var in self.vars.values():
+            sg._check_syn_array_size(var.name, var.init)
+        self.pre_vars = self._make_vars(ccu_model.pre_vars,
+                                        resolve_vars(owner, ccu_model.pre_vars, pre_vars, sg.src.size, model.dt,
+                                                     model._scalar, "presynaptic variables"),
+                                        "pre.", lambda: sg.src.size)
+        self.post_vars = self._make_vars(ccu_model.post_vars,
+                                         resolve_vars(owner, ccu_model.post_vars, post_vars, sg.trg.size, model.dt,
+                                                      model._scalar, "postsynaptic variables"),
+                                         "post.", lambda: sg.trg.size)
+        self.extra_global_params = self._make_egps(ccu_model)
+        self.var_refs = self._check_refs(owner, ccu_model.var_refs, var_refs, "variable references",
+                                         ("synapse", sg), f"the synapses of {sg.describe()}")
+        self.pre_var_refs = self._check_refs(owner, ccu_model.pre_var_refs, pre_var_refs,
+                                             "presynaptic variable references", ("neuron", sg.src.size),
+                                             f"the {sg.src.size} neurons of {sg.src.describe()}")
+        self.post_var_refs = self._check_refs(owner, ccu_model.post_var_refs, post_var_refs,
+                                              "postsynaptic variable references", ("neuron", sg.trg.size),
+                                              f"the {sg.trg.size} neurons of {sg.trg.describe()}")
+
+    def _check_refs(self, owner: str, specs, given: Dict[str, Any], what: str, shape, where: str
+                    ) -> Dict[str, VarReference]:
+        check_names(owner, what, given, [s.name for s in specs])
+        out = {}
+        for spec in specs:
+            ref = given[spec.name]
+            if not isinstance(ref, VarReference):
+                raise ValueError(f"{owner}: {what[:-1]} '{spec.name}' must come from create_var_ref(), "
+                                 f"create_wu_var_ref() or a similar function, not {ref!r}")
+            if reference_shape(ref) != shape:
+                raise ValueError(f"{owner}: {what[:-1]} '{spec.name}' must point at a variable of one value per "
+                                 f"element of {where}, but '{ref.var_name}' of {ref.group.describe()} is not one")
+            if ref.transpose_group is not None:
+                raise ValueError(f"{owner}: {what[:-1]} '{spec.name}' cannot be transposed")
+            check_ref_type(owner, spec, ref, self._model._scalar)
+            out[spec.name] = ref
+        return out
+
+    # -- model and parameters --------------------------------------------------------------
+    @property
+    def model_vars(self):
+        return self.model.vars
+
+    @property
+    def pre_model_vars(self):
+        return self.model.pre_vars
+
+    @property
+    def post_model_vars(self):
+        return self.model.post_vars
+
+    @property
+    def params(self) -> Dict[str, Any]:
+        return dict(self._param_values)
+
+    def resolved_params(self) -> Dict[str, Any]:
+        return resolve_params(self.describe(), self.model, self._param_values, self._model.dt,
+                              self._model._scalar)
+
+    def set_param_dynamic(self, param_name: str, dynamic: bool = True) -> None:
+        self._make_dynamic("ccu", self.model, param_name, dynamic)
+
+    def set_dynamic_param_value(self, name: str, value: Any) -> None:
+        self._set_dynamic("ccu", self.model, self._param_values, name, value)
+
+    @property
+    def update_group_name(self) -> str:
+        return self.group_name
+
+    @property
+    def var_references(self) -> Dict[str, Any]:
+        return dict(self.var_refs)
+
+    @property
+    def pre_var_references(self) -> Dict[str, Any]:
+        return dict(self.pre_var_refs)
+
+    @property
+    def post_var_references(self) -> Dict[str, Any]:
+        return dict(self.post_var_refs)
+
+    @property
+    def egp_references(self) -> Dict[str, Any]:
+        return dict(self.egp_refs)
+
+    @property
+    def host_update(self):
+        """The model's ``host_update_code`` (a Python callable taking this update), or None."""
+        return self.model.host_update_code
+
+    # -- connectivity, for host update code ---------------------------------------------------
+    @property
+    def row_length(self) -> np.ndarray:
+        """Host view of the synapse group's row lengths (pulled from the device when first read
+        after a change on the device; write it, then ``push_connectivity_to_device()``)."""
+        return self.synapse_group._row_lengths_and_ind(need_ind=False)[0]
+
+    @property
+    def ind(self) -> np.ndarray:
+        """Host view of the synapse group's postsynaptic indices, ``num_pre`` rows of ``row_stride``."""
+        return self.synapse_group._row_lengths_and_ind()[1]
+
+    @property
+    def row_stride(self) -> int:
+        return self.synapse_group.max_connections
+
+    def get_row_length(self, id_pre: int) -> int:
+        """The number of synapses in row ``id_pre``."""
+        return int(self.row_length[id_pre])
+
+    def pull_connectivity_from_device(self) -> None:
+        self.synapse_group.pull_connectivity_from_device()
+
+    def push_connectivity_to_device(self) -> None:
+        self.synapse_group.push_connectivity_to_device()
+
+    # -- per-synapse values in connection order, as the synapse group's ---------------------------
+    def _values_from_view(self, var: Variable, view: np.ndarray) -> np.ndarray:
+        if self.vars.get(var.name) is not var:
+            return view
+        return self.synapse_group._synapse_values_from_view(view)
+
+    def _values_to_view(self, var: Variable, view: np.ndarray, vals: np.ndarray) -> None:
+        if self.vars.get(var.name) is not var:
+            view[:] = vals.reshape(view.shape)
+            return
+        self.synapse_group._synapse_values_to_view(view, vals, var.name)

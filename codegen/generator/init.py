@@ -163,6 +163,15 @@ class InitGenerator:
                         self.per_synapse_var_init(cu.name, cu.describe(), element, sg)))
         return [(family, code) for family, code in out if code is not None]
 
+    def custom_connectivity_update_var_init(self, ccu: d.CustomConnectivityUpdate) -> List[Tuple[str, GroupCode]]:
+        """(family, code) of the initialisation of a custom connectivity update's variables: per
+        presynaptic neuron, per postsynaptic neuron and per synapse."""
+        sg = self.ctx.desc.synapse_group(ccu.synapse_group)
+        out = [("neuron_init", self.element_var_init(ccu.name, ccu.describe(), ccu.pre_vars, sg.num_pre)),
+               ("neuron_init", self.element_var_init(ccu.name, ccu.describe(), ccu.post_vars, sg.num_post)),
+               ("sparse_init", self.per_synapse_var_init(ccu.name, ccu.describe(), ccu.model.vars, sg))]
+        return [(family, code) for family, code in out if code is not None]
+
     def connectivity_init(self, sg: d.SynapseGroup) -> Optional[GroupCode]:
         ctx = self.ctx
         conn = sg.connectivity
