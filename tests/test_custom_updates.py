@@ -25,12 +25,24 @@ def test_neuron_update_and_reductions(make_model, build_load, tmp_path):
               ("product", "scalar")],
         var_refs=[("a", "scalar", VarAccessMode.READ_ONLY), ("b", "scalar", VarAccessMode.READ_ONLY)],
         update_code="total = a; biggest = b; product = a * b;")
+    # another update reads the reductions (one value each, whatever the element), and has a
+    # variable initialised to a constant and a reduction over the (one) batch
+    center = create_custom_update_model(
+        "center", params=["n"], vars=[("k", "scalar"), ("before", "scalar", CustomUpdateVarAccess.REDUCE_BATCH_SUM)],
+        var_refs=[("x", "scalar"), ("total", "scalar", VarAccessMode.READ_ONLY),
+                  ("biggest", "scalar", VarAccessMode.READ_ONLY)],
+        update_code="before += x; x = x - total / n + k * biggest;")
     model = make_model("cu_neuron", "double")
     pop = model.add_neuron_population("pop", n, HOLDER, {}, {"V": v0, "U": u0})
     model.add_custom_update("scaleV", "Scale", scale, {"factor": 3.0}, {}, {"x": create_var_ref(pop, "V")})
     cu = model.add_custom_update("stats", "Stats", stats, {}, {"total": 0.0, "biggest": 0.0, "product": 0.0},
                                  {"a": create_var_ref(pop, "V"), "b": create_var_ref(pop, "U")})
+    centered = model.add_custom_update(
+        "center", "Center", center, {"n": float(n)}, {"k": 0.5, "before": 7.0},
+        {"x": create_var_ref(pop, "V"), "total": create_var_ref(cu, "total"), "biggest": create_var_ref(cu, "biggest")})
     build_load(model, tmp_path)
+    centered.vars["k"].pull_from_device()
+    np.testing.assert_array_equal(centered.vars["k"].values, np.full(n, 0.5))   # (it used to start at 0)
     model.custom_update("Scale")
     model.custom_update("Stats")
     pop.vars["V"].pull_from_device()
@@ -40,6 +52,12 @@ def test_neuron_update_and_reductions(make_model, build_load, tmp_path):
     np.testing.assert_allclose(cu.vars["total"].values, [np.sum(3.0 * v0)], rtol=1e-12)
     assert cu.vars["biggest"].values[0] == np.max(u0)
     np.testing.assert_allclose(cu.vars["product"].values, 3.0 * v0 * u0, rtol=1e-12)
+    model.custom_update("Center")
+    pop.vars["V"].pull_from_device()
+    centered.vars["before"].pull_from_device()
+    total = cu.vars["total"].values[0]
+    np.testing.assert_allclose(pop.vars["V"].values, 3.0 * v0 - total / n + 0.5 * np.max(u0), rtol=1e-12)
+    np.testing.assert_allclose(centered.vars["before"].values, 3.0 * v0, rtol=1e-12)
     with pytest.raises(ValueError, match="no custom update group 'Nope'"):
         model.custom_update("Nope")
 

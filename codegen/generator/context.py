@@ -160,7 +160,7 @@ class Context:
                 if used & {f"st_{side}", f"prev_st_{side}"}:
                     arrays += [names.group_array(pop, "st"), names.group_array(pop, "prev_st")]
                 if used & {f"set_{side}", f"prev_set_{side}"}:
-                    arrays += [names.group_array(sg.name, f"{side}.set"), names.group_array(sg.name, f"{side}.prev_set")]
+                    arrays += [names.group_array(sg.name, f"{side}.{what}") for what in ("set", "prev_set")]
                 if (delay > 0 or (side == "post" and hetero)) and arrays:
                     for array in arrays:
                         self.delayed[array] = pop
