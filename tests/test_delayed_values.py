@@ -8,10 +8,10 @@ Every expected number comes from a numpy model of the same network, run step by 
 import numpy as np
 import pytest
 
-from pygenn_cl import (VarAccess, VarAccessMode, create_custom_update_model,
-                       create_den_delay_var_ref, create_neuron_model, create_postsynaptic_model,
+from pygenn_cl import (VarAccess, VarAccessMode, create_custom_update_model, create_den_delay_var_ref,
+                       create_neuron_model, create_postsynaptic_model, create_prev_spike_time_var_ref,
                        create_spike_time_var_ref, create_src_spike_count_var_ref, create_var_ref,
-                       create_weight_update_model, init_postsynaptic, init_weight_update)
+                       create_weight_update_model, create_wu_pre_var_ref, init_postsynaptic, init_weight_update)
 from pygenn_cl.errors import SimulationError
 
 NEVER = -np.finfo(np.float64).max
@@ -34,11 +34,11 @@ PRE_WU = create_weight_update_model(
     synapse_dynamics_code="gdyn = st_pre;")
 POST_WU = create_weight_update_model(
     "post_delayed", vars=[("d", "uint8_t", VarAccess.READ_ONLY)] + [(n, "scalar") for n in
-                                                                     ("gh", "gpsm", "gp", "gst", "gy")],
+                                                                     ("gh", "gyh", "gpsm", "gp", "gst", "gy")],
     post_vars=[("y", "scalar"), ("z", "scalar")], post_neuron_var_refs=[("s_post", "scalar")],
     psm_var_refs=[("u_psm", "scalar")],
     post_spike_code="y = t * 3.0; z = u_psm;",
-    pre_spike_syn_code="gh = s_post[d]; gpsm = u_psm; addToPostDelay(1.0, d);",
+    pre_spike_syn_code="gh = s_post[d]; gyh = y[d]; gpsm = u_psm; addToPostDelay(1.0, d);",
     post_spike_syn_code="gp = s_post; gst = st_post; gy = y;")
 
 
@@ -72,8 +72,8 @@ def _reference():
                    for m in ks] for n in range(N_TRG)])
     z = np.array([u[n, max(k for k in ks if post_spike[n, k])] for n in range(N_TRG)])
     d = (np.arange(N_SRC)[:, None] + 2 * np.arange(N_TRG)[None, :]) % RING
-    out = {name: np.full((N_SRC, N_TRG), -1.0) for name in ("ga", "gst", "gpst", "gx", "gset", "gpset", "gh", "gpsm",
-                                                            "gp", "gy")}
+    out = {name: np.full((N_SRC, N_TRG), -1.0) for name in ("ga", "gst", "gpst", "gx", "gset", "gpset", "gh", "gyh",
+                                                            "gpsm", "gp", "gy")}
     out["gst_post"] = np.full((N_SRC, N_TRG), -1.0)
     den = np.zeros(N_TRG)
     for k in ks:   # the synapse updates of step k read what the steps before left
@@ -89,6 +89,7 @@ def _reference():
             for n in np.flatnonzero(spike[:, k - 1]):
                 back = k - 1 - BACK_PROP - d[n]
                 out["gh"][n] = np.where(back >= 0, s[np.arange(N_TRG), np.maximum(back, 0)], -1.0)
+                out["gyh"][n] = np.where(back >= 0, y[np.arange(N_TRG), np.maximum(back, 0)], 0.0)
                 out["gpsm"][n] = u[:, k - 1]
                 den += np.where(k + d[n] == STEPS, 1.0, 0.0)   # delivered in step STEPS: read by "den"
         b = k - 1 - BACK_PROP    # postsynaptic spikes arrive at the synapses now
@@ -97,7 +98,7 @@ def _reference():
                 out["gp"][:, m], out["gy"][:, m] = s[m, b], y[m, b]
                 out["gst_post"][:, m] = post_st[m, b] + BACK_PROP
     dyn = st[:, STEPS - 1 - 1 - AXONAL] + AXONAL   # synapse dynamics of the last step
-    return out, dyn, dict(a=a[:, -1], x=x[:, -1], y=y[:, -1], z=z, st=st[:, -1], den=den,
+    return out, dyn, dict(a=a[:, -1], x=x[:, -1], y=y[:, -1], z=z, st=st[:, -1], prev_st=prev_st[:, -1], den=den,
                           count=int(spike[:, -1].sum()))
 
 
@@ -115,7 +116,8 @@ def test_delayed_values(make_model, tmp_path):
     d = (np.arange(N_SRC)[:, None] + 2 * np.arange(N_TRG)[None, :]) % RING
     post = model.add_synapse_population(
         "post", "DENSE", src, trg,
-        init_weight_update(POST_WU, {}, {"d": d.reshape(-1), **{n: -1.0 for n in ("gh", "gpsm", "gp", "gst", "gy")}},
+        init_weight_update(POST_WU, {}, {"d": d.reshape(-1), **{n: -1.0 for n in ("gh", "gyh", "gpsm", "gp", "gst",
+                                                                                  "gy")}},
                            {}, {"y": 0.0, "z": 0.0}, post_var_refs={"s_post": "s"}, psm_var_refs={"u_psm": "u"}),
         init_postsynaptic(PSM, {}, {"u": 0.0}))
     post.back_prop_delay_steps = BACK_PROP
@@ -132,6 +134,9 @@ def test_delayed_values(make_model, tmp_path):
     copy = create_custom_update_model("copy", vars=[("copy", "scalar")],
                                       var_refs=[("dd", "scalar", VarAccessMode.READ_ONLY)], update_code="copy = dd;")
     copied = model.add_custom_update("den", "End", copy, {}, {"copy": 0.0}, {"dd": create_den_delay_var_ref(post)})
+    xs = model.add_custom_update("x", "End", copy, {}, {"copy": 0.0}, {"dd": create_wu_pre_var_ref(pre, "x")})
+    prevs = model.add_custom_update("prev", "End", last, {}, {"last": 0.0},
+                                    {"st": create_prev_spike_time_var_ref(src)})
     model.build(path_to_model=str(tmp_path))
     model.load()
     model.run_steps(BUMP)
@@ -140,7 +145,7 @@ def test_delayed_values(make_model, tmp_path):
     model.custom_update("End")
     expected, dyn, final = _reference()
 
-    for sg, names in ((pre, ("ga", "gst", "gpst", "gx", "gset", "gpset")), (post, ("gh", "gpsm", "gp", "gy"))):
+    for sg, names in ((pre, ("ga", "gst", "gpst", "gx", "gset", "gpset")), (post, ("gh", "gyh", "gpsm", "gp", "gy"))):
         for name in names:
             sg.vars[name].pull_from_device()
             np.testing.assert_array_equal(sg.vars[name].values.reshape(N_SRC, N_TRG), expected[name], err_msg=name)
@@ -158,7 +163,8 @@ def test_delayed_values(make_model, tmp_path):
     assert post.post_vars["z"].delay_slots == 1
     np.testing.assert_array_equal(post.post_vars["z"].values, final["z"])
     for var, want in ((counted.vars["seen"], [final["count"]]), (lasts.vars["last"], final["st"]),
-                      (copied.vars["copy"], final["den"])):
+                      (copied.vars["copy"], final["den"]), (xs.vars["copy"], final["x"]),
+                      (prevs.vars["last"], final["prev_st"])):
         var.pull_from_device()
         np.testing.assert_array_equal(var.values, want)
     assert final["den"].any() and final["count"] > 0
