@@ -248,6 +248,7 @@ class CustomUpdateVarRef:
     transpose_array: Optional[str] = None
     kind: str = "element"
     group: str = ""
+    reduction: Optional[str] = None  # "sum" or "max": a reduction over batches writes it
 
 
 @dataclass(frozen=True)

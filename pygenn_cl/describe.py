@@ -162,7 +162,7 @@ def _var_ref(ref_spec: Any, ref: Any, scalar: types.NumericType) -> d.CustomUpda
     elif ref.shared:
         kind = "shared"
     return d.CustomUpdateVarRef(ref_spec.name, types.parse_numeric_type(ref_spec.type, scalar), ref_spec.read_only,
-                                ref.array_name(), transpose, kind, group)
+                                ref.array_name(), transpose, kind, group, ref_spec.reduction)
 
 
 def _custom_update(cu: "CustomUpdate", scalar: types.NumericType) -> d.CustomUpdate:

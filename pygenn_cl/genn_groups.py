@@ -1012,6 +1012,12 @@ class CustomUpdateBase(GroupBase):
                         (sg.trg.size, sg.src.size):
                     raise ValueError(f"{owner}: {tsg.describe()} must be DENSE with {sg.trg.size} presynaptic "
                                      f"and {sg.src.size} postsynaptic neurons to receive the transpose")
+                have = types.parse_numeric_type(next(v.type for v in tsg.wu_model.vars if v.name == r.transpose_var),
+                                                model._scalar)
+                want = types.parse_numeric_type(r.spec().type, model._scalar)
+                if have != want:
+                    raise ValueError(f"{owner}: '{r.var_name}' of {r.group.describe()} is {want.name}, but its "
+                                     f"transpose '{r.transpose_var}' of {tsg.describe()} is {have.name}")
         size = self.size
         for spec in cu_model.vars:
             if spec.reduction and self.shape[0] != "neuron":

@@ -81,6 +81,12 @@ class VarRefSpec:
     def read_only(self) -> bool:
         return self.access == VarAccessMode.READ_ONLY
 
+    @property
+    def reduction(self) -> Optional[str]:
+        """"sum" or "max" for a custom update's reference that a reduction over batches writes
+        (``VarAccessMode.REDUCE_SUM``/``REDUCE_MAX``), else None."""
+        return {VarAccessMode.REDUCE_SUM: "sum", VarAccessMode.REDUCE_MAX: "max"}.get(self.access)
+
 
 @dataclass(frozen=True)
 class EGPSpec:

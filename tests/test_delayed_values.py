@@ -105,7 +105,7 @@ def _reference():
 def test_delayed_values(make_model, tmp_path):
     model = make_model("delayed_values", "double")
     model.dt = 1.0
-    src = model.add_neuron_population("src", N_SRC, SRC, {}, {"a": 0.0, "c": 0})
+    src = model.add_neuron_population("src", N_SRC, SRC, {}, {"a": np.zeros(N_SRC), "c": 0})  # (every slot)
     trg = model.add_neuron_population("trg", N_TRG, TRG, {}, {"s": -1.0, "c": 0})
     pre = model.add_synapse_population(
         "pre", "DENSE", src, trg,

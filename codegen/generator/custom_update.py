@@ -65,10 +65,21 @@ def custom_update(ctx: Context, cu: d.CustomUpdate) -> GroupCode:
     transposes = []
     for ref in cu.refs:
         arr = code.array(f"ref_{ref.name}", reference_array(ctx, ref), ref.type)
+        subscript = reference_index(ctx, code, ref, index, size)
+        if ref.reduction:
+            # a reduction over batches into the referenced variable: with one batch, what the
+            # code leaves in it, starting from the reduction's start value
+            if subscript != index:
+                raise ValueError(f"{cu.describe()}: variable reference '{ref.name}' is reduced into "
+                                 "(REDUCE_SUM/MAX), which needs one value per element not kept in delay slots")
+            env.add_variable(ref.name, ref.type, read_only=False, printed=f"_l{ref.name}")
+            start = literal(float("-inf") if ref.reduction == "max" else 0, ref.type)
+            variables.append(CustomUpdateVar(ref.name, ref.type.name, f"ref_{ref.name}", "register", True,
+                                             start=start))
+            continue
         # The reference's access mode decides: a model's READ_ONLY variables are read-only to
         # that model's own code, but custom updates (e.g. weight clipping) may write them.
-        env.add_variable(ref.name, ref.type, read_only=ref.read_only,
-                         printed=f"{arr}[{reference_index(ctx, code, ref, index, size)}]")
+        env.add_variable(ref.name, ref.type, read_only=ref.read_only, printed=f"{arr}[{subscript}]")
         if ref.transpose_array is not None:
             code.array(f"tp_{ref.name}", ref.transpose_array, ref.type)
             transposes.append((f"ref_{ref.name}", f"tp_{ref.name}"))
