@@ -17,6 +17,7 @@ from pygenn_cl.errors import SimulationError
 NEVER = -np.finfo(np.float64).max
 AXONAL, BACK_PROP, RING = 3, 2, 4      # delays (steps) and max_dendritic_delay_timesteps
 N_SRC, N_TRG, STEPS, BUMP = 6, 4, 30, 12
+A0 = 100.0 * np.arange(N_SRC)
 
 SRC = create_neuron_model("src", vars=[("a", "scalar"), ("c", "int")], sim_code="c += 1; a += 1.0;",
                           threshold_condition_code="(c % 4) == (id % 4)")
@@ -46,7 +47,7 @@ def _reference():
     """The network in numpy, step by step (dt = 1, so step k has t = k)."""
     ks = np.arange(STEPS)
     i, j = np.arange(N_SRC)[:, None], np.arange(N_TRG)[:, None]
-    a = (ks + 1)[None, :] + 1000.0 * (ks >= BUMP)[None, :] + np.zeros((N_SRC, 1))   # after each step
+    a = (ks + 1)[None, :] + 1000.0 * (ks >= BUMP)[None, :] + A0[:, None]   # after each step
     spike = ((ks + 1) % 4)[None, :] == i % 4
     event = np.broadcast_to(((ks + 1) % 3 == 0)[None, :], spike.shape)
     post_spike = ((ks + 1) % 5)[None, :] == j % 5
@@ -105,7 +106,7 @@ def _reference():
 def test_delayed_values(make_model, tmp_path):
     model = make_model("delayed_values", "double")
     model.dt = 1.0
-    src = model.add_neuron_population("src", N_SRC, SRC, {}, {"a": np.zeros(N_SRC), "c": 0})  # (every slot)
+    src = model.add_neuron_population("src", N_SRC, SRC, {}, {"a": A0, "c": 0})   # (given to every slot)
     trg = model.add_neuron_population("trg", N_TRG, TRG, {}, {"s": -1.0, "c": 0})
     pre = model.add_synapse_population(
         "pre", "DENSE", src, trg,
