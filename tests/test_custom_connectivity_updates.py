@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 
 from pygenn_cl import (CodeError, CustomUpdateVarAccess, VarAccessMode, create_custom_connectivity_update_model,
-                       create_custom_update_model, create_neuron_model, create_post_var_ref, create_pre_var_ref,
-                       create_var_ref, create_weight_update_model, create_wu_var_ref, init_postsynaptic,
-                       init_weight_update)
+                       create_custom_update_model, create_egp_ref, create_neuron_model, create_post_var_ref,
+                       create_pre_var_ref, create_var_ref, create_weight_update_model, create_wu_var_ref,
+                       init_postsynaptic, init_weight_update)
 from pygenn_cl.errors import SimulationError
 
 N_PRE, N_POST, STRIDE = 8, 6, 6
 PRE = create_neuron_model("pre", vars=[("c", "int"), ("k", "int")], sim_code="c += 1;",
-                          threshold_condition_code="(c % 3) == (id % 3)")
+                          threshold_condition_code="(c % 3) == (id % 3)", extra_global_params=[("limits", "scalar*")])
 POST = create_neuron_model("post", vars=[("c", "int"), ("m", "int"), ("acc", "scalar")],
                            sim_code="c += 1; acc += Isyn;", threshold_condition_code="(c % 4) == (id % 4)")
 LEARN = create_weight_update_model("learn", vars=[("g", "scalar")], pre_spike_syn_code="addToPost(g);",
@@ -23,12 +23,13 @@ LEARN = create_weight_update_model("learn", vars=[("g", "scalar")], pre_spike_sy
 DOUBLE = create_custom_update_model("double", vars=[("c2", "scalar")], var_refs=[("g", "scalar")],
                                     update_code="c2 = g * 2.0;")
 REWIRE = create_custom_connectivity_update_model(
-    "rewire", vars=[("a", "scalar")], pre_vars=[("removed", "int")], post_vars=[("mask", "int")],
+    "rewire", params=["offset"], derived_params=[("margin", lambda p, dt: 2.0 * p["offset"])],
+    vars=[("a", "scalar")], pre_vars=[("removed", "int")], post_vars=[("mask", "int")],
     var_refs=[("g", "scalar")], pre_var_refs=[("kpre", "int", VarAccessMode.READ_ONLY)],
-    post_var_refs=[("mpost", "int", VarAccessMode.READ_ONLY)], extra_global_params=[("limits", "scalar*")],
+    post_var_refs=[("mpost", "int", VarAccessMode.READ_ONLY)], extra_global_param_refs=[("limits", "scalar*")],
     row_update_code="""
         for_each_synapse {
-            if (g > limits[id_pre] || (mpost == 1 && mask == 1)) {
+            if (g > limits[id_pre] + margin || (mpost == 1 && mask == 1)) {
                 removed += 1;
                 remove_synapse();
             }
@@ -133,13 +134,15 @@ def test_rewiring_then_propagation_and_learning(make_model, tmp_path):
     sg.set_sparse_connections(pre_ind, post_ind)
     sg.max_connections = STRIDE
     sg.max_source_connections = N_PRE * STRIDE
-    cu = model.add_custom_update("double", "Double", DOUBLE, {}, {"c2": 0.0}, {"g": create_wu_var_ref(sg, "g")})
+    # in the rewiring's update group: it runs first
+    cu = model.add_custom_update("double", "Rewire", DOUBLE, {}, {"c2": 0.0}, {"g": create_wu_var_ref(sg, "g")})
     mask = np.array([1, 1, 0, 1, 0, 0])
     limits = 1.5 + 0.25 * np.arange(N_PRE)
     ccu = model.add_custom_connectivity_update(
-        "rewire", "Rewire", sg, REWIRE, {}, {"a": 1.0}, {"removed": 0}, {"mask": mask},
-        {"g": create_wu_var_ref(sg, "g")}, {"kpre": create_var_ref(pre, "k")}, {"mpost": create_var_ref(post, "m")})
-    ccu.extra_global_params["limits"].set_init_values(limits)
+        "rewire", "Rewire", sg, REWIRE, {"offset": 0.125}, {"a": 1.0}, {"removed": 0}, {"mask": mask},
+        {"g": create_wu_var_ref(sg, "g")}, {"kpre": create_var_ref(pre, "k")}, {"mpost": create_var_ref(post, "m")},
+        {"limits": create_egp_ref(pre, "limits")})
+    pre.extra_global_params["limits"].set_init_values(limits - 0.25)
     model.add_custom_connectivity_update("host", "Host", sg, HOST)
     model.add_custom_connectivity_update("fill", "Fill", sg, FILL)
     # custom updates of the rewiring's variables: per synapse, and reduced over presynaptic neurons
@@ -155,11 +158,10 @@ def test_rewiring_then_propagation_and_learning(make_model, tmp_path):
 
     model.run_steps(10)
     ref.run(10)
-    model.custom_update("Double")
+    model.custom_update("Rewire")
     for row in ref.rows:
         for syn in row:
             syn[2] = 2.0 * syn[1]
-    model.custom_update("Rewire")
     ref.rewire(limits, mask, m)
     _check_rows(sg, ccu, cu, ref)
     ccu.pre_vars["removed"].pull_from_device()
