@@ -246,6 +246,12 @@ class GeNNModel(ModelSpec):
         if not isinstance(custom_conn_update_model, CustomConnectivityUpdateModel):
             raise TypeError(f"custom connectivity update '{cu_name}': expected a model from "
                             f"create_custom_connectivity_update_model(), not {custom_conn_update_model!r}")
+        for other in self.custom_connectivity_updates.values():
+            # (one group's updates run at once: two would change the same rows together)
+            if other.group_name == group_name and other.synapse_group is syn_group:
+                raise ValueError(f"custom connectivity update '{cu_name}': {other.describe()} of update group "
+                                 f"'{group_name}' already changes {syn_group.describe()}; put one of them in "
+                                 "another update group")
         ccu = CustomConnectivityUpdate(self, cu_name, group_name, syn_group, custom_conn_update_model, params or {},
                                        vars or {}, pre_vars or {}, post_vars or {}, var_refs or {},
                                        pre_var_refs or {}, post_var_refs or {}, egp_refs or {})

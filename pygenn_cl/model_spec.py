@@ -618,7 +618,8 @@ def create_custom_connectivity_update_model(class_name: str, params=None, vars=N
     the per-synapse and postsynaptic variables and references and ``remove_synapse()`` exist;
     ``add_synapse(id_post, values...)`` appends a synapse with a value for each of ``vars``,
     then each of ``var_refs``, in their order (other variables of the synapse group's synapses
-    start at 0).
+    start at 0). ``remove_synapse()`` moves the row's last synapse into the removed one's place,
+    and the loop visits it next; a synapse added inside the loop is visited too.
 
     ``host_update_code`` must be a Python function (or other callable) taking the
     :class:`~pygenn_cl.CustomConnectivityUpdate`: pygenn_cl cannot run PyGeNN's C++ host code.

@@ -223,6 +223,9 @@ def test_errors(make_model, tmp_path):
                                                                    post_vars=[("q", "int")], row_update_code=""),
         pre_vars={"p": 0.0}, post_vars={"q": 0})
     assert create_pre_var_ref(ccu, "p").array_name() == "ok.pre.p" and create_post_var_ref(ccu, "q").kind == "ccu_post"
+    with pytest.raises(ValueError, match="custom connectivity update 'ok' of update group 'G' already changes "
+                                         "synapse population 'sparse'"):
+        model.add_custom_connectivity_update("again", "G", sparse, create_custom_connectivity_update_model("e"))
     # weight update models: pre/post references by name, and to the postsynaptic model's variables
     wu = create_weight_update_model("wu", vars=[("g", "scalar")], pre_neuron_var_refs=[("x", "scalar")],
                                     psm_var_refs=[("u", "scalar")], pre_spike_syn_code="addToPost(g * x);")
