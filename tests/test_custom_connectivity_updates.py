@@ -185,6 +185,21 @@ def test_rewiring_then_propagation_and_learning(make_model, tmp_path):
     post.vars["acc"].pull_from_device()
     np.testing.assert_array_equal(post.vars["acc"].values, ref.acc)
 
+    # connectivity given after load(): its column structure is rebuilt too
+    new_pre = np.repeat(np.arange(N_PRE), 2)
+    new_post = (new_pre * 3 + np.tile([0, 1], N_PRE)) % N_POST
+    sg.set_sparse_connections(new_pre, new_post)
+    sg.vars["g"].values = np.arange(new_pre.size) * 0.5
+    sg.vars["g"].push_to_device()
+    ref.rows = [[[int(j), 0.5 * n, 0.0, 0.0] for n, j in zip(np.flatnonzero(new_pre == i), new_post[new_pre == i])]
+                for i in range(N_PRE)]
+    model.run_steps(8)
+    ref.run(8)
+    sg.vars["g"].pull_from_device()
+    np.testing.assert_array_equal(sg.vars["g"].values, [syn[1] for row in ref.rows for syn in row])
+    post.vars["acc"].pull_from_device()
+    np.testing.assert_array_equal(post.vars["acc"].values, ref.acc)
+
     # adding to a full row is an error, not a write past the row
     with pytest.raises(SimulationError, match="add_synapse.*row 0 of synapse population 'syn'.*max_connections = 6"):
         model.custom_update("Fill")
