@@ -142,7 +142,8 @@ DELAYED = pg.create_weight_update_model(
     psm_var_refs=[("u_psm", "scalar")], pre_spike_code="x += 1.0;", post_spike_code="y += u_psm;",
     pre_spike_syn_code="addToPostDelay(g * V_pre + V_post[d] + y[d] + u_psm, d);",
     post_spike_syn_code="g += x * V_post + st_pre - st_post;", synapse_dynamics_code="g *= 0.999 + 0.0 * x;")
-PSM_U = pg.create_postsynaptic_model("U", vars=[("u", "scalar")], sim_code="u += inSyn; injectCurrent(inSyn); inSyn = 0.0;")
+PSM_U = pg.create_postsynaptic_model("U", vars=[("u", "scalar")],
+                                     sim_code="u += inSyn; injectCurrent(inSyn); inSyn = 0.0;")
 REWIRE = pg.create_custom_connectivity_update_model(
     "Rewire", vars=[("a", "scalar")], pre_vars=[("n", "int")], var_refs=[("g", "scalar")],
     pre_var_refs=[("v", "scalar")], row_update_code="""
@@ -158,8 +159,8 @@ def _delays_and_rewiring(model, src, trg):
         conn = pg.init_sparse_connectivity("FixedProbability", {"prob": 0.2}) if matrix == "SPARSE" else None
         groups.append(sg := model.add_synapse_population(
             f"delayed_{i}", matrix, src, trg,
-            pg.init_weight_update(DELAYED, {}, {"g": 0.5, "d": 1}, {"x": 0.0}, {"y": 0.0},
-                                  pre_var_refs={"V_pre": "V"}, post_var_refs={"V_post": "V"}, psm_var_refs={"u_psm": "u"}),
+            pg.init_weight_update(DELAYED, {}, {"g": 0.5, "d": 1}, {"x": 0.0}, {"y": 0.0}, pre_var_refs={"V_pre": "V"},
+                                  post_var_refs={"V_post": "V"}, psm_var_refs={"u_psm": "u"}),
             pg.init_postsynaptic(PSM_U, {}, {"u": 0.0}), conn))
         sg.parallelism_hint = hint
         sg.num_threads_per_spike = tps
