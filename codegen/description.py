@@ -69,6 +69,7 @@ class Var:
     init: Optional[VarInit] = None
     reduction: Optional[str] = None  # "sum" or "max": a custom-update reduction over neurons
     shared: bool = False             # one value for the whole group
+    batch_reduction: Optional[str] = None  # "sum" or "max": a custom-update reduction over batches
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,8 @@ class SynapseGroup(_Group):
     pre_refs: Tuple[NeuronVarRef, ...] = ()
     post_refs: Tuple[NeuronVarRef, ...] = ()
     ps_refs: Tuple[NeuronVarRef, ...] = ()
+    #: the weight update model's references to the postsynaptic model's variables (``target``)
+    psm_refs: Tuple[NeuronVarRef, ...] = ()
     connectivity: Optional[Connectivity] = None
     max_connections: int = 0
     max_source_connections: int = 0
@@ -265,13 +268,23 @@ class CurrentSource(_Group):
 
 @dataclass(frozen=True)
 class CustomUpdateVarRef:
-    """A custom update's reference to an array, optionally written transposed to another."""
+    """A custom update's reference to an array, optionally written transposed to another.
+
+    ``kind`` says how the array is indexed: ``"element"`` (one value per element: the update's
+    neuron or synapse; a variable kept in delay slots is read at the current slot, which the
+    generator knows), ``"shared"`` (one value: a custom update's shared or reduced variable),
+    ``"den_delay"`` (the dendritic delay ring of synapse group ``group``: the slot the next step
+    delivers) or ``"spike_count"`` (the spike count of population ``group``'s current slot).
+    """
 
     name: str
     type: NumericType
     read_only: bool
     array: str
     transpose_array: Optional[str] = None
+    kind: str = "element"
+    group: str = ""
+    reduction: Optional[str] = None  # "sum" or "max": a reduction over batches writes it
 
 
 @dataclass(frozen=True)
@@ -290,6 +303,27 @@ class CustomUpdate(_Group):
 
 
 @dataclass(frozen=True)
+class CustomConnectivityUpdate(_Group):
+    """An update run on demand over the rows of SPARSE ``synapse_group``: ``model.vars`` are per
+    synapse, ``pre_vars`` per presynaptic and ``post_vars`` per postsynaptic neuron; ``refs``
+    point at per-synapse variables of the group's synapses, ``pre_refs`` and ``post_refs`` at
+    variables of one value per pre- or postsynaptic neuron."""
+
+    name: str
+    update_group: str
+    synapse_group: str
+    model: Model
+    pre_vars: Tuple[Var, ...] = ()
+    post_vars: Tuple[Var, ...] = ()
+    refs: Tuple[CustomUpdateVarRef, ...] = ()
+    pre_refs: Tuple[CustomUpdateVarRef, ...] = ()
+    post_refs: Tuple[CustomUpdateVarRef, ...] = ()
+    egp_refs: Tuple[EGP, ...] = ()
+
+    kind = "custom connectivity update"
+
+
+@dataclass(frozen=True)
 class ModelDescription:
     """A whole model, as the generator sees it."""
 
@@ -303,6 +337,7 @@ class ModelDescription:
     synapse_groups: Tuple[SynapseGroup, ...] = ()
     current_sources: Tuple[CurrentSource, ...] = ()
     custom_updates: Tuple[CustomUpdate, ...] = ()
+    custom_connectivity_updates: Tuple[CustomConnectivityUpdate, ...] = ()
 
     # dataclass(frozen) forbids attribute writes but cached_property writes the instance
     # __dict__ directly; these indexes are derived from the fields, so eq/hash ignore them.

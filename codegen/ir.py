@@ -38,12 +38,15 @@ DynamicKey = Tuple[str, str, str]  # (group, role, parameter)
 @dataclass(frozen=True)
 class Register:
     """A variable held in local ``local`` while code runs: loaded from array ``_a_<key>`` at
-    the neuron's index and, if ``store``, written back."""
+    the neuron's index and, if ``store``, written back.  A ``delayed`` one is kept in delay
+    slots: loaded from and stored into this step's slot (offset ``_wrOff``), after the update
+    copied the slot before into it (``NeuronUpdate.copies``)."""
 
     local: str
     ctype: str
     key: str
     store: bool = False
+    delayed: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class EventCondition:
     condition: str
     times: bool = False
     record_words: str = ""   # value key of the recording row's words ("" when not recorded)
+    times_delayed: bool = False  # the event times are kept in delay slots
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,11 @@ class NeuronUpdate:
     auto_refractory: bool = False
     recording: bool = False
     spike_code_reads_state: bool = False  # spike code uses the update's registers
+    spike_times_delayed: bool = False     # spike times are kept in delay slots
+    #: keys of arrays kept in delay slots: each neuron's update first copies its value from the
+    #: slot the last step wrote (offset ``_rdOff``) into this step's (``_wrOff``), where its code
+    #: then reads and writes it
+    copies: Tuple[str, ...] = ()
 
     @property
     def event_counts(self) -> Tuple[str, ...]:
@@ -165,6 +174,8 @@ class SynapseUpdate:
     row: str = ""
     event_row: str = ""          # the same, calling ``genn_syn_event_<merged group>``
     row_rng_stream: str = ""     # the connectivity's RNG stream, if its code draws
+    #: (local, text) of the offsets of the delay slots the code reads values kept in them from
+    offsets: Tuple[Tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,6 +199,11 @@ class VarInitialisation:
     #: neuron_init: arrays of spike and spike-like event times, which start at ``lowest``
     times: Tuple[str, ...] = ()
     lowest: str = ""
+    #: neuron_init: keys of arrays kept in delay slots, each slot of which is initialised:
+    #: ``slots`` rows of ``row`` elements
+    delayed: Tuple[str, ...] = ()
+    slots: str = ""
+    row: str = ""
 
 
 @dataclass(frozen=True)
@@ -224,7 +240,7 @@ class CustomUpdateVar:
     kind: str             # "register", "sum", "max" or "shared"
     store: bool = False
     zero: str = ""        # reductions: the element's value before the code runs
-    start: str = ""       # reductions: the accumulator's start
+    start: str = ""       # reductions: the accumulator's start; registers: the value instead of the stored one
 
 
 @dataclass(frozen=True)
@@ -240,6 +256,17 @@ class CustomUpdateCode:
         return any(v.kind in ("sum", "max") for v in self.variables)
 
 
+@dataclass(frozen=True)
+class CustomConnectivityUpdateCode:
+    """A custom connectivity update's code for one row (``id_pre``), which keeps the row length
+    in ``_rl`` and its first synapse at ``_rs``; with ``remap``, the synapse group's column
+    structure is rebuilt afterwards (its runtime check: value ``remap_check``)."""
+
+    body: str = ""
+    rng_stream: str = ""
+    remap: bool = False
+
+
 KernelCode = Any  # one of the frozen dataclasses above
 
 
@@ -250,8 +277,9 @@ KernelCode = Any  # one of the frozen dataclasses above
 class ArraySpec:
     """One array of the model's memory.
 
-    ``length`` counts elements; recording buffers instead give ``words_per_recording_step``
-    and are sized at ``load()``; extra global parameters (``egp``) are sized by their values.
+    ``length`` counts elements (of every delay slot); recording buffers instead give
+    ``words_per_recording_step`` and are sized at ``load()``; extra global parameters (``egp``)
+    are sized by their values.
     """
 
     name: str
@@ -259,6 +287,9 @@ class ArraySpec:
     length: int = 0
     words_per_recording_step: int = 0
     egp: bool = False
+    #: delay slots: the array holds ``slots`` rows of ``length // slots`` values (see
+    #: ``generator.context.Context._find_delayed_arrays``)
+    slots: int = 1
 
     def num_elements(self, num_recording_timesteps: int) -> int:
         if self.words_per_recording_step:
@@ -551,6 +582,7 @@ class ModelIR:
     error_slots: List[ErrorSlot]
     timing_enabled: bool
     #: custom update group name -> index; its merged groups are ``kernels[custom_update_kind(index)]``
+    #: and ``kernels[custom_connectivity_update_kind(index)]``
     custom_update_groups: Dict[str, int] = field(default_factory=dict)
     user_code: List[UserCode] = field(default_factory=list)
     #: whether any user code uses a double value or local (besides scalar and time types)
@@ -567,6 +599,10 @@ class ModelIR:
     @staticmethod
     def custom_update_kind(index: int) -> str:
         return f"custom_update{index}_"
+
+    @staticmethod
+    def custom_connectivity_update_kind(index: int) -> str:
+        return f"custom_connectivity_update{index}_"
 
     def all_groups(self) -> List[MergedGroup]:
         return [mg for groups in self.kernels.values() for mg in groups]

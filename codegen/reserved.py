@@ -35,6 +35,9 @@ BY_FAMILY: Dict[str, FrozenSet[str]] = {
     "custom update model": frozenset(["id", "num_neurons", "id_pre", "id_post", "id_syn", "num_pre", "num_post"]),
     "variable initialisation snippet": frozenset(["value", "id", "num_neurons", "id_pre", "id_post", "id_syn",
                                                   "num_pre", "num_post"]),
+    "custom connectivity update model": frozenset([
+        "id_pre", "id_post", "id_syn", "num_pre", "num_post", "row_length", "row_stride", "for_each_synapse",
+        "add_synapse", "remove_synapse"]),
     "sparse connectivity initialisation snippet": frozenset([
         "id_pre", "id_post", "num_pre", "num_post", "id_pre_begin", "id_post_begin", "id_thread", "num_threads",
         "addSynapse", "row_length"]),

@@ -72,6 +72,23 @@ def _custom_update(code, v, npt) -> int:
     return v["num_pre"] * (v["num_post"] if code.shape == "dense" else v["row_stride"])
 
 
+def _custom_connectivity_update(code, v, npt) -> int:
+    # a thread per row; where columns are rebuilt, a thread per column clears its length too
+    return max(v["num_pre"], v["num_post"]) if code.remap else v["num_pre"]
+
+
+#: Kernel families run by ``model.custom_update(name)`` for update group ``k``, in launch order:
+#: the custom updates, the custom connectivity updates' rows, then the columns they changed.
+CUSTOM_UPDATE_FAMILIES = ("custom_update", "custom_connectivity_update", "custom_connectivity_remap",
+                          "custom_connectivity_remap_sort")
+
+
+def custom_update_launches(index: int) -> List[str]:
+    """The kernels of custom update group ``index``, in launch order (those without work are
+    not built)."""
+    return [f"{family}{index}_" for family in CUSTOM_UPDATE_FAMILIES]
+
+
 #: kernel family -> threads one member needs, from (its code, its values, neurons per thread)
 THREADS = {
     "neuron_update": lambda code, v, npt: _ceil_div(v["num_neurons"], npt),
@@ -97,7 +114,10 @@ def threads_needed(kind: str, mg: MergedGroup, member: Member, neurons_per_threa
     row positions each thread of a SPARSE POSTSYNAPTIC presynaptic update loops over
     (1 on GPUs; 32 on CPU devices, see ``backends.opencl.default_neurons_per_thread``).
     """
-    needed = _custom_update if kind.startswith("custom_update") else THREADS[kind]
+    family = kind.rstrip("_").rstrip("0123456789") if kind.endswith("_") else kind
+    needed = {"custom_update": _custom_update, "custom_connectivity_update": _custom_connectivity_update,
+              "custom_connectivity_remap": THREADS["connectivity_remap"],
+              "custom_connectivity_remap_sort": THREADS["connectivity_remap_sort"]}.get(family) or THREADS[kind]
     return needed(mg.code, member.values, neurons_per_thread)
 
 
@@ -137,6 +157,10 @@ def simt_kernels(ir: ModelIR) -> Dict[str, List[MergedGroup]]:
     kernels["connectivity_prelude"] = [mg for mg in conn if mg.code.multinomial]
     kernels["connectivity_sort"] = [mg for mg in conn if not mg.code.by_row]
     kernels["connectivity_remap_sort"] = list(ir.kernels["connectivity_remap"])
+    for index in ir.custom_update_groups.values():
+        remaps = [mg for mg in ir.kernels[ir.custom_connectivity_update_kind(index)] if mg.code.remap]
+        kernels[f"custom_connectivity_remap{index}_"] = remaps
+        kernels[f"custom_connectivity_remap_sort{index}_"] = list(remaps)
     return kernels
 
 

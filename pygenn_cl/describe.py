@@ -16,8 +16,8 @@ from .enums import ParallelismHint, SynapseMatrixConnectivity, SynapseMatrixType
 from .values import param_types
 
 if TYPE_CHECKING:
-    from .genn_groups import (CurrentSource, CustomUpdate, ExtraGlobalParameter, NeuronGroup, SynapseGroup,
-                              Variable)
+    from .genn_groups import (CurrentSource, CustomConnectivityUpdate, CustomUpdate, ExtraGlobalParameter,
+                              NeuronGroup, SynapseGroup, Variable)
     from .genn_model import GeNNModel
 
 
@@ -30,7 +30,9 @@ def describe_model(model: "GeNNModel") -> d.ModelDescription:
         neuron_groups=tuple(_neuron_group(ng, scalar) for ng in model.neuron_populations.values()),
         synapse_groups=tuple(_synapse_group(sg, scalar) for sg in model.synapse_populations.values()),
         current_sources=tuple(_current_source(cs, scalar) for cs in model.current_sources.values()),
-        custom_updates=tuple(_custom_update(cu, scalar) for cu in model.custom_updates.values()))
+        custom_updates=tuple(_custom_update(cu, scalar) for cu in model.custom_updates.values()),
+        custom_connectivity_updates=tuple(_custom_connectivity_update(ccu, scalar)
+                                          for ccu in model.custom_connectivity_updates.values()))
 
 
 def _params(spec: Any, values: Mapping[str, Any], scalar: types.NumericType) -> Tuple[d.Param, ...]:
@@ -52,7 +54,8 @@ def _vars(variables: Mapping[str, "Variable"], specs: Iterable[Any], scalar: typ
             snippet = value.init.snippet
             init = d.VarInit(snippet.class_name, snippet.var_init_code, _params(snippet, value.params, scalar),
                              _egps(var.extra_global_params), snippet.family)
-        out.append(d.Var(spec.name, var.type, var.array_name, spec.read_only, init, spec.reduction, spec.shared))
+        out.append(d.Var(spec.name, var.type, var.array_name, spec.read_only, init, spec.reduction, spec.shared,
+                         spec.batch_reduction))
     return tuple(out)
 
 
@@ -121,6 +124,7 @@ def _synapse_group(sg: "SynapseGroup", scalar: types.NumericType) -> d.SynapseGr
         pre_refs=_neuron_refs(wu.pre_neuron_var_refs, sg.pre_var_refs, scalar),
         post_refs=_neuron_refs(wu.post_neuron_var_refs, sg.post_var_refs, scalar),
         ps_refs=_neuron_refs(ps.neuron_var_refs, sg.psm_var_refs, scalar),
+        psm_refs=_neuron_refs(wu.psm_var_refs, sg.wu_psm_var_refs, scalar),
         connectivity=connectivity,
         max_connections=int(sg.max_connections),
         max_source_connections=int(sg.max_source_connections) if sg.needs_columns else 0,
@@ -155,15 +159,24 @@ def _current_source(cs: "CurrentSource", scalar: types.NumericType) -> d.Current
         refs=_neuron_refs(spec.neuron_var_refs, cs.var_refs, scalar), target_var=cs.target_var)
 
 
+def _var_ref(ref_spec: Any, ref: Any, scalar: types.NumericType) -> d.CustomUpdateVarRef:
+    """A custom (connectivity) update's reference: its array and how it is indexed."""
+    transpose = None if ref.transpose_group is None else \
+        names.var_array(ref.transpose_group.name, ref.transpose_var)
+    kind, group = "element", ""
+    if ref.kind == "den_delay":
+        kind, group = "den_delay", ref.group.name
+    elif ref.kind == "spike_count":
+        kind, group = "spike_count", ref.group.src.name
+    elif ref.shared:
+        kind = "shared"
+    return d.CustomUpdateVarRef(ref_spec.name, types.parse_numeric_type(ref_spec.type, scalar), ref_spec.read_only,
+                                ref.array_name(), transpose, kind, group, ref_spec.reduction)
+
+
 def _custom_update(cu: "CustomUpdate", scalar: types.NumericType) -> d.CustomUpdate:
     spec = cu.model
-    refs = []
-    for ref_spec in spec.var_refs:
-        ref = cu.var_refs[ref_spec.name]
-        transpose = None if ref.transpose_group is None else \
-            names.var_array(ref.transpose_group.name, ref.transpose_var)
-        refs.append(d.CustomUpdateVarRef(ref_spec.name, types.parse_numeric_type(ref_spec.type, scalar),
-                                         ref_spec.read_only, ref.array_name(), transpose))
+    refs = [_var_ref(ref_spec, cu.var_refs[ref_spec.name], scalar) for ref_spec in spec.var_refs]
     egp_refs = tuple(d.EGP(name, ref.egp.type, ref.array_name) for name, ref in cu.egp_refs.items())
     neuron_shaped = cu.shape[0] == "neuron"
     return d.CustomUpdate(
@@ -174,3 +187,19 @@ def _custom_update(cu: "CustomUpdate", scalar: types.NumericType) -> d.CustomUpd
         num_neurons=int(cu.shape[1]) if neuron_shaped else 0,
         synapse_group=None if neuron_shaped else cu.shape[1].name)
 
+
+
+def _custom_connectivity_update(ccu: "CustomConnectivityUpdate", scalar: types.NumericType
+                                ) -> d.CustomConnectivityUpdate:
+    spec = ccu.model
+
+    def refs(specs, bound):
+        return tuple(_var_ref(ref_spec, bound[ref_spec.name], scalar) for ref_spec in specs)
+    return d.CustomConnectivityUpdate(
+        name=ccu.name, update_group=ccu.group_name, synapse_group=ccu.synapse_group.name,
+        model=_model(spec, ccu.resolved_params(), ccu.dynamic_params("ccu"), ccu.extra_global_params, ccu.vars,
+                     spec.vars, scalar),
+        pre_vars=_vars(ccu.pre_vars, spec.pre_vars, scalar), post_vars=_vars(ccu.post_vars, spec.post_vars, scalar),
+        refs=refs(spec.var_refs, ccu.var_refs), pre_refs=refs(spec.pre_var_refs, ccu.pre_var_refs),
+        post_refs=refs(spec.post_var_refs, ccu.post_var_refs),
+        egp_refs=tuple(d.EGP(name, ref.egp.type, ref.array_name) for name, ref in ccu.egp_refs.items()))

@@ -57,7 +57,12 @@ class ArrayBase:
 
 
 class Variable(ArrayBase):
-    """A state variable (PyGeNN's ``pop.vars["V"]``)."""
+    """A state variable (PyGeNN's ``pop.vars["V"]``).
+
+    A variable that synapses read at a delay (an axonal or back-propagation delay, or
+    ``name[d]``) is kept in delay slots, like spikes: its ``view`` and ``values`` then have one
+    row per slot, and ``current_view``/``current_values`` are the row the last step wrote.
+    """
 
     def __init__(self, group: "GroupBase", name: str, array_name: str, ctype: types.NumericType,
                  value: VarValue, size_fn, read_only: bool = False):
@@ -69,8 +74,27 @@ class Variable(ArrayBase):
         self.extra_global_params: Dict[str, ExtraGlobalParameter] = {}
 
     @property
+    def delay_slots(self) -> int:
+        """Delay slots the variable is kept in (1: it is not delayed); known once built."""
+        ir = self.group._model._ir
+        spec = None if ir is None else ir.arrays.get(self.array_name)
+        return 1 if spec is None else spec.slots
+
+    @property
+    def view(self) -> np.ndarray:
+        """Zero-copy numpy view of the host copy (one row per delay slot, if it has them)."""
+        view = super().view
+        slots = self.delay_slots
+        return view.reshape(slots, -1) if slots > 1 else view
+
+    @property
+    def _current_slot(self) -> int:
+        return (self.group._model.timestep - 1) % self.delay_slots
+
+    @property
     def values(self) -> np.ndarray:
-        """Copy of the values (for SPARSE synapse variables, in connection order)."""
+        """Copy of the values (for SPARSE synapse variables, in connection order; for a variable
+        kept in delay slots, one row per slot)."""
         return self.group._values_from_view(self, self.view).copy()
 
     @values.setter
@@ -83,11 +107,22 @@ class Variable(ArrayBase):
         else:
             self._write_loaded(vals)
 
-    def _write_loaded(self, vals: Any) -> None:
-        """Write values into the loaded model's host copy: one per element, or one for all."""
+    def _write_loaded(self, vals: Any, view: Optional[np.ndarray] = None) -> None:
+        """Write values into the loaded model's host copy: one per element, or one for all (into
+        every delay slot, unless a view of one is given)."""
         owner = f"{self.group.describe()}: variable '{self.name}'"
         values = validation.check_integer_values(owner, vals, self.type)
-        view = self.view
+        slots = self.delay_slots if view is None else 1
+        view = self._runtime.view(self.array_name) if view is None else view
+        if slots > 1:
+            view = view.reshape(slots, -1)
+            if values.ndim and values.size not in (view.shape[1], view.size):
+                raise ValueError(f"{owner}: {values.size} values given, but it needs {view.shape[1]} (one per "
+                                 f"element, for every delay slot), {view.size} ({slots} delay slots of "
+                                 f"{view.shape[1]}) or a single value for all")
+            view[...] = values.reshape(-1 if values.size == view.size else (1, -1)).reshape(
+                view.shape if values.size == view.size else (1, -1)) if values.ndim else values
+            return
         count = self.group._values_from_view(self, view).size
         if values.ndim == 0:
             values = np.full(count, values, dtype=self.type.dtype)
@@ -98,15 +133,20 @@ class Variable(ArrayBase):
 
     @property
     def current_view(self) -> np.ndarray:
-        return self.view
+        """The values of the current delay slot (the one the last step wrote), or all values."""
+        view = self.view
+        return view[self._current_slot] if self.delay_slots > 1 else view
 
     @property
     def current_values(self) -> np.ndarray:
-        return self.values
+        return self.current_view.copy() if self.delay_slots > 1 else self.values
 
     @current_values.setter
     def current_values(self, vals: Any) -> None:
-        self.values = vals
+        if self.group._model._runtime is not None and self.delay_slots > 1:
+            self._write_loaded(vals, self.current_view)
+        else:
+            self.values = vals
 
 
 class ExtraGlobalParameter(ArrayBase):
@@ -345,39 +385,60 @@ class CurrentSource(GroupBase):
 def resolve_neuron_var_refs(owner: str, specs, given: Dict[str, Any], pop: NeuronGroup) -> Dict[str, str]:
     """Map each neuron variable reference of a model to a variable of ``pop``.
 
-    A reference the user did not give is bound to the variable of the same
-    name (or with a ``_pre``/``_post`` suffix removed) if ``pop`` has one.
+    A reference is given as ``create_var_ref(pop, "V")`` or as the variable's name (``"V"``);
+    one the user did not give is bound to the variable of the same name (or with a
+    ``_pre``/``_post`` suffix removed) if ``pop`` has one.
     """
+    return _resolve_refs(owner, specs, given, pop, {v.name: v for v in pop.model.vars}, "neuron",
+                         "create_var_ref", pop.describe())
+
+
+def resolve_psm_var_refs(owner: str, specs, given: Dict[str, Any], sg: "SynapseGroup") -> Dict[str, str]:
+    """Map each of a weight update model's references to postsynaptic model variables
+    (``psm_var_refs``) to a variable of ``sg``'s postsynaptic model: given as the variable's name
+    or ``create_psm_var_ref(sg, name)``, or, when not given, the variable of the same name."""
+    return _resolve_refs(owner, specs, given, sg, {v.name: v for v in sg.ps_model.vars}, "psm",
+                         "create_psm_var_ref", f"the postsynaptic model of {sg.describe()}")
+
+
+def _resolve_refs(owner: str, specs, given: Dict[str, Any], group, variables: Dict[str, Any], kind: str,
+                  constructor: str, where: str) -> Dict[str, str]:
     extra = [n for n in given if n not in [s.name for s in specs]]
     if extra:
         raise ValueError(f"{owner}: unknown variable reference(s) {', '.join(extra)}")
     out = {}
-    pop_vars = {v.name: v for v in pop.model.vars}
     for spec in specs:
         ref = given.get(spec.name)
         if ref is None:
             for candidate in (spec.name, spec.name.rsplit("_", 1)[0]):
-                if candidate in pop_vars:
+                if candidate in variables:
                     out[spec.name] = candidate
                     break
             else:
                 raise ValueError(f"{owner}: variable reference '{spec.name}' was not given and "
-                                 f"{pop.describe()} has no variable of that name; pass "
-                                 f"create_var_ref(pop, \"...\")")
+                                 f"{where} has no variable of that name; give the name of one of its variables "
+                                 f"({', '.join(variables) or 'it has none'})")
             continue
-        if not isinstance(ref, VarReference) or ref.kind != "neuron":
-            raise ValueError(f"{owner}: variable reference '{spec.name}' must be create_var_ref() "
-                             f"of a variable of {pop.describe()}")
-        if ref.group is not pop:
+        if isinstance(ref, str):
+            if ref not in variables:
+                raise ValueError(f"{owner}: variable reference '{spec.name}' names '{ref}', but {where} has no "
+                                 f"such variable; it has: {', '.join(variables) or 'none'}")
+            out[spec.name] = ref
+            continue
+        if not isinstance(ref, VarReference) or ref.kind != kind:
+            raise ValueError(f"{owner}: variable reference '{spec.name}' must be the name of a variable of {where} "
+                             f"or {constructor}() of one")
+        if ref.group is not group:
             raise ValueError(f"{owner}: variable reference '{spec.name}' points to {ref.group.describe()}, "
-                             f"but must point to {pop.describe()}")
+                             f"but must point to {where}")
         out[spec.name] = ref.var_name
+    scalar = group._model._scalar
     for spec in specs:
-        want = types.parse_numeric_type(spec.type, pop._model._scalar)
-        have = types.parse_numeric_type(pop_vars[out[spec.name]].type, pop._model._scalar)
+        want = types.parse_numeric_type(spec.type, scalar)
+        have = types.parse_numeric_type(variables[out[spec.name]].type, scalar)
         if want != have:
             raise ValueError(f"{owner}: variable reference '{spec.name}' has type {want.name} but "
-                             f"{pop.describe()}'s '{out[spec.name]}' is {have.name}")
+                             f"{where}'s '{out[spec.name]}' is {have.name}")
     return out
 
 
@@ -467,6 +528,9 @@ class SynapseGroup(GroupBase):
                                                      wu_init.post_var_refs, target)
         self.psm_var_refs = resolve_neuron_var_refs(ps_owner, self.ps_model.neuron_var_refs,
                                                     ps_init.var_refs, target)
+        #: the weight update model's references to postsynaptic model variables
+        self.wu_psm_var_refs = resolve_psm_var_refs(wu_owner, self.wu_model.psm_var_refs, wu_init.psm_var_refs,
+                                                    self)
         self._axonal_delay_steps = 0
         self._back_prop_delay_steps = 0
         self._pre_target_var = "Isyn"
@@ -491,9 +555,6 @@ class SynapseGroup(GroupBase):
         if bool(wu.post_event_syn_code) != bool(wu.post_event_threshold_condition_code):
             raise ValueError(f"{self.describe()} ({wu.describe()}): post_event_syn_code and "
                              "post_event_threshold_condition_code must be given together")
-        if wu.psm_var_refs:
-            raise NotImplementedError(f"{self.describe()} ({wu.describe()}) uses psm_var_refs, which are not "
-                                      "supported yet")
         conn = self.matrix_type.connectivity
         if conn in (SynapseMatrixConnectivity.BITMASK, SynapseMatrixConnectivity.PROCEDURAL,
                     SynapseMatrixConnectivity.TOEPLITZ):
@@ -589,9 +650,6 @@ class SynapseGroup(GroupBase):
     def axonal_delay_steps(self, value: int) -> None:
         self._before_build("axonal_delay_steps")
         value = validation.whole_number(f"{self.describe()}: axonal_delay_steps", value, 0, MAX_DELAY_STEPS)
-        if value > 0 and (self.pre_var_refs or self.wu_model.pre_vars):
-            raise NotImplementedError(f"{self.describe()}: presynaptic variable references or variables with "
-                                      "an axonal delay need delayed variables, which are not supported yet")
         self._axonal_delay_steps = int(value)
 
     @property
@@ -636,9 +694,6 @@ class SynapseGroup(GroupBase):
     def back_prop_delay_steps(self, value: int) -> None:
         self._before_build("back_prop_delay_steps")
         value = validation.whole_number(f"{self.describe()}: back_prop_delay_steps", value, 0, MAX_DELAY_STEPS)
-        if value > 0 and (self.post_var_refs or self.wu_model.post_vars):
-            raise NotImplementedError(f"{self.describe()}: postsynaptic variable references or variables "
-                                      "with a back-propagation delay are not supported yet")
         self._back_prop_delay_steps = int(value)
 
     @property
@@ -898,9 +953,9 @@ class SynapseGroup(GroupBase):
             if arr.size and (not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0 or arr.max() >= n):
                 raise ValueError(f"{self.describe()}: {what} indices must be integers in [0, {n})")
         if self._model._runtime is not None:
-            self._check_columns_static("set_sparse_connections")
             self._model._runtime.set_connectivity(names.row_length_array(self.name), names.ind_array(self.name),
                                                   self.src.size, pre, post, self.describe())
+            self._rebuild_columns()
             return
         # As in PyGeNN, connections given here replace those the group's connectivity
         # snippet (if any) would build: the snippet is not run (describe.py).
@@ -924,14 +979,9 @@ class SynapseGroup(GroupBase):
         rt.pull(names.row_length_array(self.name))
         rt.pull(names.ind_array(self.name))
 
-    def _check_columns_static(self, what: str) -> None:
-        if self.needs_columns and self.matrix_type == SynapseMatrixType.SPARSE:
-            raise NotImplementedError(f"{self.describe()}: {what} after load() would leave the column structure "
-                                      "used by post_spike_syn_code/post_event_syn_code out of date; give the "
-                                      "connectivity before load()")
-
     def push_connectivity_to_device(self) -> None:
-        self._check_columns_static("push_connectivity_to_device")
+        """Copy the host's connectivity (``rowLength``, ``ind``) to the device, and rebuild the
+        column structure of postsynaptic learning from it."""
         rt = self._model._require_loaded(self.describe())
         if self.matrix_type.connectivity == SynapseMatrixConnectivity.BITMASK:
             rt.push(names.bitmask_array(self.name))
@@ -941,6 +991,33 @@ class SynapseGroup(GroupBase):
             return
         rt.push(names.row_length_array(self.name))
         rt.push(names.ind_array(self.name))
+        self._rebuild_columns()
+
+    def _rebuild_columns(self) -> None:
+        """The column structure (``colLength``, ``remap``) that ``post_spike_syn_code`` and
+        ``post_event_syn_code`` use, rebuilt on the host from the host's connectivity, each column
+        in synapse order (as initialisation builds it), and pushed."""
+        rt = self._model._runtime
+        col_length, remap = names.group_array(self.name, "colLength"), names.group_array(self.name, "remap")
+        if not (self.needs_columns and rt.has_array(remap)):
+            return
+        row_length, ind = self._row_lengths_and_ind()
+        stride = ind.shape[1]
+        mask = np.arange(stride)[None, :] < row_length[:, None]
+        synapses = np.arange(ind.size, dtype=np.uint32).reshape(ind.shape)[mask]
+        posts = ind[mask].astype(np.int64)
+        counts = np.bincount(posts, minlength=self.trg.size)
+        columns = rt.view(remap).reshape(self.trg.size, -1)
+        if counts.max(initial=0) > columns.shape[1]:
+            raise ValueError(f"{self.describe()}: postsynaptic neuron {int(np.argmax(counts))} has "
+                             f"{int(counts.max())} synapses, more than max_source_connections = {columns.shape[1]}; "
+                             "set max_source_connections higher before build()")
+        order = np.argsort(posts, kind="stable")
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        columns[posts[order], np.arange(posts.size) - starts[posts[order]]] = synapses[order]
+        rt.view(col_length)[:] = counts
+        rt.push(col_length)
+        rt.push(remap)
 
     def _row_lengths_and_ind(self, need_ind: bool = True) -> Tuple[np.ndarray, np.ndarray]:
         """Host views of the connectivity, pulled from the device the first time they are read."""
@@ -989,15 +1066,23 @@ class SynapseGroup(GroupBase):
         if self.matrix_type != SynapseMatrixType.SPARSE or var.name not in self.vars \
                 or self.vars[var.name] is not var:
             return view
-        return self._to_user_order(view.reshape(self.src.size, -1)[self._synapse_mask()])
+        return self._synapse_values_from_view(view)
 
     def _values_to_view(self, var: Variable, view: np.ndarray, vals: np.ndarray) -> None:
         if self.matrix_type != SynapseMatrixType.SPARSE or self.vars.get(var.name) is not var:
             view[:] = vals.reshape(view.shape)
             return
+        self._synapse_values_to_view(view, vals, var.name)
+
+    def _synapse_values_from_view(self, view: np.ndarray) -> np.ndarray:
+        """The values of a SPARSE per-synapse array, in connection order."""
+        return self._to_user_order(view.reshape(self.src.size, -1)[self._synapse_mask()])
+
+    def _synapse_values_to_view(self, view: np.ndarray, vals: np.ndarray, name: str) -> None:
+        """Write one value per synapse, in connection order, into a SPARSE per-synapse array."""
         mask = self._synapse_mask()
         if vals.size != int(mask.sum()):
-            raise ValueError(f"{self.describe()}: variable '{var.name}' needs {int(mask.sum())} values, "
+            raise ValueError(f"{self.describe()}: variable '{name}' needs {int(mask.sum())} values, "
                              f"got {vals.size}")
         row_major = vals if self._user_order is None or self._user_order.size != vals.size \
             else vals[self._user_order]
@@ -1024,20 +1109,7 @@ class CustomUpdateBase(GroupBase):
         self.model = cu_model
         owner = f"{self.describe()} ({cu_model.describe()})"
         validation.check_model(cu_model)
-        from .init import EGPReference
-        ref_specs = [(spec[0], spec[1]) for spec in cu_model.extra_global_param_refs]
-        check_names(owner, "extra global parameter references", egp_refs, [n for n, _ in ref_specs])
-        self.egp_refs: Dict[str, Any] = {}
-        for name, type_name in ref_specs:
-            ref = egp_refs[name]
-            if not isinstance(ref, EGPReference):
-                raise ValueError(f"{owner}: extra global parameter reference '{name}' must come from "
-                                 f"create_egp_ref() or a similar function, not {ref!r}")
-            want = types.parse_type(type_name, model._scalar)
-            if not isinstance(want, types.PointerType) or want.value_type != ref.egp.type:
-                raise ValueError(f"{owner}: extra global parameter reference '{name}' has type {type_name} but "
-                                 f"'{ref.egp.name}' holds {ref.egp.type.name} values")
-            self.egp_refs[name] = ref
+        self.egp_refs: Dict[str, Any] = resolve_egp_refs(owner, cu_model, egp_refs, model._scalar)
         self._param_values = dict(params)
         resolve_params(owner, cu_model, self._param_values, model.dt, model._scalar)
         check_names(owner, "variable references", var_refs, [r.name for r in cu_model.var_refs])
@@ -1048,11 +1120,7 @@ class CustomUpdateBase(GroupBase):
             if not isinstance(ref, VarReference):
                 raise ValueError(f"{owner}: variable reference '{spec.name}' must come from create_var_ref(), "
                                  f"create_wu_var_ref() or a similar function, not {ref!r}")
-            want = types.parse_numeric_type(spec.type, model._scalar)
-            have = types.parse_numeric_type(ref.spec().type, model._scalar)
-            if want != have:
-                raise ValueError(f"{owner}: variable reference '{spec.name}' has type {want.name} but "
-                                 f"{ref.group.describe()}'s '{ref.var_name}' is {have.name}")
+            check_ref_type(owner, spec, ref, model._scalar)
             if ref.kind == "wu" and ref.group.matrix_type not in (SynapseMatrixType.DENSE, SynapseMatrixType.SPARSE):
                 raise ValueError(f"{owner}: variable reference '{spec.name}' points at '{ref.var_name}' of "
                                  f"{ref.group.describe()}, whose {ref.group.matrix_type.name} weights are not "
@@ -1061,10 +1129,21 @@ class CustomUpdateBase(GroupBase):
             self.var_refs[spec.name] = ref
         if not shapes:
             raise ValueError(f"{owner}: a custom update needs at least one variable reference")
-        if len(set(shapes.values())) > 1:
+        # references to one value of a group (a shared or reduced variable, a spike count) fit
+        # any shape; an update whose references are all such runs once
+        sized = {n: s for n, s in shapes.items() if s is not None}
+        if len(set(sized.values())) > 1:
             raise ValueError(f"{owner}: variable references have mismatched sizes: " + ", ".join(
-                f"'{n}' -> {self._describe_shape(s)}" for n, s in shapes.items()))
-        self.shape = next(iter(shapes.values()))
+                f"'{n}' -> {self._describe_shape(s)}" for n, s in sized.items()))
+        self.shape = next(iter(sized.values())) if sized else ("neuron", 1)
+        if sized:
+            for spec in cu_model.var_refs:
+                if shapes[spec.name] is None and not spec.read_only:
+                    ref = self.var_refs[spec.name]
+                    raise ValueError(f"{owner}: variable reference '{spec.name}' points to one value shared by "
+                                     f"all elements ('{ref.var_name}' of {ref.group.describe()}), which an update "
+                                     f"over {self._describe_shape(self.shape)} can only read; declare it "
+                                     "VarAccessMode.READ_ONLY")
         transposes = [r for r in self.var_refs.values() if r.transpose_group is not None]
         if transposes:
             sg = self.shape[1]
@@ -1076,11 +1155,18 @@ class CustomUpdateBase(GroupBase):
                         (sg.trg.size, sg.src.size):
                     raise ValueError(f"{owner}: {tsg.describe()} must be DENSE with {sg.trg.size} presynaptic "
                                      f"and {sg.src.size} postsynaptic neurons to receive the transpose")
+                have = types.parse_numeric_type(next(v.type for v in tsg.wu_model.vars if v.name == r.transpose_var),
+                                                model._scalar)
+                want = types.parse_numeric_type(r.spec().type, model._scalar)
+                if have != want:
+                    raise ValueError(f"{owner}: '{r.var_name}' of {r.group.describe()} is {want.name}, but its "
+                                     f"transpose '{r.transpose_var}' of {tsg.describe()} is {have.name}")
         size = self.size
         for spec in cu_model.vars:
             if spec.reduction and self.shape[0] != "neuron":
-                raise NotImplementedError(f"{owner}: variable '{spec.name}' reduces over neurons but the update "
-                                          "runs over synapses")
+                raise ValueError(f"{owner}: variable '{spec.name}' reduces over neurons, but the update runs over "
+                                 f"{self._describe_shape(self.shape)}; only custom updates over neurons reduce "
+                                 "(REDUCE_NEURON_SUM/MAX)")
         check_names(owner, "variables", vars, [v.name for v in cu_model.vars])
         values = {spec.name: resolve_var_value(f"{owner}: variable '{spec.name}'", vars[spec.name],
                                                types.parse_numeric_type(spec.type, model._scalar),
@@ -1091,15 +1177,9 @@ class CustomUpdateBase(GroupBase):
 
     @staticmethod
     def _shape_of(ref):
-        if ref.kind == "wu":
-            return ("synapse", ref.group)
-        if ref.kind == "custom_update":
-            return ref.group.shape
-        if ref.kind == "out_post":
-            return ("neuron", ref.group.trg.size)
-        size = ref.group.src.size if ref.kind == "wu_pre" else \
-            ref.group.trg.size if ref.kind in ("wu_post", "psm") else ref.group.size
-        return ("neuron", size)
+        """("neuron", size) or ("synapse", synapse group) of what ``ref`` points at; None for one
+        value of a group (a shared or reduced variable of a custom update, a spike count)."""
+        return reference_shape(ref)
 
     @staticmethod
     def _describe_shape(shape) -> str:
@@ -1159,19 +1239,223 @@ class CustomUpdateWU(CustomUpdateBase):
 def custom_update_class(var_refs: Dict[str, Any]) -> type:
     """:class:`CustomUpdateWU` when the references point at synapses, else :class:`CustomUpdate`."""
     for ref in var_refs.values():
-        if isinstance(ref, VarReference) and (ref.kind == "wu" or isinstance(ref.group, CustomUpdateWU)):
-            return CustomUpdateWU
+        if isinstance(ref, VarReference):
+            shape = reference_shape(ref)
+            if shape is not None and shape[0] == "synapse":
+                return CustomUpdateWU
     return CustomUpdate
 
 
-class CustomConnectivityUpdate(GroupBase):
-    """A custom connectivity update (PyGeNN 5's ``CustomConnectivityUpdate``).
+def resolve_egp_refs(owner: str, model, egp_refs: Dict[str, Any], scalar: types.NumericType) -> Dict[str, Any]:
+    """Check a custom (connectivity) update's extra global parameter references against the
+    model's ``extra_global_param_refs`` (name, type)."""
+    from .init import EGPReference
+    ref_specs = [(spec[0], spec[1]) for spec in model.extra_global_param_refs]
+    check_names(owner, "extra global parameter references", egp_refs, [n for n, _ in ref_specs])
+    out: Dict[str, Any] = {}
+    for name, type_name in ref_specs:
+        ref = egp_refs[name]
+        if not isinstance(ref, EGPReference):
+            raise ValueError(f"{owner}: extra global parameter reference '{name}' must come from "
+                             f"create_egp_ref() or a similar function, not {ref!r}")
+        want = types.parse_type(type_name, scalar)
+        if not isinstance(want, types.PointerType) or want.value_type != ref.egp.type:
+            raise ValueError(f"{owner}: extra global parameter reference '{name}' has type {type_name} but "
+                             f"'{ref.egp.name}' holds {ref.egp.type.name} values")
+        out[name] = ref
+    return out
 
-    Custom connectivity updates are not supported yet:
-    ``GeNNModel.add_custom_connectivity_update`` raises NotImplementedError, so no object of
-    this class is ever made."""
+
+def reference_shape(ref):
+    """("neuron", size) or ("synapse", synapse group) of what a variable reference points at;
+    None for one value of a group (a shared or reduced variable of a custom update, a spike
+    count), which fits any shape."""
+    if ref.shared:
+        return None
+    if ref.kind == "wu":
+        return ("synapse", ref.group)
+    if ref.kind == "custom_update":
+        return ref.group.shape
+    if ref.kind == "ccu":
+        return ("synapse", ref.group.synapse_group)
+    if ref.kind in ("out_post", "den_delay", "wu_post", "psm"):
+        return ("neuron", ref.group.trg.size)
+    if ref.kind == "wu_pre":
+        return ("neuron", ref.group.src.size)
+    if ref.kind == "ccu_pre":
+        return ("neuron", ref.group.synapse_group.src.size)
+    if ref.kind == "ccu_post":
+        return ("neuron", ref.group.synapse_group.trg.size)
+    return ("neuron", ref.group.size)
+
+
+def check_ref_type(owner: str, spec, ref, scalar: types.NumericType) -> None:
+    """A reference declared ``spec`` (name, type) must point at a variable of that type."""
+    want = types.parse_numeric_type(spec.type, scalar)
+    have = types.parse_numeric_type(ref.spec().type, scalar)
+    if want != have:
+        raise ValueError(f"{owner}: variable reference '{spec.name}' has type {want.name} but "
+                         f"{ref.group.describe()}'s '{ref.var_name}' is {have.name}")
+
+
+class CustomConnectivityUpdate(GroupBase):
+    """A custom connectivity update (PyGeNN 5's ``CustomConnectivityUpdate``,
+    ``model.add_custom_connectivity_update``): code that changes the synapses of a SPARSE synapse
+    group, run by ``model.custom_update(group_name)`` with the custom updates of that group.
+
+    ``vars`` hold one value per synapse (kept with their synapses as they are added and
+    removed), ``pre_vars`` one per presynaptic and ``post_vars`` one per postsynaptic neuron.
+    """
 
     kind = "custom connectivity update"
+    is_custom_connectivity_update = True
 
-    def __init__(self, *args, **kwargs):
-        raise NotImplementedError("custom connectivity updates are not supported yet")
+    def __init__(self, model: "GeNNModel", name: str, group_name: str, sg: "SynapseGroup", ccu_model,
+                 params: Dict[str, Any], vars: Dict[str, Any], pre_vars: Dict[str, Any], post_vars: Dict[str, Any],
+                 var_refs: Dict[str, Any], pre_var_refs: Dict[str, Any], post_var_refs: Dict[str, Any],
+                 egp_refs: Dict[str, Any]):
+        super().__init__(model, name)
+        if not isinstance(sg, SynapseGroup):
+            raise TypeError(f"{self.describe()}: syn_group must be a synapse population, not {sg!r}")
+        if sg._model is not model:
+            raise ValueError(f"{self.describe()}: {sg.describe()} belongs to another model")
+        if sg.matrix_type != SynapseMatrixType.SPARSE:
+            raise ValueError(f"{self.describe()}: custom connectivity updates change SPARSE connectivity, but "
+                             f"{sg.describe()} is {sg.matrix_type.name}")
+        validation.check_model(ccu_model)
+        self.group_name = group_name
+        self.model = ccu_model
+        self.synapse_group = sg
+        owner = f"{self.describe()} ({ccu_model.describe()})"
+        self._param_values = dict(params)
+        resolve_params(owner, ccu_model, self._param_values, model.dt, model._scalar)
+        self.egp_refs: Dict[str, Any] = resolve_egp_refs(owner, ccu_model, egp_refs, model._scalar)
+        self.vars = self._make_vars(ccu_model.vars, resolve_vars(owner, ccu_model.vars, vars, None, model.dt,
+                                                                 model._scalar), "", sg._num_user_synapses)
+        for var in self.vars.values():
+            sg._check_syn_array_size(var.name, var.init)
+        self.pre_vars = self._make_vars(ccu_model.pre_vars,
+                                        resolve_vars(owner, ccu_model.pre_vars, pre_vars, sg.src.size, model.dt,
+                                                     model._scalar, "presynaptic variables"),
+                                        "pre.", lambda: sg.src.size)
+        self.post_vars = self._make_vars(ccu_model.post_vars,
+                                         resolve_vars(owner, ccu_model.post_vars, post_vars, sg.trg.size, model.dt,
+                                                      model._scalar, "postsynaptic variables"),
+                                         "post.", lambda: sg.trg.size)
+        self.extra_global_params = self._make_egps(ccu_model)
+        self.var_refs = self._check_refs(owner, ccu_model.var_refs, var_refs, "variable references",
+                                         ("synapse", sg), f"the synapses of {sg.describe()}")
+        self.pre_var_refs = self._check_refs(owner, ccu_model.pre_var_refs, pre_var_refs,
+                                             "presynaptic variable references", ("neuron", sg.src.size),
+                                             f"the {sg.src.size} neurons of {sg.src.describe()}")
+        self.post_var_refs = self._check_refs(owner, ccu_model.post_var_refs, post_var_refs,
+                                              "postsynaptic variable references", ("neuron", sg.trg.size),
+                                              f"the {sg.trg.size} neurons of {sg.trg.describe()}")
+
+    def _check_refs(self, owner: str, specs, given: Dict[str, Any], what: str, shape, where: str
+                    ) -> Dict[str, VarReference]:
+        check_names(owner, what, given, [s.name for s in specs])
+        out = {}
+        for spec in specs:
+            ref = given[spec.name]
+            if not isinstance(ref, VarReference):
+                raise ValueError(f"{owner}: {what[:-1]} '{spec.name}' must come from create_var_ref(), "
+                                 f"create_wu_var_ref() or a similar function, not {ref!r}")
+            if reference_shape(ref) != shape:
+                raise ValueError(f"{owner}: {what[:-1]} '{spec.name}' must point at a variable of one value per "
+                                 f"element of {where}, but '{ref.var_name}' of {ref.group.describe()} is not one")
+            if ref.transpose_group is not None:
+                raise ValueError(f"{owner}: {what[:-1]} '{spec.name}' cannot be transposed")
+            check_ref_type(owner, spec, ref, self._model._scalar)
+            out[spec.name] = ref
+        return out
+
+    # -- model and parameters --------------------------------------------------------------
+    @property
+    def model_vars(self):
+        return self.model.vars
+
+    @property
+    def pre_model_vars(self):
+        return self.model.pre_vars
+
+    @property
+    def post_model_vars(self):
+        return self.model.post_vars
+
+    @property
+    def params(self) -> Dict[str, Any]:
+        return dict(self._param_values)
+
+    def resolved_params(self) -> Dict[str, Any]:
+        return resolve_params(self.describe(), self.model, self._param_values, self._model.dt,
+                              self._model._scalar)
+
+    def set_param_dynamic(self, param_name: str, dynamic: bool = True) -> None:
+        self._make_dynamic("ccu", self.model, param_name, dynamic)
+
+    def set_dynamic_param_value(self, name: str, value: Any) -> None:
+        self._set_dynamic("ccu", self.model, self._param_values, name, value)
+
+    @property
+    def update_group_name(self) -> str:
+        return self.group_name
+
+    @property
+    def var_references(self) -> Dict[str, Any]:
+        return dict(self.var_refs)
+
+    @property
+    def pre_var_references(self) -> Dict[str, Any]:
+        return dict(self.pre_var_refs)
+
+    @property
+    def post_var_references(self) -> Dict[str, Any]:
+        return dict(self.post_var_refs)
+
+    @property
+    def egp_references(self) -> Dict[str, Any]:
+        return dict(self.egp_refs)
+
+    @property
+    def host_update(self):
+        """The model's ``host_update_code`` (a Python callable taking this update), or None."""
+        return self.model.host_update_code
+
+    # -- connectivity, for host update code ---------------------------------------------------
+    @property
+    def row_length(self) -> np.ndarray:
+        """Host view of the synapse group's row lengths (pulled from the device when first read
+        after a change on the device; write it, then ``push_connectivity_to_device()``)."""
+        return self.synapse_group._row_lengths_and_ind(need_ind=False)[0]
+
+    @property
+    def ind(self) -> np.ndarray:
+        """Host view of the synapse group's postsynaptic indices, ``num_pre`` rows of ``row_stride``."""
+        return self.synapse_group._row_lengths_and_ind()[1]
+
+    @property
+    def row_stride(self) -> int:
+        return self.synapse_group.max_connections
+
+    def get_row_length(self, id_pre: int) -> int:
+        """The number of synapses in row ``id_pre``."""
+        return int(self.row_length[id_pre])
+
+    def pull_connectivity_from_device(self) -> None:
+        self.synapse_group.pull_connectivity_from_device()
+
+    def push_connectivity_to_device(self) -> None:
+        self.synapse_group.push_connectivity_to_device()
+
+    # -- per-synapse values in connection order, as the synapse group's ---------------------------
+    def _values_from_view(self, var: Variable, view: np.ndarray) -> np.ndarray:
+        if self.vars.get(var.name) is not var:
+            return view
+        return self.synapse_group._synapse_values_from_view(view)
+
+    def _values_to_view(self, var: Variable, view: np.ndarray, vals: np.ndarray) -> None:
+        if self.vars.get(var.name) is not var:
+            view[:] = vals.reshape(view.shape)
+            return
+        self.synapse_group._synapse_values_to_view(view, vals, var.name)

@@ -8,15 +8,17 @@ import re
 import warnings
 from typing import Any, Dict, Optional
 
+import numpy as np
+
 from pygenn_cl.codegen import names
 
 from . import types, validation
 from .backends import create_backend
 from .enums import PlogSeverity, VarLocation
-from .genn_groups import (CurrentSource, CustomUpdateBase, ExtraGlobalParameter, NeuronGroup,
-                          SynapseGroup, custom_update_class)
+from .genn_groups import (CurrentSource, CustomConnectivityUpdate, CustomUpdateBase, ExtraGlobalParameter,
+                          NeuronGroup, SynapseGroup, custom_update_class)
 from .init import PostsynapticInit, WeightUpdateInit, resolve_model
-from .model_spec import CurrentSourceModel, CustomUpdateModel, NeuronModel
+from .model_spec import CurrentSourceModel, CustomConnectivityUpdateModel, CustomUpdateModel, NeuronModel
 from .runtime import RuntimeValues
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -94,6 +96,7 @@ class GeNNModel(ModelSpec):
         self.synapse_populations: Dict[str, SynapseGroup] = {}
         self.current_sources: Dict[str, CurrentSource] = {}
         self.custom_updates: Dict[str, CustomUpdateBase] = {}
+        self.custom_connectivity_updates: Dict[str, CustomConnectivityUpdate] = {}
         self._built = False
         self._ir = None
         self._artifact = None
@@ -169,7 +172,7 @@ class GeNNModel(ModelSpec):
         if not isinstance(name, str) or not name:
             raise ValueError(f"a group name must be a non-empty string, not {name!r}")
         if name in self.neuron_populations or name in self.synapse_populations or name in self.current_sources \
-                or name in self.custom_updates:
+                or name in self.custom_updates or name in self.custom_connectivity_updates:
             raise ValueError(f"a group called '{name}' already exists")
 
     def add_neuron_population(self, pop_name: str, num_neurons: int, neuron, params: Dict = {},  # noqa: B006
@@ -233,18 +236,31 @@ class GeNNModel(ModelSpec):
                                        custom_conn_update_model, params: Dict = {}, vars: Dict = {},  # noqa: B006
                                        pre_vars: Dict = {}, post_vars: Dict = {}, var_refs: Dict = {},  # noqa: B006
                                        pre_var_refs: Dict = {}, post_var_refs: Dict = {},  # noqa: B006
-                                       egp_refs: Dict = {}):  # noqa: B006
-        """Add a custom connectivity update (PyGeNN 5 signature).
-
-        Custom connectivity updates are not supported yet: this raises NotImplementedError."""
-        raise NotImplementedError(f"custom connectivity update '{cu_name}': custom connectivity updates "
-                                  "are not supported yet")
+                                       egp_refs: Dict = {}) -> CustomConnectivityUpdate:  # noqa: B006
+        """Add an update of ``syn_group``'s SPARSE connectivity that ``custom_update(group_name)``
+        runs, after the custom updates of that group (PyGeNN 5 signature)."""
+        self._check_new_name(cu_name)
+        if not isinstance(group_name, str) or not group_name:
+            raise ValueError(f"custom connectivity update '{cu_name}': the update group name must be a non-empty "
+                             f"string, not {group_name!r}")
+        if not isinstance(custom_conn_update_model, CustomConnectivityUpdateModel):
+            raise TypeError(f"custom connectivity update '{cu_name}': expected a model from "
+                            f"create_custom_connectivity_update_model(), not {custom_conn_update_model!r}")
+        for other in self.custom_connectivity_updates.values():
+            # (one group's updates run at once: two would change the same rows together)
+            if other.group_name == group_name and other.synapse_group is syn_group:
+                raise ValueError(f"custom connectivity update '{cu_name}': {other.describe()} of update group "
+                                 f"'{group_name}' already changes {syn_group.describe()}; put one of them in "
+                                 "another update group")
+        ccu = CustomConnectivityUpdate(self, cu_name, group_name, syn_group, custom_conn_update_model, params or {},
+                                       vars or {}, pre_vars or {}, post_vars or {}, var_refs or {},
+                                       pre_var_refs or {}, post_var_refs or {}, egp_refs or {})
+        self.custom_connectivity_updates[cu_name] = ccu
+        return ccu
 
     def _extra_global_params_by_array(self) -> Dict[str, ExtraGlobalParameter]:
         out = {}
-        groups = list(self.neuron_populations.values()) + list(self.synapse_populations.values()) \
-            + list(self.current_sources.values()) + list(self.custom_updates.values())
-        for g in groups:
+        for g in self._groups():
             egps = list(g.extra_global_params.values()) \
                 + list(getattr(g, "psm_extra_global_params", {}).values()) \
                 + list(getattr(g, "connectivity_extra_global_params", {}).values())
@@ -337,7 +353,8 @@ class GeNNModel(ModelSpec):
 
     def _groups(self) -> list:
         return list(self.neuron_populations.values()) + list(self.synapse_populations.values()) \
-            + list(self.current_sources.values()) + list(self.custom_updates.values())
+            + list(self.current_sources.values()) + list(self.custom_updates.values()) \
+            + list(self.custom_connectivity_updates.values())
 
     def _warn_about_empty_connectivity(self) -> None:
         from .enums import SynapseMatrixType
@@ -368,13 +385,15 @@ class GeNNModel(ModelSpec):
                                          sg._sparse_pre, sg._sparse_post, sg.describe())
         stepper.initialize()
         runtime.check_errors()
-        groups = list(self.neuron_populations.values()) + list(self.synapse_populations.values()) \
-            + list(self.current_sources.values()) + list(self.custom_updates.values())
-        for group in groups:
+        for group in self._groups():
             for var in list(group.vars.values()) + [v for attr in ("psm_vars", "pre_vars", "post_vars")
                                                      for v in getattr(group, attr, {}).values()]:
                 if var.init.array is not None:
-                    group._values_to_view(var, runtime.view(var.array_name), var.init.array)
+                    view, values = runtime.view(var.array_name), var.init.array
+                    slots = self._ir.arrays[var.array_name].slots
+                    if slots > 1:  # kept in delay slots: every slot starts with the values
+                        view, values = view.reshape(slots, -1), np.broadcast_to(values, (slots, values.size))
+                    group._values_to_view(var, view, values)
                     runtime.push(var.array_name)
         stepper.initialize_sparse()
         runtime.check_errors("while initialising")
@@ -440,13 +459,25 @@ class GeNNModel(ModelSpec):
                 buffer.pull(runtime, timestep)
 
     def custom_update(self, name: str) -> None:
-        """Run every custom update of update group ``name`` now."""
+        """Run every custom update of update group ``name`` now: the host code of its custom
+        connectivity updates, then its custom updates, then its custom connectivity updates'
+        row updates (and the column structure of the synapse groups they change is rebuilt)."""
         self._require_loaded("custom_update")
         index = self._ir.custom_update_groups.get(name)
         if index is None:
             known = ", ".join(self._ir.custom_update_groups) or "none"
             raise ValueError(f"no custom update group '{name}'; groups: {known}")
+        connectivity = [c for c in self.custom_connectivity_updates.values() if c.group_name == name]
+        for ccu in connectivity:
+            if ccu.host_update is not None:
+                ccu.host_update(ccu)
         self._stepper.custom_update(index)
+        for ccu in connectivity:
+            # the device changed the connectivity: the host's copy (and the order in which
+            # set_sparse_connections gave it) no longer holds
+            self._runtime.forget_host_copy(names.row_length_array(ccu.synapse_group.name),
+                                           names.ind_array(ccu.synapse_group.name))
+            ccu.synapse_group._user_order = None
         if self._ir.step_checks:
             self._runtime.check_runtime_errors(f"in custom update group '{name}'")
 

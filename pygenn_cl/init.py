@@ -81,7 +81,10 @@ class VarReference:
         Name of the variable in that group.
     kind : str
         Which of the group's variable sets: ``"neuron"``, ``"current_source"``,
-        ``"psm"``, ``"wu"``, ``"wu_pre"`` or ``"wu_post"``.
+        ``"custom_update"``, ``"psm"``, ``"wu"``, ``"wu_pre"``, ``"wu_post"``, a custom
+        connectivity update's ``"ccu"`` (per synapse), ``"ccu_pre"`` or ``"ccu_post"``, or one of
+        a group's buffers (``"out_post"``, ``"den_delay"``, ``"spike_time"``,
+        ``"prev_spike_time"``, ``"spike_count"``).
     """
 
     group: Any
@@ -92,9 +95,12 @@ class VarReference:
 
     def array_name(self) -> str:
         """Name of the referenced array in the model's memory."""
+        if self.kind == "spike_count":  # the synapse group's source population's spike counts
+            return names.group_array(self.group.src.name, "spkCnt")
         if self.kind in _BUFFER_REFS:
             return names.group_array(self.group.name, _BUFFER_REFS[self.kind][0])
-        prefix = {"psm": "psm.", "wu_pre": "pre.", "wu_post": "post."}.get(self.kind, "")
+        prefix = {"psm": "psm.", "wu_pre": "pre.", "wu_post": "post.", "ccu_pre": "pre.",
+                  "ccu_post": "post."}.get(self.kind, "")
         return names.var_array(self.group.name, self.var_name, prefix)
 
     def spec(self):
@@ -104,8 +110,15 @@ class VarReference:
             return ms.VarSpec(self.var_name, type_name if type_name != "time" else self.group._model._time_type.name)
         sets = {"neuron": "model_vars", "current_source": "model_vars", "custom_update": "model_vars",
                 "psm": "psm_model_vars", "wu": "wu_model_vars", "wu_pre": "wu_pre_model_vars",
-                "wu_post": "wu_post_model_vars"}[self.kind]
+                "wu_post": "wu_post_model_vars", "ccu": "model_vars", "ccu_pre": "pre_model_vars",
+                "ccu_post": "post_model_vars"}[self.kind]
         return next(v for v in getattr(self.group, sets) if v.name == self.var_name)
+
+    @property
+    def shared(self) -> bool:
+        """Whether the reference is to one value of its group rather than one per element: a
+        custom update's shared or neuron-reduced variable, or a spike count."""
+        return self.kind == "spike_count" or (self.kind == "custom_update" and self.spec().shared)
 
 
 def _init_getters(cls, **getters) -> None:
@@ -180,6 +193,9 @@ def _ref(group: Any, var_name: str, kind: str, sets: str) -> VarReference:
 
 def create_var_ref(group: Any, var_name: str) -> VarReference:
     """Reference a variable of a neuron population, current source or custom update."""
+    if getattr(group, "is_custom_connectivity_update", False):
+        raise TypeError(f"create_var_ref({group.describe()}, ...): reference a custom connectivity update's "
+                        "variables with create_wu_var_ref, create_pre_var_ref or create_post_var_ref")
     kind = "current_source" if getattr(group, "is_current_source", False) else \
         "custom_update" if getattr(group, "is_custom_update", False) else "neuron"
     return _ref(group, var_name, kind, "model_vars")
@@ -193,10 +209,13 @@ def create_psm_var_ref(sg: Any, var_name: str) -> VarReference:
 def create_wu_var_ref(sg: Any, var_name: str, transpose_sg: Any = None, transpose_var_name: str = "") -> VarReference:
     """Reference a per-synapse weight update variable; with ``transpose_sg`` and
     ``transpose_var_name``, a custom update also writes its value there, transposed (DENSE only)."""
-    if getattr(sg, "is_custom_update", False):     # a CustomUpdateWU's variable
+    if getattr(sg, "is_custom_update", False) or getattr(sg, "is_custom_connectivity_update", False):
+        # a CustomUpdateWU's variable, or a custom connectivity update's per-synapse variable
         if transpose_sg is not None:
             raise ValueError(f"create_wu_var_ref({sg.describe()}, ...): only synapse groups' variables can "
                              "be transposed")
+        if getattr(sg, "is_custom_connectivity_update", False):
+            return _ref(sg, var_name, "ccu", "model_vars")
         return _ref(sg, var_name, "custom_update", "model_vars")
     ref = _ref(sg, var_name, "wu", "wu_model_vars")
     if transpose_sg is None:
@@ -217,27 +236,23 @@ def create_wu_post_var_ref(sg: Any, var_name: str) -> VarReference:
 #: than to a model's variables
 _BUFFER_REFS = {
     "out_post": ("outPost", "postsynaptic input buffer", "scalar"),
+    "den_delay": ("denDelay", "dendritic delay buffer", "scalar"),
     "spike_time": ("st", "spike times", "time"),
     "prev_spike_time": ("prev_st", "previous spike times", "time"),
+    "spike_count": ("spkCnt", "spike count", "uint32_t"),
 }
 
 
-def _not_yet(what: str, feature: str):
-    raise NotImplementedError(f"{what}: {feature} not supported yet")
-
-
 def create_pre_var_ref(ccu: Any, var_name: str) -> VarReference:
-    """Reference a presynaptic variable of a custom connectivity update (PyGeNN 5).
-
-    Custom connectivity updates are not supported yet: this raises NotImplementedError."""
-    _not_yet("create_pre_var_ref", "custom connectivity updates (and so references to their variables) are")
+    """Reference a presynaptic variable (one per presynaptic neuron) of a custom connectivity update."""
+    _check_group(ccu, "custom connectivity update", "create_pre_var_ref")
+    return _ref(ccu, var_name, "ccu_pre", "pre_model_vars")
 
 
 def create_post_var_ref(ccu: Any, var_name: str) -> VarReference:
-    """Reference a postsynaptic variable of a custom connectivity update (PyGeNN 5).
-
-    Custom connectivity updates are not supported yet: this raises NotImplementedError."""
-    _not_yet("create_post_var_ref", "custom connectivity updates (and so references to their variables) are")
+    """Reference a postsynaptic variable (one per postsynaptic neuron) of a custom connectivity update."""
+    _check_group(ccu, "custom connectivity update", "create_post_var_ref")
+    return _ref(ccu, var_name, "ccu_post", "post_model_vars")
 
 
 def create_out_post_var_ref(sg: Any) -> VarReference:
@@ -249,13 +264,11 @@ def create_out_post_var_ref(sg: Any) -> VarReference:
 
 
 def create_den_delay_var_ref(sg: Any) -> VarReference:
-    """Reference the dendritic delay buffer of a synapse group (PyGeNN 5).
-
-    The buffer has a delay dimension; references to delayed variables are not supported
-    yet, so this raises NotImplementedError."""
+    """Reference the dendritic delay buffer of a synapse group (whose weight update code calls
+    ``addToPostDelay``): one value per postsynaptic neuron and delay slot.  A custom update acts
+    on the slot the next step delivers (what arrives in the postsynaptic neurons' input then)."""
     _check_group(sg, "synapse population", "create_den_delay_var_ref")
-    _not_yet(f"create_den_delay_var_ref({sg.describe()})", "references to delayed variables (the dendritic "
-             "delay buffer) are")
+    return VarReference(sg, "denDelay", "den_delay")
 
 
 def create_spike_time_var_ref(ng: Any) -> VarReference:
@@ -271,12 +284,10 @@ def create_prev_spike_time_var_ref(ng: Any) -> VarReference:
 
 
 def create_src_spike_count_var_ref(sg: Any) -> VarReference:
-    """Reference the spike count of a synapse group's source population (PyGeNN 5).
-
-    The count is one value per delay slot and batch, a shape custom updates cannot take
-    yet: this raises NotImplementedError."""
+    """Reference the spike count of a synapse group's source population: one value, the number
+    of spikes its neurons emitted in the last step (the current delay slot's count)."""
     _check_group(sg, "synapse population", "create_src_spike_count_var_ref")
-    _not_yet(f"create_src_spike_count_var_ref({sg.describe()})", "references to spike counts are")
+    return VarReference(sg, "spkCnt", "spike_count")
 
 
 def _check_group(group: Any, kind: str, what: str) -> None:

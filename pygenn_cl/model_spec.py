@@ -55,6 +55,14 @@ class VarSpec:
         return None
 
     @property
+    def batch_reduction(self) -> Optional[str]:
+        """"sum" or "max" for custom-update variables reduced over batches, else None."""
+        if isinstance(self.access, CustomUpdateVarAccess):
+            return {CustomUpdateVarAccess.REDUCE_BATCH_SUM: "sum",
+                    CustomUpdateVarAccess.REDUCE_BATCH_MAX: "max"}.get(self.access)
+        return None
+
+    @property
     def shared(self) -> bool:
         """One value for the whole group (not one per element): a custom-update variable
         whose access removes the element dimension."""
@@ -72,6 +80,12 @@ class VarRefSpec:
     @property
     def read_only(self) -> bool:
         return self.access == VarAccessMode.READ_ONLY
+
+    @property
+    def reduction(self) -> Optional[str]:
+        """"sum" or "max" for a custom update's reference that a reduction over batches writes
+        (``VarAccessMode.REDUCE_SUM``/``REDUCE_MAX``), else None."""
+        return {VarAccessMode.REDUCE_SUM: "sum", VarAccessMode.REDUCE_MAX: "max"}.get(self.access)
 
 
 @dataclass(frozen=True)
@@ -225,7 +239,12 @@ class ToeplitzConnectInitSnippet(ModelBase):
 
 @dataclass
 class CustomConnectivityUpdateModel(ModelBase):
-    """A custom connectivity update model (``create_custom_connectivity_update_model``)."""
+    """A custom connectivity update model (``create_custom_connectivity_update_model``).
+
+    ``row_update_code`` is GeNNCode run per row (presynaptic neuron) of a SPARSE synapse group.
+    ``host_update_code`` is, in pygenn_cl, a Python function ``f(ccu)`` run on the host with the
+    :class:`~pygenn_cl.CustomConnectivityUpdate` before the row updates (PyGeNN's is C++).
+    """
 
     vars: List[VarSpec] = field(default_factory=list)
     pre_vars: List[VarSpec] = field(default_factory=list)
@@ -235,10 +254,10 @@ class CustomConnectivityUpdateModel(ModelBase):
     post_var_refs: List[VarRefSpec] = field(default_factory=list)
     extra_global_param_refs: List[Any] = field(default_factory=list)
     row_update_code: str = ""
-    host_update_code: str = ""
+    host_update_code: Any = None
 
     family = "custom connectivity update model"
-    _code_section_names = ("row_update_code", "host_update_code")
+    _code_section_names = ("row_update_code",)
 
 
 # ---------------------------------------------------------------------------
@@ -596,13 +615,34 @@ def create_custom_connectivity_update_model(class_name: str, params=None, vars=N
     """Create a custom connectivity update model (PyGeNN 5
     ``create_custom_connectivity_update_model``).
 
-    Custom connectivity updates are not simulated yet: ``add_custom_connectivity_update``
-    raises NotImplementedError."""
+    ``row_update_code`` runs once per row (``id_pre``) of the SPARSE synapse group the update
+    is added to: it sees the presynaptic variables and references, ``row_length``, and
+    ``for_each_synapse { ... }``, a loop over the row's synapses in which ``id_post``, ``id_syn``,
+    the per-synapse and postsynaptic variables and references and ``remove_synapse()`` exist;
+    ``add_synapse(id_post, values...)`` appends a synapse with a value for each of ``vars``,
+    then each of ``var_refs``, in their order (other variables of the synapse group's synapses
+    start at 0). ``remove_synapse()`` moves the row's last synapse into the removed one's place,
+    and the loop visits it next; a synapse added inside the loop is visited too.
+
+    ``host_update_code`` must be a Python function (or other callable) taking the
+    :class:`~pygenn_cl.CustomConnectivityUpdate`: pygenn_cl cannot run PyGeNN's C++ host code.
+    It runs on the host before the row updates, and may pull, change and push variables and
+    connectivity (``ccu.synapse_group.pull_connectivity_from_device()``, ``ccu.row_length``,
+    ``ccu.ind``, ``push_connectivity_to_device()`` ...).
+    """
     params, vars = _legacy_names(class_name, params, vars, legacy)
+    if isinstance(host_update_code, str) and not host_update_code.strip():
+        host_update_code = None
+    if host_update_code is not None and not callable(host_update_code):
+        raise NotImplementedError(
+            f"custom connectivity update model '{class_name}': host_update_code is C++ in PyGeNN, which "
+            "pygenn_cl cannot run; give a Python function f(ccu) instead (it runs on the host, before the row "
+            "updates, with the CustomConnectivityUpdate: its variables, ccu.row_length, ccu.ind and the push/pull "
+            "methods)")
     model = CustomConnectivityUpdateModel(
         class_name, _params(params), _derived(derived_params), _egps(extra_global_params),
         vars=_vars(vars), pre_vars=_vars(pre_vars), post_vars=_vars(post_vars), var_refs=_var_refs(var_refs),
         pre_var_refs=_var_refs(pre_var_refs), post_var_refs=_var_refs(post_var_refs),
-        extra_global_param_refs=list(extra_global_param_refs or []))
-    _sections(model, dict(row_update_code=row_update_code, host_update_code=host_update_code))
+        extra_global_param_refs=list(extra_global_param_refs or []), host_update_code=host_update_code)
+    _sections(model, dict(row_update_code=row_update_code))
     return model

@@ -255,6 +255,10 @@ class ModelRuntime:
         if name not in self._on_host:
             self.pull(name)
 
+    def forget_host_copy(self, *names: str) -> None:
+        """The device changed these arrays: the next ``pull_once`` pulls them again."""
+        self._on_host.difference_update(names)
+
     def has_array(self, name: str) -> bool:
         return name in self.layout.arrays
 

@@ -46,6 +46,8 @@ def _name_lists(model: Any) -> List[Tuple[str, Sequence[Any]]]:
                        ("post_neuron_var_refs", "postsynaptic variable reference"),
                        ("psm_var_refs", "postsynaptic model variable reference"),
                        ("var_refs", "variable reference"),
+                       ("pre_var_refs", "presynaptic variable reference"),
+                       ("post_var_refs", "postsynaptic variable reference"),
                        ("additional_input_vars", "additional input variable")):
         specs = getattr(model, attr, None)
         if specs:
@@ -260,13 +262,17 @@ def comparable_description(desc: Any, array_vars: Iterable[str]) -> Any:
     return replace(desc, neuron_groups=tuple(replace(g, model=model(g.model)) for g in desc.neuron_groups),
                    synapse_groups=tuple(map(synapse_group, desc.synapse_groups)),
                    current_sources=tuple(replace(g, model=model(g.model)) for g in desc.current_sources),
-                   custom_updates=tuple(replace(g, model=model(g.model)) for g in desc.custom_updates))
+                   custom_updates=tuple(replace(g, model=model(g.model)) for g in desc.custom_updates),
+                   custom_connectivity_updates=tuple(
+                       replace(g, model=model(g.model), pre_vars=tuple(map(var, g.pre_vars)),
+                               post_vars=tuple(map(var, g.post_vars))) for g in desc.custom_connectivity_updates))
 
 
 def changed_groups(built: Any, now: Any) -> List[str]:
     """Descriptions of the groups of ``now`` that differ from ``built`` (or are new)."""
     out = []
-    for kind in ("neuron_groups", "synapse_groups", "current_sources", "custom_updates"):
+    for kind in ("neuron_groups", "synapse_groups", "current_sources", "custom_updates",
+                 "custom_connectivity_updates"):
         before = {g.name: g for g in getattr(built, kind)}
         out += [g.describe() for g in getattr(now, kind) if before.get(g.name) != g]
     return out

@@ -134,6 +134,7 @@ def _synapses(model):
                                      pg.init_postsynaptic("DeltaCurr"),
                                      pg.init_sparse_connectivity(name, params))
     _matrix_types(model, pre, post)
+    _delays_and_rewiring(model, lif, post)
 
 
 def _matrix_types(model, pre, post):
@@ -176,6 +177,49 @@ def _matrix_types(model, pre, post):
     model.add_synapse_population("avgpool", "TOEPLITZ", image, pooled,
                                  pg.init_weight_update("StaticPulse", {}, {"g": 0.25}),
                                  pg.init_postsynaptic("DeltaCurr"), pg.init_toeplitz_connectivity("AvgPoolConv2D", pool))
+
+
+DELAYED = pg.create_weight_update_model(
+    "Delayed", vars=[("g", "scalar"), ("d", "uint8_t")], pre_vars=[("x", "scalar")], post_vars=[("y", "scalar")],
+    pre_neuron_var_refs=[("V_pre", "scalar")], post_neuron_var_refs=[("V_post", "scalar")],
+    psm_var_refs=[("u_psm", "scalar")], pre_spike_code="x += 1.0;", post_spike_code="y += u_psm;",
+    pre_spike_syn_code="addToPostDelay(g * V_pre + V_post[d] + y[d] + u_psm, d);",
+    post_spike_syn_code="g += x * V_post + st_pre - st_post;", synapse_dynamics_code="g *= 0.999 + 0.0 * x;")
+PSM_U = pg.create_postsynaptic_model("U", vars=[("u", "scalar")],
+                                     sim_code="u += inSyn; injectCurrent(inSyn); inSyn = 0.0;")
+REWIRE = pg.create_custom_connectivity_update_model(
+    "Rewire", vars=[("a", "scalar")], pre_vars=[("n", "int")], var_refs=[("g", "scalar")],
+    pre_var_refs=[("v", "scalar")], row_update_code="""
+        for_each_synapse { if (g < 0.1 || gennrand_uniform() < 0.01) { n++; remove_synapse(); } }
+        if (v > -60.0) { add_synapse(gennrand() % num_post, 1.0, 0.5); }""")
+
+
+def _delays_and_rewiring(model, src, trg):
+    """Values kept in delay slots, read at a delay (name[d]), references of every kind and a
+    custom connectivity update of a group with postsynaptic learning."""
+    groups = []
+    for i, (matrix, hint, tps) in enumerate(STRATEGIES):
+        conn = pg.init_sparse_connectivity("FixedProbability", {"prob": 0.2}) if matrix == "SPARSE" else None
+        groups.append(sg := model.add_synapse_population(
+            f"delayed_{i}", matrix, src, trg,
+            pg.init_weight_update(DELAYED, {}, {"g": 0.5, "d": 1}, {"x": 0.0}, {"y": 0.0}, pre_var_refs={"V_pre": "V"},
+                                  post_var_refs={"V_post": "V"}, psm_var_refs={"u_psm": "u"}),
+            pg.init_postsynaptic(PSM_U, {}, {"u": 0.0}), conn))
+        sg.parallelism_hint = hint
+        sg.num_threads_per_spike = tps
+        sg.axonal_delay_steps = 2
+        sg.back_prop_delay_steps = 1
+        sg.max_dendritic_delay_timesteps = 4
+    sg = groups[0]   # SPARSE
+    model.add_custom_connectivity_update("rewire", "Rewire", sg, REWIRE, {}, {"a": 0.0}, {"n": 0}, {},
+                                         {"g": pg.create_wu_var_ref(sg, "g")}, {"v": pg.create_var_ref(src, "V")})
+    model.add_custom_update("delayed_scale", "Rewire", CUSTOM_SCALE, {"factor": 0.5}, {},
+                            {"v": pg.create_var_ref(src, "V")})
+    copy = pg.create_custom_update_model("Copy", vars=[("c", "scalar")], var_refs=[
+        ("dd", "scalar", pg.VarAccessMode.READ_ONLY), ("n", "uint32_t", pg.VarAccessMode.READ_ONLY)],
+        update_code="c = dd + n;")
+    model.add_custom_update("den", "Rewire", copy, {}, {"c": 0.0}, {"dd": pg.create_den_delay_var_ref(sg),
+                                                                    "n": pg.create_src_spike_count_var_ref(sg)})
 
 
 CASES = [("neurons", _neurons, "float", None, 128), ("neurons", _neurons, "double", None, 64),

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from pygenn_cl import (CodeError, CustomUpdateVarAccess, VarAccessMode, create_custom_update_model,
-                       create_neuron_model, create_var_ref, create_wu_var_ref, init_postsynaptic,
-                       init_sparse_connectivity, init_weight_update, init_var)
+                       create_neuron_model, create_var_ref, create_weight_update_model, create_wu_var_ref,
+                       init_postsynaptic, init_sparse_connectivity, init_weight_update, init_var)
 
 HOLDER = create_neuron_model("holder", vars=[("V", "scalar"), ("U", "scalar")])
 
@@ -25,12 +25,25 @@ def test_neuron_update_and_reductions(make_model, build_load, tmp_path):
               ("product", "scalar")],
         var_refs=[("a", "scalar", VarAccessMode.READ_ONLY), ("b", "scalar", VarAccessMode.READ_ONLY)],
         update_code="total = a; biggest = b; product = a * b;")
+    # another update reads the reductions (one value each, whatever the element), and has a
+    # variable initialised to a constant and a reduction over the (one) batch
+    center = create_custom_update_model(
+        "center", params=["n"], vars=[("k", "scalar"), ("before", "scalar", CustomUpdateVarAccess.REDUCE_BATCH_SUM)],
+        var_refs=[("x", "scalar"), ("total", "scalar", VarAccessMode.READ_ONLY),
+                  ("biggest", "scalar", VarAccessMode.READ_ONLY), ("out", "scalar", VarAccessMode.REDUCE_SUM)],
+        update_code="before += x; out += 2.0 * x; x = x - total / n + k * biggest;")
     model = make_model("cu_neuron", "double")
     pop = model.add_neuron_population("pop", n, HOLDER, {}, {"V": v0, "U": u0})
     model.add_custom_update("scaleV", "Scale", scale, {"factor": 3.0}, {}, {"x": create_var_ref(pop, "V")})
     cu = model.add_custom_update("stats", "Stats", stats, {}, {"total": 0.0, "biggest": 0.0, "product": 0.0},
                                  {"a": create_var_ref(pop, "V"), "b": create_var_ref(pop, "U")})
+    centered = model.add_custom_update(
+        "center", "Center", center, {"n": float(n)}, {"k": 0.5, "before": 7.0},
+        {"x": create_var_ref(pop, "V"), "total": create_var_ref(cu, "total"), "biggest": create_var_ref(cu, "biggest"),
+         "out": create_var_ref(pop, "U")})
     build_load(model, tmp_path)
+    centered.vars["k"].pull_from_device()
+    np.testing.assert_array_equal(centered.vars["k"].values, np.full(n, 0.5))   # (it used to start at 0)
     model.custom_update("Scale")
     model.custom_update("Stats")
     pop.vars["V"].pull_from_device()
@@ -40,6 +53,14 @@ def test_neuron_update_and_reductions(make_model, build_load, tmp_path):
     np.testing.assert_allclose(cu.vars["total"].values, [np.sum(3.0 * v0)], rtol=1e-12)
     assert cu.vars["biggest"].values[0] == np.max(u0)
     np.testing.assert_allclose(cu.vars["product"].values, 3.0 * v0 * u0, rtol=1e-12)
+    model.custom_update("Center")
+    pop.vars["V"].pull_from_device()
+    centered.vars["before"].pull_from_device()
+    total = cu.vars["total"].values[0]
+    np.testing.assert_allclose(pop.vars["V"].values, 3.0 * v0 - total / n + 0.5 * np.max(u0), rtol=1e-12)
+    np.testing.assert_allclose(centered.vars["before"].values, 3.0 * v0, rtol=1e-12)
+    pop.vars["U"].pull_from_device()   # (a reduction over the one batch into U: it starts from 0, not U)
+    np.testing.assert_allclose(pop.vars["U"].values, 6.0 * v0, rtol=1e-12)
     with pytest.raises(ValueError, match="no custom update group 'Nope'"):
         model.custom_update("Nope")
 
@@ -100,6 +121,16 @@ def test_custom_update_errors(make_model, tmp_path):
         model.add_custom_update("bad_type", "G", typed, {}, {}, {"x": create_var_ref(a, "V")})
     with pytest.raises(ValueError, match="has no variable 'W'"):
         create_var_ref(a, "W")
+    forward = model.add_synapse_population("forward", "DENSE", a, b,
+                                           init_weight_update("StaticPulse", {}, {"g": 0.0}),
+                                           init_postsynaptic("DeltaCurr"))
+    counts = create_weight_update_model("counts", vars=[("n", "int")])
+    backward = model.add_synapse_population("backward", "DENSE", b, a, init_weight_update(counts, {}, {"n": 0}),
+                                            init_postsynaptic("DeltaCurr"))
+    with pytest.raises(ValueError, match="'g' of synapse population 'forward' is float, but its transpose 'n' of "
+                                         "synapse population 'backward' is int32_t"):
+        model.add_custom_update("tp", "T", "Transpose", {}, {},
+                                {"variable": create_wu_var_ref(forward, "g", backward, "n")})
     read_only = create_custom_update_model("ro", var_refs=[("x", "scalar", VarAccessMode.READ_ONLY)],
                                            update_code="x = 2.0;")
     model.add_custom_update("writes_ro", "G", read_only, {}, {}, {"x": create_var_ref(a, "V")})

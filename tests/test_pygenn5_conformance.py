@@ -169,25 +169,6 @@ def test_every_matrix_type_is_accepted_by_name_and_value_with_pygenn_flags(make_
 
 
 @pytest.mark.backend_independent
-def test_custom_connectivity_updates_and_delayed_references_raise_not_implemented(make_model):
-    model = make_model("ccu")
-    a = model.add_neuron_population("a", 3, "LIF", h.LIF_PARAMS, LIF_VARS)
-    sg = model.add_synapse_population("s", "SPARSE", a, a, pg.init_weight_update("StaticPulse", {}, {"g": 1.0}),
-                                      pg.init_postsynaptic("DeltaCurr"))
-    ccu_model = pg.create_custom_connectivity_update_model("remove", row_update_code="")
-    assert ccu_model.get_row_update_code() == "" and ccu_model.class_name == "remove"
-    with pytest.raises(NotImplementedError, match="custom connectivity update"):
-        model.add_custom_connectivity_update("c", "G", sg, ccu_model)
-    for make in (lambda: pg.create_pre_var_ref(None, "x"), lambda: pg.create_post_var_ref(None, "x")):
-        with pytest.raises(NotImplementedError, match="custom connectivity update"):
-            make()
-    with pytest.raises(NotImplementedError, match="dendritic delay"):
-        pg.create_den_delay_var_ref(sg)
-    with pytest.raises(NotImplementedError, match="spike count"):
-        pg.create_src_spike_count_var_ref(sg)
-
-
-@pytest.mark.backend_independent
 def test_kernel_initialisation_needs_connectivity_with_a_kernel(make_model):
     """init_var("Kernel") reads id_kernel, which only connectivity with a kernel gives: DENSE is
     refused when the group is added, naming the group, variable and snippet."""

@@ -1,5 +1,6 @@
 """Tests of the GeNNCode transpiler (codegen.transpiler)."""
 import random
+import re
 import shutil
 import subprocess
 
@@ -698,3 +699,37 @@ def test_unroll_hints_mark_only_short_loops_with_known_bounds():
     assert [line.startswith("GENN_UNROLL_HINT for") for line in loops(differ)] == [True, False, False, False]
     assert "grp->p_K" in loops(differ)[2]
     assert OPENCL_DIALECT.unroll_hint and not C_DIALECT.unroll_hint
+
+
+def test_delayed_reads_and_synapse_loops():
+    """``name[d]`` of a variable with a delay printer reads an earlier value (an integer delay,
+    never assigned); ``for_each_synapse { ... }`` loops with the names the environment gives
+    its body, once, and only where the environment provides it."""
+    env = make_env()
+    env.add_variable("s", types.Float, printed="_a_s[_off + id]", delay_printer=lambda d: f"_a_s[slot({d}) + id]")
+    body = Environment(env)
+    body.add_variable("id_post", types.Uint32)
+    body.add_function("remove_synapse", FunctionSpec([], None, lambda args: "_rm(), _j--"))
+    env.add_block("for_each_synapse", transpiler.BlockSpec(
+        body, "for (uint32_t _j = 0u; _j < _n; _j++) {\n    const uint32_t id_post = _ind[_j];"))
+    text = tr("V = s[count] + s; for_each_synapse { if (id_post == 2u) { remove_synapse(); continue; } }",
+              env=env).text
+    assert "u_" not in text and "V = _a_s[slot(count) + id] + _a_s[_off + id];" in text
+    assert [line.strip() for line in text.splitlines()[1:4]] == [
+        "for (uint32_t _j = 0u; _j < _n; _j++) {", "const uint32_t id_post = _ind[_j];", "if (id_post == 2u) {"]
+    assert "(_rm(), _j--);" in text
+    errors = {"s[1] = 2.0f;": "'s[...]' is a value from an earlier step and cannot be assigned",
+              "V = s[1.5f];": "the delay of 's[...]' must be an integer",
+              "V = V[1];": "'V' is not an array and cannot be subscripted",
+              "remove_synapse();": "unknown function 'remove_synapse'",
+              "for_each_synapse { for_each_synapse { } }": "cannot be nested in another 'for_each_synapse'",
+              "V = for_each_synapse;": "'for_each_synapse' is a block construct"}
+    for code, message in errors.items():
+        with pytest.raises(CodeError, match=re.escape(message)):
+            tr(code, env=env)
+    with pytest.raises(CodeError, match="unknown block construct 'for_each_synapse'"):
+        tr("for_each_synapse { }")
+    # without a '{', for_each_synapse is a name like any other
+    with pytest.raises(CodeError, match="unknown name 'for_each_synapse'"):
+        tr("V = for_each_synapse;")
+    assert transpiler.subscripted_identifiers("x = s[d] + t; weights[id] = 1;") == {"s", "weights"}

@@ -19,6 +19,7 @@ from ..ir import ArraySpec, GroupCode, ModelIR, merge
 from ..names import ERRORS_ARRAY
 from ..targets import CodeTarget
 from .context import Context, stream_id
+from .custom_connectivity_update import custom_connectivity_update
 from .custom_update import custom_update
 from .init import InitGenerator
 from .neuron import NEURON_INDEX, NeuronUpdateGenerator
@@ -63,6 +64,14 @@ def generate_model(desc: ModelDescription, target: CodeTarget) -> ModelIR:
     update_groups: Dict[str, List[GroupCode]] = {}
     for cu in desc.custom_updates:
         update_groups.setdefault(cu.update_group, []).append(custom_update(ctx, cu))
+        for family, code in init.custom_update_var_init(cu):
+            codes[family].append(code)
+    connectivity_groups: Dict[str, List[GroupCode]] = {}
+    for ccu in desc.custom_connectivity_updates:
+        update_groups.setdefault(ccu.update_group, [])
+        connectivity_groups.setdefault(ccu.update_group, []).append(custom_connectivity_update(ctx, ccu))
+        for family, code in init.custom_connectivity_update_var_init(ccu):
+            codes[family].append(code)
     _check_array_lengths(ctx)
     if ERRORS_ARRAY in ctx.arrays:
         ctx.arrays[ERRORS_ARRAY] = ArraySpec(ERRORS_ARRAY, types.Uint32, len(ctx.error_slots))
@@ -77,6 +86,12 @@ def generate_model(desc: ModelDescription, target: CodeTarget) -> ModelIR:
         kernels[kind] = merge(kind, group_codes, table)
         table += len(kernels[kind])
         custom_update_groups[name] = index
+    for name, index in custom_update_groups.items():
+        kind = ModelIR.custom_connectivity_update_kind(index)
+        # (a group whose rows are not changed on the device, nor need columns, has no kernel)
+        kernels[kind] = merge(kind, [c for c in connectivity_groups.get(name, [])
+                                     if c.kernel.body or c.kernel.remap], table)
+        table += len(kernels[kind])
     return ModelIR(desc.name, ctx.scalar, ctx.time_type, desc.dt, ctx.arrays, kernels, table,
                    list(ctx.error_slots), desc.timing, custom_update_groups, list(ctx.user_code), ctx.uses_double,
                    ctx.checks())
@@ -156,7 +171,7 @@ def _check_identifiers(desc: ModelDescription) -> None:
                 yield from names(value, where)
 
     for name, where in names([desc.neuron_groups, desc.synapse_groups, desc.current_sources,
-                              desc.custom_updates], "the model"):
+                              desc.custom_updates, desc.custom_connectivity_updates], "the model"):
         if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name):
             raise ValueError(f"{where}: {name!r} is not a valid name (letters, digits and _, "
                              "not starting with a digit)")

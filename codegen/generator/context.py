@@ -18,7 +18,7 @@ from ..ir import (ArrayLength, ArraySpec, ErrorSlot, GroupCode, RuntimeCheck, Us
 from ..names import ERRORS_ARRAY
 from ..targets import CodeTarget
 from ..transpiler import (Environment, ErrorContext, FunctionSpec, Translation, referenced_identifiers,
-                          translate_expression, translate_statements)
+                          subscripted_identifiers, translate_expression, translate_statements)
 
 RNG_FUNCTIONS = ("gennrand", "gennrand_uniform", "gennrand_normal", "gennrand_exponential",
                  "gennrand_log_normal", "gennrand_gamma", "gennrand_binomial")
@@ -29,11 +29,18 @@ RNG_FUNCTIONS = ("gennrand", "gennrand_uniform", "gennrand_normal", "gennrand_ex
 #: hot loops read no struct field for them).
 DIVISION_CHECK = "@@division_check@@"
 DENDRITIC_DELAY_CHECK = "@@dendritic_delay_check@@"
+DELAYED_READ_CHECK = "@@delayed_read_check@@"
 _SHARED_CHECKS = {
     DIVISION_CHECK: "{groups}: integer division by zero in {origin}",
     DENDRITIC_DELAY_CHECK: "{groups}: addToPostDelay was given a delay of {detail} steps in {origin}, but "
                            "delays must be less than max_dendritic_delay_timesteps; set it higher before build()",
+    DELAYED_READ_CHECK: "{groups}: a postsynaptic variable was read {detail} steps back ('name[delay]') in {origin}, "
+                        "but delays must be less than max_dendritic_delay_timesteps; set it higher before build()",
 }
+#: Sections of weight update code that run per synapse, in the synapse kernels (the others run in
+#: the update of the pre- or postsynaptic neuron).
+SYNAPSE_SECTIONS = ("pre_spike_syn_code", "pre_event_syn_code", "post_spike_syn_code", "post_event_syn_code",
+                    "synapse_dynamics_code")
 _INT_SUFFIX = {"int32_t": "i32", "uint32_t": "u32", "int64_t": "i64", "uint64_t": "u64"}
 #: Code sections that run while the model is initialised (their checks are looked at after it).
 INIT_SECTIONS = ("var_init_code", "row_build_code", "col_build_code")
@@ -93,6 +100,13 @@ class Context:
         self._psm_users: Dict[str, int] = {}
         self._ring_length: Dict[str, int] = {}
         self._fuse_postsynaptic_models()
+        # array -> population whose delay slots it is kept in (see _find_delayed_arrays)
+        self.delayed: Dict[str, str] = {}
+        # synapse group -> delay (back-propagation, plus heterogeneous reads) of its postsynaptic reads
+        self._post_read_delay: Dict[str, int] = {}
+        # synapse group -> names of postsynaptic variables its code reads at a delay (name[d])
+        self.heterogeneous: Dict[str, frozenset] = {}
+        self._find_delayed_arrays()
 
     # -- the model's groups ---------------------------------------------------------------
     def in_syn(self, ng: d.NeuronGroup) -> List[d.SynapseGroup]:
@@ -111,12 +125,60 @@ class Context:
         return self.desc.neuron_group(sg.trg)
 
     def max_axonal_delay(self, ng: d.NeuronGroup) -> int:
-        """Largest delay with which this population's spikes are read (axonal or back-propagation)."""
+        """Largest delay with which this population's spikes, or values kept in its delay slots,
+        are read (axonal, back-propagation, or a postsynaptic read ``name[d]``)."""
         return max([sg.axonal_delay for sg in self.out_syn(ng)]
-                   + [sg.back_prop_delay for sg in self.in_syn(ng) if sg.needs_columns], default=0)
+                   + [sg.back_prop_delay for sg in self.in_syn(ng) if sg.needs_columns]
+                   + [self._post_read_delay.get(sg.name, 0) for sg in self.in_syn(ng)], default=0)
 
     def delay_slots(self, ng: d.NeuronGroup) -> int:
         return self.target.delay_slots(self.max_axonal_delay(ng))
+
+    # -- values kept in delay slots ------------------------------------------------------
+    def _find_delayed_arrays(self) -> None:
+        """Which arrays are kept in delay slots, like spikes: what a synapse group's per-synapse
+        code reads of its presynaptic side (neuron variables through references, presynaptic
+        variables, spike and event times) when it has an axonal delay, and of its postsynaptic
+        side with a back-propagation delay or at a delay of its own (``name[d]``, up to
+        ``max_dendritic_delay_timesteps - 1`` steps).  The code then reads them as they were
+        when the spike it processes was emitted.  Such an array has ``slots * size`` elements;
+        the population's update writes slot ``timestep % slots`` from the values of the slot
+        before."""
+        for sg in self.desc.synapse_groups:
+            codes = [sg.wu.section(section) for section in SYNAPSE_SECTIONS]
+            used = frozenset().union(*(referenced_identifiers(c) for c in codes))
+            subscripted = frozenset().union(*(subscripted_identifiers(c) for c in codes))
+            post_names = {r.name for r in sg.post_refs} | {v.name for v in sg.wu_post_vars}
+            hetero = frozenset(subscripted & post_names)
+            self.heterogeneous[sg.name] = hetero
+            for side, pop, delay, refs, variables in (
+                    ("pre", sg.src, sg.axonal_delay, sg.pre_refs, sg.wu_pre_vars),
+                    ("post", sg.trg, sg.back_prop_delay + (sg.max_dendritic_delay - 1 if hetero else 0),
+                     sg.post_refs, sg.wu_post_vars)):
+                arrays = [names.group_array(pop, r.target) for r in refs if r.name in used]
+                arrays += [v.array for v in variables if v.name in used]
+                if used & {f"st_{side}", f"prev_st_{side}"}:
+                    arrays += [names.group_array(pop, "st"), names.group_array(pop, "prev_st")]
+                if used & {f"set_{side}", f"prev_set_{side}"}:
+                    arrays += [names.group_array(sg.name, f"{side}.{what}") for what in ("set", "prev_set")]
+                if (delay > 0 or (side == "post" and hetero)) and arrays:
+                    for array in arrays:
+                        self.delayed[array] = pop
+                    if side == "post":
+                        self._post_read_delay[sg.name] = delay
+
+    def slots_of(self, array: str) -> int:
+        """Delay slots an array is kept in (1: not delayed)."""
+        pop = self.delayed.get(array)
+        return 1 if pop is None else self.delay_slots(self.desc.neuron_group(pop))
+
+    def current_slot_offset(self, code: GroupCode, array: str, key: str, size: int) -> str:
+        """Text of the offset of the current slot (the one the last step wrote) of a delayed
+        array of ``size`` values per slot: what custom updates act on (values ``<key>_slots``
+        and ``<key>_size``)."""
+        pop = self.desc.neuron_group(self.delayed[array])
+        slots = code.value(f"{key}_slots", self.delay_slots(pop), types.Uint32)
+        return f"(uint64_t)((timestep + {slots} - 1u) % {slots}) * {code.value(f'{key}_size', size, types.Uint32)}"
 
     # -- postsynaptic model fusion --------------------------------------------------------
     def _fuse_postsynaptic_models(self) -> None:
@@ -189,7 +251,9 @@ class Context:
     # -- arrays and error slots ----------------------------------------------------------
     def add_array(self, name: str, ctype: types.NumericType, length: int = 0,
                   words_per_recording_step: int = 0, egp: bool = False) -> str:
-        self.arrays[name] = ArraySpec(name, ctype, length, words_per_recording_step, egp)
+        """Declare an array of ``length`` elements (times its delay slots, if it is kept in them)."""
+        slots = self.slots_of(name)
+        self.arrays[name] = ArraySpec(name, ctype, length * slots, words_per_recording_step, egp, slots)
         return name
 
     def error_slot(self, code: GroupCode, group: str, message: str) -> None:

@@ -81,8 +81,13 @@ class InitGenerator:
             code.array(key, array, ctx.time_type)
         if not inits and not times:
             return None
+        delayed = tuple(key for key, (array, _) in code.arrays.items() if array in ctx.delayed)
+        slots = row = ""
+        if delayed:
+            slots = code.value("num_delay_slots", ctx.delay_slots(ng), types.Uint32)
+            row = code.value("num_neurons", ng.size, types.Uint32)
         code.kernel = VarInitialisation(tuple(inits), tuple(key for key, _ in times),
-                                        literal(-ctx.time_type.max, ctx.time_type))
+                                        literal(-ctx.time_type.max, ctx.time_type), delayed, slots, row)
         return code
 
     def synapse_init_env(self, code: GroupCode, sg: d.SynapseGroup) -> Environment:
@@ -137,6 +142,66 @@ class InitGenerator:
             add_sparse_arrays(ctx, code, sg)
         code.kernel = VarInitialisation(tuple(inits))
         return code
+
+    def element_var_init(self, group: str, describe: str, variables: Sequence[d.Var], size: int
+                         ) -> Optional[GroupCode]:
+        """``neuron_init`` of variables that are not a population's (a custom update's, or a custom
+        connectivity update's pre- or postsynaptic variables): ``size`` elements."""
+        ctx = self.ctx
+        code = GroupCode(group)
+        env = Environment(ctx.base_env())
+        env.add_variable("id", types.Uint32, printed="id")
+        env.add_variable("num_neurons", types.Uint32, printed=code.value("num_neurons", size, types.Uint32))
+        inits = self.var_inits(code, env, describe, [(f"v{j}", v) for j, v in enumerate(variables)])
+        if not inits:
+            return None
+        code.kernel = VarInitialisation(tuple(inits))
+        return code
+
+    def per_synapse_var_init(self, group: str, describe: str, variables: Sequence[d.Var], sg: d.SynapseGroup
+                             ) -> Optional[GroupCode]:
+        """``dense_init`` or ``sparse_init`` of per-synapse variables that are not the synapse
+        group's own (a custom update's over its synapses, a custom connectivity update's)."""
+        ctx = self.ctx
+        code = GroupCode(group)
+        env = Environment(ctx.base_env())
+        for name in ("id_pre", "id_post", "id_syn"):
+            env.add_variable(name, types.Uint32, printed=name)
+        env.add_variable("num_pre", types.Uint32, printed=code.value("num_pre", sg.num_pre, types.Uint32))
+        env.add_variable("num_post", types.Uint32, printed=code.value("num_post", sg.num_post, types.Uint32))
+        inits = self.var_inits(code, env, describe, [(f"v{j}", v) for j, v in enumerate(variables)])
+        if not inits:
+            return None
+        code.value("row_stride", sg.max_connections, types.Uint32)
+        if sg.sparse:
+            add_sparse_arrays(ctx, code, sg)
+        code.kernel = VarInitialisation(tuple(inits))
+        return code
+
+    def custom_update_var_init(self, cu: d.CustomUpdate) -> List[Tuple[str, GroupCode]]:
+        """(family, code) of the initialisation of a custom update's variables: shared ones (one
+        value), then those of each element (neuron or synapse)."""
+        out = []
+        shared = [v for v in cu.model.vars if v.shared]
+        element = [v for v in cu.model.vars if not v.shared]
+        if shared:
+            out.append(("neuron_init", self.element_var_init(cu.name, cu.describe(), shared, 1)))
+        if cu.synapse_group is None:
+            out.append(("neuron_init", self.element_var_init(cu.name, cu.describe(), element, cu.num_neurons)))
+        else:
+            sg = self.ctx.desc.synapse_group(cu.synapse_group)
+            out.append(("sparse_init" if sg.sparse else "dense_init",
+                        self.per_synapse_var_init(cu.name, cu.describe(), element, sg)))
+        return [(family, code) for family, code in out if code is not None]
+
+    def custom_connectivity_update_var_init(self, ccu: d.CustomConnectivityUpdate) -> List[Tuple[str, GroupCode]]:
+        """(family, code) of the initialisation of a custom connectivity update's variables: per
+        presynaptic neuron, per postsynaptic neuron and per synapse."""
+        sg = self.ctx.desc.synapse_group(ccu.synapse_group)
+        out = [("neuron_init", self.element_var_init(ccu.name, ccu.describe(), ccu.pre_vars, sg.num_pre)),
+               ("neuron_init", self.element_var_init(ccu.name, ccu.describe(), ccu.post_vars, sg.num_post)),
+               ("sparse_init", self.per_synapse_var_init(ccu.name, ccu.describe(), ccu.model.vars, sg))]
+        return [(family, code) for family, code in out if code is not None]
 
     def connectivity_init(self, sg: d.SynapseGroup) -> Optional[GroupCode]:
         """SPARSE connectivity (rows or columns), BITMASK connectivity (rows), or the multinomial

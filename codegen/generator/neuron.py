@@ -38,11 +38,12 @@ class NeuronUpdateGenerator:
         return regs
 
     @staticmethod
-    def registers(prefix: str, regs: Registers, translations, used=None) -> Tuple[Register, ...]:
-        """The registers code uses (``used``: names used through references as well)."""
+    def registers(prefix: str, regs: Registers, translations, used=None, delayed=()) -> Tuple[Register, ...]:
+        """The registers code uses (``used``: names used through references as well;
+        ``delayed``: names kept in delay slots)."""
         referenced = set().union(*(t.referenced for t in translations)) | set(used or ())
         assigned = set().union(*(t.assigned for t in translations))
-        return tuple(Register(f"_l{prefix}{v}", ctype.name, key, v in assigned)
+        return tuple(Register(f"_l{prefix}{v}", ctype.name, key, v in assigned, v in delayed)
                      for v, (key, ctype) in regs.items() if v in referenced)
 
     @staticmethod
@@ -99,24 +100,32 @@ class NeuronUpdateGenerator:
         """Weight update code that runs per pre- or postsynaptic neuron, in that neuron's update:
         ``<role>_dynamics_code`` every step and ``<role>_spike_code`` when it spikes.
 
-        Returns (dynamics piece, spike piece, translations), or None if there is none.
+        Returns (dynamics piece, spike piece, translations, keys of the variables kept in delay
+        slots), or None if there is none.
         """
         wu = sg.wu
         dyn_code = wu.section(f"{role}_dynamics_code")
         spike_code = wu.section(f"{role}_spike_code")
-        if not (dyn_code or spike_code):
-            return None
         variables = sg.wu_pre_vars if role == "pre" else sg.wu_post_vars
+        delayed = {v.name for v in variables if v.array in self.ctx.delayed}
+        if not (dyn_code or spike_code or delayed):
+            return None
         prefix = f"w{role}{k}_"
         env = Environment(neuron_env)
         regs = self.model_var_block(code, env, prefix, variables, sg.num_pre if role == "pre" else sg.num_post)
+        out: List = [None, None, [], tuple(regs[v][0] for v in sorted(delayed))]
+        if not (dyn_code or spike_code):
+            return tuple(out)   # only copied from slot to slot
         self.ctx.add_model_params(env, code, prefix + "p_", wu, sg.name, "wu")
         self.neuron_ref_env(env, sg.pre_refs if role == "pre" else sg.post_refs, neuron_regs)
-        out: List = [None, None, []]
+        if role == "post":  # the postsynaptic model's variables (psm_var_refs), which its block stored
+            for ref in sg.psm_refs:
+                arr = code.array(f"{prefix}psmref_{ref.name}", names.var_array(sg.name, ref.target, "psm."), ref.type)
+                env.add_variable(ref.name, ref.type, read_only=ref.read_only, printed=f"{arr}[{NEURON_INDEX}]")
         for i, (section, text) in enumerate(((f"{role}_dynamics_code", dyn_code), (f"{role}_spike_code", spike_code))):
             if text:
                 t = self.ctx.translate(text, env, wu.describe(), sg.describe(), section)
-                out[i] = Piece(t.text, self.registers(prefix, regs, [t]))
+                out[i] = Piece(t.text, self.registers(prefix, regs, [t], delayed=delayed))
                 out[2].append(t)
         return tuple(out)
 
@@ -143,6 +152,7 @@ class NeuronUpdateGenerator:
         pop = ctx.src(sg) if side == "pre" else ctx.trg(sg)
         for key, suffix, _, ctype in self.event_arrays(sg, side, slots):
             code.array(f"ev{k}{key}", names.group_array(sg.name, f"{side}.{suffix}"), ctype)
+        times_delayed = names.group_array(sg.name, f"{side}.set") in ctx.delayed
         if pop.spike_event_recording:
             record = names.event_record_array(sg.name, side)
             ctx.add_array(record, types.Uint32, words_per_recording_step=words_per_step(pop.size))
@@ -153,7 +163,7 @@ class NeuronUpdateGenerator:
         if recording:
             code.value(f"ev{k}_words", words_per_step(pop.size), types.Uint32)
             words = f"ev{k}_words"
-        return EventCondition(k, t.text, ctx.needs_event_times(sg, side), words), t
+        return EventCondition(k, t.text, ctx.needs_event_times(sg, side), words, times_delayed), t
 
     # -- the update ------------------------------------------------------------------------
     def generate(self, ng: d.NeuronGroup) -> GroupCode:
@@ -174,9 +184,11 @@ class NeuronUpdateGenerator:
         ctx.add_model_params(env, code, "p_", model, ng.name, "neuron")
         ctx.add_egps(env, code, "", model.egps)
         spike_times = ctx.needs_spike_times(ng)
+        spike_times_delayed = spike_times and names.group_array(ng.name, "st") in ctx.delayed
         if spike_times:
+            offset = "_wrOff + " if spike_times_delayed else ""
             for name in ("st", "prev_st"):
-                env.add_variable(name, ctx.time_type, printed=f"_a_{name}[{NEURON_INDEX}]")
+                env.add_variable(name, ctx.time_type, printed=f"_a_{name}[{offset}{NEURON_INDEX}]")
         inputs = [("Isyn", ctx.scalar, 0.0)] + [(v.name, v.type, v.init_value) for v in ng.additional_inputs]
         for name, ctype, _ in inputs:
             env.add_variable(name, ctype, read_only=False, printed=f"_in_{name}")
@@ -224,6 +236,9 @@ class NeuronUpdateGenerator:
         every_step += [sim] + ([threshold] if threshold else [])
         spike_code, dynamics = [], []
         spike_code_reads_state = False
+        # arrays kept in delay slots, copied into this step's slot first
+        copies = [f"v_{v.name}" for v in model.vars if v.array in ctx.delayed]
+        copies += ["st", "prev_st"] if spike_times_delayed else []
         if spike_times:
             for name in ("st", "prev_st"):
                 ctx.add_array(names.group_array(ng.name, name), ctx.time_type, ng.size)
@@ -233,7 +248,8 @@ class NeuronUpdateGenerator:
                 pieces_k = self.wu_neuron_pieces(code, env, sg, role, k, regs)
                 if pieces_k is None:
                     continue
-                dyn, spike, t_list = pieces_k
+                dyn, spike, t_list, delayed_keys = pieces_k
+                copies += delayed_keys
                 translations += t_list
                 if dyn:
                     every_step.append(t_list[0])
@@ -258,6 +274,7 @@ class NeuronUpdateGenerator:
                  [(sg, "post") for sg in ctx.in_syn(ng) if sg.wu.section("post_event_threshold_condition_code")]
         for k, (sg, side) in enumerate(queues):
             event, condition = self.event_condition(code, env, sg, side, k, regs, slots, ng.spike_event_recording)
+            copies += [f"ev{k}Set", f"ev{k}PrevSet"] if event.times_delayed else []
             events.append(event)
             translations.append(condition)
             every_step.append(condition)
@@ -276,7 +293,8 @@ class NeuronUpdateGenerator:
             ctx.add_array(record, types.Uint32, words_per_recording_step=words)
             code.array("recordSpk", record, types.Uint32)
             code.value("record_words", words, types.Uint32)
-        registers = tuple(Register(f"_l{v}", ctype.name, key, v in written_by_refs or any(v in t.assigned for t in own))
+        registers = tuple(Register(f"_l{v}", ctype.name, key, v in written_by_refs or any(v in t.assigned for t in own),
+                                   key in copies)
                           for v, (key, ctype) in regs.items()
                           if v in used_regs or any(v in t.referenced for t in own))
         code.kernel = NeuronUpdate(
@@ -290,7 +308,8 @@ class NeuronUpdateGenerator:
             spike_times=spike_times, spike_code=tuple(spike_code), dt=literal(ctx.desc.dt, ctx.time_type),
             auto_refractory=bool(ng.auto_refractory and threshold),
             recording=ng.spike_recording,
-            spike_code_reads_state=spike_code_reads_state)
+            spike_code_reads_state=spike_code_reads_state,
+            spike_times_delayed=spike_times_delayed, copies=tuple(copies))
         return code
 
 

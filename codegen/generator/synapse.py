@@ -13,7 +13,7 @@ from .. import names, types
 from ..arena import words_per_step
 from ..ir import ConnectivityRemap, GroupCode, SynapseUpdate
 from ..transpiler import BlockSpec, Environment, FunctionSpec, Translation
-from .context import DENDRITIC_DELAY_CHECK, Context, stream_id
+from .context import DELAYED_READ_CHECK, DENDRITIC_DELAY_CHECK, Context, literal, stream_id
 
 
 def strategy(sg: d.SynapseGroup) -> str:
@@ -94,8 +94,26 @@ class SynapseUpdateGenerator:
     def __init__(self, ctx: Context):
         self.ctx = ctx
 
+    def delay_offset(self, code: GroupCode, sg: d.SynapseGroup, side: str, delay: str = "") -> str:
+        """Text of the offset of the delay slot that ``sg``'s code reads ``side``'s values from: the
+        slot of the step ``1 + delay`` steps back (``delay`` the axonal or back-propagation
+        delay, or ``delay`` more: a read ``name[d]``), times the population's size."""
+        pop = self.ctx.src(sg) if side == "pre" else self.ctx.trg(sg)
+        slots = code.value(f"{side}_slots", self.ctx.delay_slots(pop), types.Uint32)
+        steps = code.value("axonal_delay", sg.axonal_delay, types.Uint32) if side == "pre" else \
+            code.value("back_prop_delay", sg.back_prop_delay, types.Uint32)
+        size = code.value("num_pre" if side == "pre" else "num_post", pop.size, types.Uint32)
+        return f"(uint64_t)((timestep + {slots} - ((1u + {steps}{delay}) % {slots})) % {slots}) * {size}"
+
+    @staticmethod
+    def offsets(offsets, *translations: Optional[Translation]):
+        """(local, text) of the delay-slot offsets ``offsets`` (name -> (local, text)) that the
+        translations use."""
+        used = set().union(*(t.referenced for t in translations if t is not None))
+        return tuple(sorted({offsets[name] for name in used if name in offsets}))
+
     def weight_update_env(self, code: GroupCode, sg: d.SynapseGroup, exclusive: bool,
-                          register_sum: bool = True) -> Environment:
+                          register_sum: bool = True, offsets=None) -> Environment:
         """Environment of per-synapse weight update code (spikes, events, learning, dynamics).
 
         ``exclusive``: each thread handles its own postsynaptic neurons: with ``register_sum``
@@ -106,7 +124,11 @@ class SynapseUpdateGenerator:
         Variables are ``[id_syn]`` of their arrays (INDIVIDUAL weights), ``[id_kernel]`` of
         kernel-sized ones (KERNEL weights, read-only), or locals that
         :meth:`procedural_vars` regenerates for each synapse (PROCEDURAL weights, read-only).
+
+        ``offsets`` receives, for each name whose values are kept in delay slots, the local
+        holding the offset of the slot it is read from and that local's text.
         """
+        offsets = {} if offsets is None else offsets
         ctx = self.ctx
         owned = exclusive and not ctx.shares_input(sg)
         env = Environment(ctx.base_env())
@@ -131,30 +153,61 @@ class SynapseUpdateGenerator:
                 env.add_variable(var.name, var.type, read_only=var.read_only, printed=f"{arr}[id_syn]")
         ctx.add_model_params(env, code, "p_", sg.wu, sg.name, "wu")
         ctx.add_egps(env, code, "", sg.wu.egps)
-        for refs, pop, index, key in ((sg.pre_refs, sg.src, "id_pre", "pre"), (sg.post_refs, sg.trg, "id_post", "post")):
+        hetero = ctx.heterogeneous.get(sg.name, frozenset())
+        local = {"pre": "_preOff", "post": "_postOff"}
+
+        def value(name: str, ctype, array: str, key: str, side: str, read_only: bool, time: bool = False) -> None:
+            """A pre- or postsynaptic value: read where the side's delay puts it (a value kept
+            in delay slots), and at a delay of its own (``name[d]``) where the code does that."""
+            arr = code.array(key, array, ctype)
+            index = "id_pre" if side == "pre" else "id_post"
+            if array not in ctx.delayed:
+                env.add_variable(name, ctype, read_only=read_only, printed=f"{arr}[{index}]")
+                return
+            offsets[name] = (local[side], self.delay_offset(code, sg, side))
+            printed = f"{arr}[{local[side]} + {index}]"
+            steps = sg.axonal_delay if side == "pre" else sg.back_prop_delay
+            if time and steps:  # spike (event) times arrive with the spikes: delayed, as they are
+                printed = f"({printed} + {literal(steps * ctx.desc.dt, ctx.time_type)})"
+            delay_printer = None
+            if side == "post" and name in hetero:
+                limit = code.value("max_dendritic_delay", sg.max_dendritic_delay, types.Uint32)
+                slots = code.value("post_slots", ctx.delay_slots(ctx.trg(sg)), types.Uint32)
+                b = code.value("back_prop_delay", sg.back_prop_delay, types.Uint32)
+                n = code.value("num_post", sg.num_post, types.Uint32)
+                delay_printer = (lambda d, arr=arr, limit=limit, slots=slots, b=b, n=n: (
+                    f"{arr}[(uint64_t)genn_delay_slot(timestep, 1u + {b}, (uint32_t)({d}), {limit}, {slots}, "
+                    f"GENN_ERRORS, {DELAYED_READ_CHECK}) * {n} + id_post]"))
+            env.add_variable(name, ctype, read_only=True if delay_printer else read_only, printed=printed,
+                             delay_printer=delay_printer)
+
+        for refs, pop, side in ((sg.pre_refs, sg.src, "pre"), (sg.post_refs, sg.trg, "post")):
             for ref in refs:
-                arr = code.array(f"{key}ref_{ref.name}", names.group_array(pop, ref.target), ref.type)
-                env.add_variable(ref.name, ref.type, read_only=ref.read_only, printed=f"{arr}[{index}]")
+                array = names.group_array(pop, ref.target)
+                # (a value kept in delay slots is written by its neuron's update only)
+                value(ref.name, ref.type, array, f"{side}ref_{ref.name}", side,
+                      ref.read_only or array in ctx.delayed)
         # Pre/postsynaptic weight update variables are written by their neurons' code only.
-        for variables, prefix, index, size in ((sg.wu_pre_vars, "pre", "id_pre", sg.num_pre),
-                                               (sg.wu_post_vars, "post", "id_post", sg.num_post)):
+        for variables, side, size in ((sg.wu_pre_vars, "pre", sg.num_pre), (sg.wu_post_vars, "post", sg.num_post)):
             for var in variables:
                 ctx.add_array(var.array, var.type, size)
-                arr = code.array(f"w{prefix}_{var.name}", var.array, var.type)
-                env.add_variable(var.name, var.type, read_only=True, printed=f"{arr}[{index}]")
-        for pop, suffix, index in ((ctx.src(sg), "pre", "id_pre"), (ctx.trg(sg), "post", "id_post")):
+                value(var.name, var.type, var.array, f"w{side}_{var.name}", side, True)
+        # the postsynaptic model's variables the weight update model references (psm_var_refs)
+        for ref in sg.psm_refs:
+            arr = code.array(f"psmref_{ref.name}", names.var_array(sg.name, ref.target, "psm."), ref.type)
+            env.add_variable(ref.name, ref.type, read_only=ref.read_only, printed=f"{arr}[id_post]")
+        for pop, suffix in ((ctx.src(sg), "pre"), (ctx.trg(sg), "post")):
             if ctx.needs_spike_times(pop):
                 for name in ("st", "prev_st"):
-                    arr = code.array(f"{name}_{suffix}", names.group_array(pop.name, name), ctx.time_type)
-                    env.add_variable(f"{name}_{suffix}", ctx.time_type, printed=f"{arr}[{index}]")
-        for side, pop, index in (("pre", ctx.src(sg), "id_pre"), ("post", ctx.trg(sg), "id_post")):
+                    value(f"{name}_{suffix}", ctx.time_type, names.group_array(pop.name, name), f"{name}_{suffix}",
+                          suffix, True, time=True)
+        for side, pop in (("pre", ctx.src(sg)), ("post", ctx.trg(sg))):
             if ctx.needs_event_times(sg, side):
                 for suffix in ("set", "prev_set"):
                     array = names.group_array(sg.name, f"{side}.{suffix}")
                     ctx.add_array(array, ctx.time_type, pop.size)
                     key = "Set" if suffix == "set" else "PrevSet"
-                    arr = code.array(f"{side}{key}", array, ctx.time_type)
-                    env.add_variable(f"{suffix}_{side}", ctx.time_type, printed=f"{arr}[{index}]")
+                    value(f"{suffix}_{side}", ctx.time_type, array, f"{side}{key}", side, True, time=True)
         scalar = ctx.scalar
         psm = ctx.psm_owner[sg.name]  # fused postsynaptic models share their owner's buffers
         ctx.add_array(names.group_array(psm, "outPost"), scalar, sg.num_post)
@@ -206,8 +259,10 @@ class SynapseUpdateGenerator:
         ``post_spike_syn_code``/``post_event_syn_code`` (side "post", by column)."""
         ctx, wu = self.ctx, sg.wu
         code = GroupCode(sg.name)
+        offsets = {}
         register_sum = strategy_name != "bitmask_word"
-        env = self.weight_update_env(code, sg, exclusive=exclusive, register_sum=register_sum)
+        env = self.weight_update_env(code, sg, exclusive=exclusive, register_sum=register_sum,
+                                     offsets=offsets)
         body = ctx.translate(wu.section(f"{side}_spike_syn_code"), env, wu.describe(), sg.describe(),
                              f"{side}_spike_syn_code")
         event_body = ctx.translate(wu.section(f"{side}_event_syn_code"), env, wu.describe(), sg.describe(),
@@ -235,7 +290,8 @@ class SynapseUpdateGenerator:
         code.kernel = SynapseUpdate(body=body.text, event_body=event_body.text, rng_stream=rng, sparse=sg.sparse,
                                     strategy=strategy_name, event_record=event_record, flush=flush,
                                     connectivity="" if kind in ("DENSE", "SPARSE") else kind.lower(),
-                                    procedural=self.procedural_vars(code, sg, body, event_body), **rows)
+                                    procedural=self.procedural_vars(code, sg, body, event_body),
+                                    offsets=self.offsets(offsets, body, event_body), **rows)
         return code
 
     def procedural_vars(self, code: GroupCode, sg: d.SynapseGroup, *translations: Translation) -> tuple:
@@ -368,10 +424,11 @@ class SynapseUpdateGenerator:
         if not section:
             return None
         code = GroupCode(sg.name)
-        env = self.weight_update_env(code, sg, exclusive=False)
+        offsets = {}
+        env = self.weight_update_env(code, sg, exclusive=False, offsets=offsets)
         body = self.ctx.translate(section, env, sg.wu.describe(), sg.describe(), "synapse_dynamics_code")
         code.kernel = SynapseUpdate(body=body.text, rng_stream=self.synapse_rng(code, sg, "dynamics", body),
-                                    sparse=sg.sparse)
+                                    sparse=sg.sparse, offsets=self.offsets(offsets, body))
         return code
 
     def connectivity_remap(self, sg: d.SynapseGroup) -> Optional[GroupCode]:

@@ -8,10 +8,11 @@ Public interface: :func:`translate_statements`, :func:`translate_expression`,
 from .dialects import C_DIALECT, CUDA_DIALECT, OPENCL_DIALECT, Dialect
 from .environment import BlockSpec, Environment, EnvVariable, FunctionSpec
 from .errors import CodeError, ErrorContext
-from .translate import (Translation, local_scope, referenced_identifiers, translate_expression,
-                        translate_statements)
+from .translate import (Translation, local_scope, referenced_identifiers, subscripted_identifiers,
+                        translate_expression, translate_statements)
 
 __all__ = ["CodeError", "ErrorContext", "FunctionSpec", "BlockSpec", "Environment", "EnvVariable",
            "Translation", "local_scope", "translate_statements", "referenced_identifiers", "translate_expression",
+           "subscripted_identifiers",
            "Dialect",
            "C_DIALECT", "OPENCL_DIALECT", "CUDA_DIALECT"]

@@ -97,7 +97,8 @@ class Dialect:
         not a non-zero constant (C's ``/`` by zero traps, and so does ``INT_MIN / -1``, whose
         result is ``INT_MIN`` here as on GPUs); ``genn_check_index``: an index inside an array
         of ``n`` elements, else 0; ``genn_dendritic_row``: the row of a dendritic-delay ring of
-        ``ring`` rows that a delay falls in.
+        ``ring`` rows that a delay falls in; ``genn_delay_slot``: the delay slot of the step
+        ``base + delay`` steps back, for a delay less than ``limit``.
         """
         q, g = self.function_qualifier, self.global_space
         e = f"{g}genn_error_t* e, uint32_t code"
@@ -123,6 +124,10 @@ class Dialect:
         lines.append(f"{q} uint32_t genn_dendritic_row(uint64_t timestep, uint32_t delay, uint32_t ring, {e}) "
                      "{ if (delay >= ring) { genn_report_error(e, code, delay); delay = 0u; } "
                      "return (uint32_t)((timestep + (uint64_t)delay) % ring); }")
+        lines.append(f"{q} uint32_t genn_delay_slot(uint64_t timestep, uint32_t base, uint32_t delay, uint32_t limit, "
+                     f"uint32_t slots, {e}) "
+                     "{ if (delay >= limit) { genn_report_error(e, code, delay); delay = 0u; } "
+                     "return (uint32_t)((timestep + slots - ((base + delay) % slots)) % slots); }")
         return lines
 
 

@@ -49,13 +49,16 @@ class BlockSpec:
 @dataclass
 class EnvVariable:
     """A variable provided by the environment; for an array, ``index_printer(index)`` may wrap
-    the printed index of each subscript (a run-time bounds check)."""
+    the printed index of each subscript (a run-time bounds check).  A (non-array) variable kept
+    in delay slots may have a ``delay_printer(delay)``: code may then read ``name[delay]``, the
+    value the variable had ``delay`` steps earlier (read only)."""
 
     name: str
     type: ResolvedType
     read_only: bool
     printed: str
     index_printer: Optional[Callable[[str], str]] = None
+    delay_printer: Optional[Callable[[str], str]] = None
 
 
 class Environment:
@@ -73,12 +76,13 @@ class Environment:
 
     def add_variable(self, name: str, type: ResolvedType, *, read_only: bool = True,
                      printed: Optional[str] = None,
-                     index_printer: Optional[Callable[[str], str]] = None) -> None:
+                     index_printer: Optional[Callable[[str], str]] = None,
+                     delay_printer: Optional[Callable[[str], str]] = None) -> None:
         """Add (or replace) a variable; ``printed`` defaults to ``name``."""
         if not isinstance(type, (types.NumericType, types.PointerType)):
             raise TypeError(f"type of '{name}' must be a resolved type, not {type!r}")
         self._names[name] = EnvVariable(name, type, read_only,
-                                        name if printed is None else printed, index_printer)
+                                        name if printed is None else printed, index_printer, delay_printer)
 
     def add_function(self, name: str, spec: FunctionSpec) -> None:
         """Add (or replace) a function."""

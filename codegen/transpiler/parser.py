@@ -32,6 +32,9 @@ BINARY_LEVELS = [
     ("<", ">", "<=", ">="), ("<<", ">>"), ("+", "-"), ("*", "/", "%"),
 ]
 
+#: The loop over a row's synapses (``for_each_synapse { ... }``) that custom connectivity
+#: updates' row update code may use; a statement when a ``{`` follows it.
+
 ASSIGN_OPS = frozenset(["=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="])
 
 

@@ -166,6 +166,10 @@ class Printer:
 
     def _expr_Subscript(self, expr: ast.Subscript) -> Tuple[str, int]:
         index = self.expression(expr.index)
+        delayed = getattr(getattr(expr.array, "binding", None), "delay_printer", None)
+        if delayed is not None:
+            text = delayed(index)
+            return (text, PRIMARY) if is_primary(text) else (f"({text})", PRIMARY)
         check = getattr(getattr(expr.array, "binding", None), "index_printer", None)
         if check is not None:
             index = check(index)

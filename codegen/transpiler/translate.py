@@ -134,3 +134,15 @@ def referenced_identifiers(code: str) -> FrozenSet[str]:
     except SourceError:
         return frozenset()
     return frozenset(t.text for t in tokens if t.kind == "ident")
+
+
+@functools.lru_cache(maxsize=4096)
+def subscripted_identifiers(code: str) -> FrozenSet[str]:
+    """Every identifier of ``code`` that a ``[`` follows (``name[...]``), without checking it: the
+    names code may read at a delay (``s[d]``) or index."""
+    try:
+        tokens = scan(code)
+    except SourceError:
+        return frozenset()
+    return frozenset(a.text for a, b in zip(tokens, tokens[1:]) if a.kind == "ident" and b.kind == "op"
+                     and b.text == "[")

@@ -163,7 +163,8 @@ class TypeChecker:
     def _suggest(self, name: str, functions: bool) -> str:
         names = {n for scope in self.scopes for n in scope} if not functions else set()
         for n in self.env.names():
-            if isinstance(self.env.lookup(n), FunctionSpec) == functions:
+            found = self.env.lookup(n)
+            if not isinstance(found, BlockSpec) and isinstance(found, FunctionSpec) == functions:
                 names.add(n)
         if functions:
             names.update(BUILTINS)
@@ -389,6 +390,8 @@ class TypeChecker:
         if isinstance(found, FunctionSpec) or expr.name in BUILTINS:
             raise self._error(expr, f"'{expr.name}' is a function; call it with "
                                     f"'{expr.name}(...)'")
+        if isinstance(found, BlockSpec):
+            raise self._error(expr, f"'{expr.name}' is a block construct: '{expr.name} {{ ... }}'")
         raise self._error(expr, f"unknown name '{expr.name}'"
                                 + self._suggest(expr.name, False))
 
@@ -409,6 +412,9 @@ class TypeChecker:
         if isinstance(target, ast.Subscript):
             t = self.value(target)
             binding = target.array.binding
+            if getattr(binding, "delay_printer", None) is not None:
+                raise self._error(target, f"'{target.array.name}[...]' is a value from an earlier step and "
+                                          "cannot be assigned")
             if binding.read_only:
                 raise self._error(target, f"'{target.array.name}' is read-only")
             self.assigned.add(target.array.name)
@@ -517,6 +523,11 @@ class TypeChecker:
     def _expr_Subscript(self, expr: ast.Subscript) -> NumericType:
         array = expr.array
         t = self.expr(array) if isinstance(array, ast.Name) else None
+        if isinstance(t, types.NumericType) and getattr(array.binding, "delay_printer", None) is not None:
+            delay = self.value(expr.index)   # name[delay]: the value 'delay' steps earlier
+            if not delay.is_integer:
+                raise self._error(expr.index, f"the delay of '{array.name}[...]' must be an integer, got '{delay}'")
+            return t
         if not isinstance(t, types.PointerType):
             what = f"'{array.name}'" if isinstance(array, ast.Name) else "expression"
             raise self._error(expr, f"{what} is not an array and cannot be subscripted")
@@ -543,6 +554,8 @@ class TypeChecker:
             return self._env_call(expr, found)
         if isinstance(found, EnvVariable):
             raise self._error(expr, f"'{expr.name}' is a variable, not a function")
+        if isinstance(found, BlockSpec):
+            raise self._error(expr, f"'{expr.name}' is a block construct: '{expr.name} {{ ... }}'")
         if expr.name not in BUILTINS:
             raise self._error(expr, f"unknown function '{expr.name}'"
                                     + self._suggest(expr.name, True))

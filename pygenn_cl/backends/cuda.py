@@ -25,6 +25,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from pygenn_cl.codegen.ir import ModelIR, UserCode
+from pygenn_cl.codegen.simt import custom_update_launches
 from pygenn_cl.codegen.targets import CodeTarget
 from pygenn_cl.codegen.transpiler import CUDA_DIALECT
 
@@ -306,7 +307,8 @@ class _CUDAStepper(SIMTStepper):
         self.stepper.synchronize()
 
     def custom_update(self, index: int) -> None:
-        self.stepper.launch(ModelIR.custom_update_kind(index), self.stepper.timestep, False)
+        for kind in custom_update_launches(index):  # (the stepper skips kernels without work)
+            self.stepper.launch(kind, self.stepper.timestep, False)
 
     def close(self) -> None:
         if self.stepper.closed:

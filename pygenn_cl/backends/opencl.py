@@ -16,7 +16,7 @@ import numpy as np
 
 from pygenn_cl import types
 from pygenn_cl.codegen.ir import ModelIR
-from pygenn_cl.codegen.simt import WARM_UP_STEP
+from pygenn_cl.codegen.simt import WARM_UP_STEP, custom_update_launches
 from pygenn_cl.codegen.targets import CodeTarget
 from pygenn_cl.codegen.transpiler import OPENCL_DIALECT
 
@@ -436,12 +436,12 @@ class _OpenCLStepper(SIMTStepper):
 
     def custom_update(self, index: int) -> None:
         self.stepper.check_open()
-        kind = ModelIR.custom_update_kind(index)
-        kernel = self.kernels.get(kind)
-        if kernel is None:
-            return
-        kernel.set_arg(1, np.uint64(self.stepper.timestep))
-        _cl().enqueue_nd_range_kernel(self.queue, kernel, (self.sizes[kind],), (self.block,))
+        for kind in custom_update_launches(index):
+            kernel = self.kernels.get(kind)
+            if kernel is None:
+                continue
+            kernel.set_arg(1, np.uint64(self.stepper.timestep))
+            _cl().enqueue_nd_range_kernel(self.queue, kernel, (self.sizes[kind],), (self.block,))
 
     def close(self) -> None:
         self.stepper.close()

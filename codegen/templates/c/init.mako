@@ -95,19 +95,7 @@ ${syn.build_column(code, 12)}\
 static void connectivity_remap_${mg.index}(char* const genn_arena) {
 ${c.group_loop(mg)}\
         uint32_t _overflow = 0u;
-        memset(_a_colLength, 0, sizeof(uint32_t) * ${mg.get("num_post")});
-        for (uint32_t id_pre = 0; id_pre < ${mg.get("num_pre")}; id_pre++) {
-            for (uint32_t _j = 0; _j < _a_rowLength[id_pre]; _j++) {
-${syn.sparse_element(mg, "_j", 16)}\
-                const uint32_t _c = _a_colLength[id_post];
-                if (_c < ${mg.get("col_stride")}) {
-                    _a_remap[id_post * ${mg.get("col_stride")} + _c] = id_syn;
-                    _a_colLength[id_post] = _c + 1u;
-                } else {
-                    _overflow = 1u;
-                }
-            }
-        }
+${c.build_columns(mg, "_overflow = 1u;")}\
         if (_overflow) { _a_errors[${mg.get("error_slot")}] = 1u; }
     }
 }

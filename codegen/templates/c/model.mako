@@ -40,6 +40,7 @@ ${arena.structs()}
 <%include file="neuron_update.mako"/>\
 <%include file="synapse_update.mako"/>\
 <%include file="custom_update.mako"/>\
+<%include file="custom_connectivity_update.mako"/>\
 <%include file="init.mako"/>\
 /* ---- entry points used by pygenn_cl's runtime (stateless: all state is in the arena) ---- */
 static double genn_now(void) {
@@ -87,7 +88,7 @@ void genn_custom_update(char* const genn_arena, uint32_t group, uint64_t timeste
     switch (group) {
 % for k in ir.custom_update_groups.values():
     case ${k}u:
-%   for mg in ir.kernels[ir.custom_update_kind(k)]:
+%   for mg in ir.kernels[ir.custom_update_kind(k)] + ir.kernels[ir.custom_connectivity_update_kind(k)]:
         ${mg.name}(genn_arena, timestep, t);
 %   endfor
         break;

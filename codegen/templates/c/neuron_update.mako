@@ -17,6 +17,7 @@ ${neuron.state_pass(mg)}\
 static void neuron_update_${mg.index}(char* const genn_arena, uint64_t timestep, ${time_type} t) {
 ${c.group_loop(mg)}\
         const uint32_t _slot = (uint32_t)(timestep % ${mg.get("num_delay_slots")});
+${neuron.delay_offsets(mg, 8)}\
         uint32_t* const _spk = _a_spk + (uint64_t)_slot * ${n};
         uint32_t _spkCnt = 0;
 %   for key in code.event_counts:

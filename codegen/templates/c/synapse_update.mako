@@ -24,6 +24,7 @@ ${syn.synapse_functions(mg)}\
 static void presynaptic_update_${mg.index}(char* const genn_arena, uint64_t timestep, ${time_type} t) {
 ${c.group_loop(mg)}\
 ${queue_slot(mg, "axonal_delay")}\
+${syn.delay_offsets(mg.code, 8)}\
 %   for cnt, spk, section, row in (("srcSpkCnt", "srcSpk", mg.code.body, mg.code.row), ("srcEvCnt", "srcEvSpk", mg.code.event_body, mg.code.event_row)):
 %     if section and conn == "toeplitz":
         {
@@ -67,6 +68,7 @@ ${syn.synapse_code(mg, section, 20)}\
 static void postsynaptic_update_${mg.index}(char* const genn_arena, uint64_t timestep, ${time_type} t) {
 ${c.group_loop(mg)}\
 ${queue_slot(mg, "back_prop_delay")}\
+${syn.delay_offsets(mg.code, 8)}\
 %   for cnt, spk, section in (("trgSpkCnt", "trgSpk", mg.code.body), ("trgEvCnt", "trgEvSpk", mg.code.event_body)):
 %     if section:
 <%call expr="each_spike(mg, cnt, spk, 'num_post', 'id_post')">\
@@ -91,6 +93,7 @@ ${syn.synapse_code(mg, section, 20)}\
 /* Synapse dynamics ${mg.index} (${len(mg.members)} groups) */
 static void synapse_dynamics_${mg.index}(char* const genn_arena, uint64_t timestep, ${time_type} t) {
 ${c.group_loop(mg)}\
+${syn.delay_offsets(mg.code, 8)}\
         for (uint32_t id_pre = 0; id_pre < ${mg.get("num_pre")}; id_pre++) {
 %   if mg.code.sparse:
             const uint32_t _rowLength = _a_rowLength[id_pre];

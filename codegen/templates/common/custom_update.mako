@@ -16,7 +16,7 @@ copies and reductions. </%doc>\
 ${blocks.rng_init(code.rng_stream, index, "(uint32_t)timestep", indent)}\
 % for v in code.variables:
 %   if v.kind == "register":
-${pad}${v.ctype} _l${v.name} = _a_${v.key}[${index}];
+${pad}${v.ctype} _l${v.name} = ${v.start or f"_a_{v.key}[{index}]"};
 %   elif v.kind in ("sum", "max"):
 ${pad}${v.ctype} _lred_${v.name} = ${v.zero};
 %   endif

@@ -12,15 +12,25 @@ of a helper function) and GENN_RNG_TILE where they use these pieces.
 the start of the neuron's update, stored at its end. </%doc>\
 <%def name="load_registers(registers, indent)">\
 % for r in registers:
-${" " * indent}${r.ctype} ${r.local} = _a_${r.key}[_nid];
+${" " * indent}${r.ctype} ${r.local} = _a_${r.key}[${"_wrOff + " if r.delayed else ""}_nid];
 % endfor
 </%def>
 <%def name="store_registers(registers, indent)">\
 % for r in registers:
 %   if r.store:
-${" " * indent}_a_${r.key}[_nid] = ${r.local};
+${" " * indent}_a_${r.key}[${"_wrOff + " if r.delayed else ""}_nid] = ${r.local};
 %   endif
 % endfor
+</%def>
+<%doc> Offsets of this step's delay slot (``_wrOff``) and of the slot the last step wrote
+(``_rdOff``) in arrays kept in delay slots (``_slot`` is this step's). </%doc>\
+<%def name="delay_offsets(mg, indent)">\
+% if mg.code.copies:
+<% pad = " " * indent; slots = mg.get("num_delay_slots") %>\
+${pad}const uint64_t _wrOff = (uint64_t)_slot * ${mg.get("num_neurons")};
+${pad}const uint64_t _rdOff = (uint64_t)((timestep + ${slots} - 1u) % ${slots}) * ${mg.get("num_neurons")};
+${pad}(void)_wrOff; (void)_rdOff;
+% endif
 </%def>
 <%doc> The code of a model that runs per neuron, with its own registers, in a block. </%doc>\
 <%def name="piece(p, indent)">\
@@ -82,6 +92,9 @@ unless the template starts the stream from a prefetched block), the neuron model
 the weight updates' dynamics code. </%doc>\
 <%def name="state_update(mg, indent, with_rng)">\
 <% code = mg.code %>\
+% for key in code.copies:
+${" " * indent}_a_${key}[_wrOff + _nid] = _a_${key}[_rdOff + _nid];
+% endfor
 ${load_registers(code.registers, indent)}\
 % for name, ctype, value in code.inputs:
 ${" " * indent}${ctype} _in_${name} = ${value};
@@ -106,8 +119,9 @@ recording bits. </%doc>\
 ${pad}if (${e.condition}) {
 ${pad}    GENN_APPEND_EVENT(_a_ev${e.index}Cnt, _a_ev${e.index}Spk, ${mg.get("num_neurons")}, id);
 %   if e.times:
-${pad}    _a_ev${e.index}PrevSet[_nid] = _a_ev${e.index}Set[_nid];
-${pad}    _a_ev${e.index}Set[_nid] = t + ${code.dt};
+<% i = "_wrOff + _nid" if e.times_delayed else "_nid" %>\
+${pad}    _a_ev${e.index}PrevSet[${i}] = _a_ev${e.index}Set[${i}];
+${pad}    _a_ev${e.index}Set[${i}] = t + ${code.dt};
 %   endif
 %   if e.record_words:
 ${pad}    GENN_RECORD_EVENT(_a_ev${e.index}Rec, ${mg.get(e.record_words)}, id);
@@ -119,8 +133,9 @@ ${pad}}
 updates' spike code. </%doc>\
 <%def name="on_spike(code, indent)">\
 % if code.spike_times:
-${" " * indent}_a_prev_st[_nid] = _a_st[_nid];
-${" " * indent}_a_st[_nid] = t + ${code.dt};
+<% i = "_wrOff + _nid" if code.spike_times_delayed else "_nid" %>\
+${" " * indent}_a_prev_st[${i}] = _a_st[${i}];
+${" " * indent}_a_st[${i}] = t + ${code.dt};
 % endif
 % for p in code.spike_code:
 ${piece(p, indent)}\
@@ -151,6 +166,7 @@ ${",\n".join(f"        GENN_GLOBAL {ctype.name}* {restrict}const _a_{key}" for k
     const struct ${mg.struct_name} _grpLocal = *_grpIn;
     const struct ${mg.struct_name}* const grp = &_grpLocal;
     (void)genn_arena; (void)t; (void)_slot; (void)_seedLo; (void)_seedHi;
+${delay_offsets(mg, 4)}\
     for (uint64_t _nid = _first; _nid < (uint64_t)_first + _count; _nid++) {
         const uint32_t id = (uint32_t)_nid;
 ${rng_start(code, "id - _first", 8)}\

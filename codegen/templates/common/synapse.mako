@@ -17,6 +17,12 @@ connectivity, built for postsynaptic learning). </%doc>\
 ${" " * indent}const uint32_t id_syn = _a_remap[id_post * ${mg.get("col_stride")} + ${j}];
 ${" " * indent}const uint32_t id_pre = id_syn / ${mg.get("row_stride")};
 </%def>
+<%doc> Offsets of the delay slots a synapse group's code reads values kept in them from. </%doc>\
+<%def name="delay_offsets(code, indent)">\
+% for name, text in code.offsets:
+${" " * indent}const uint64_t ${name} = ${text};
+% endfor
+</%def>
 <%doc> Per-element code: the variables of procedural weights it reads, its RNG set-up for
 ``element`` (if it draws) and ``body``. </%doc>\
 <%def name="synapse_code(mg, body, indent, element='id_syn')">\
@@ -114,9 +120,10 @@ ${pad}    _remaining -= _n;
 ${pad}}
 </%def>
 <%doc> Variables ``inits`` initialised by their snippets for element ``index`` (``id``, ``id_syn``
-or ``id_kernel``) into ``_a_<key>[index]``, or (``local``, procedural weights) into locals
+or ``id_kernel``) into ``_a_<key>[index]`` (with ``code``, a VarInitialisation: into every
+delay slot of arrays kept in them), or (``local``, procedural weights) into locals
 ``<local><key>``. </%doc>\
-<%def name="var_inits(inits, index, indent, local='')">\
+<%def name="var_inits(inits, index, indent, local='', code=None)">\
 <% pad = " " * indent %>\
 % for v in inits:
 %   if local:
@@ -126,15 +133,29 @@ ${pad}{
 ${blocks.rng_init(v.rng_stream, index, rng_steps.INIT_STEP, indent + 4)}\
 ${pad}    ${v.ctype} _value = ${v.zero};
 ${blocks.block(v.code, indent + 4)}\
-${pad}    ${f"{local}{v.key}" if local else f"_a_{v.key}[{index}]"} = _value;
+%   if local:
+${pad}    ${local}${v.key} = _value;
+%   elif code is not None:
+${store_init(code, v.key, index, "_value", indent + 4)}\
+%   else:
+${pad}    _a_${v.key}[${index}] = _value;
+%   endif
 ${pad}}
 % endfor
 </%def>
 <%doc> Variables initialised by their snippets, for element ``index`` (``id``, ``id_syn`` or
 ``id_kernel``), and (neuron_init) spike and spike-like event times. </%doc>\
 <%def name="element_inits(code, index, indent)">\
-${var_inits(code.inits, index, indent)}\
+${var_inits(code.inits, index, indent, code=code)}\
 % for key in code.times:
-${" " * indent}_a_${key}[${index}] = ${code.lowest};
+${store_init(code, key, index, code.lowest, indent)}\
 % endfor
+</%def>
+<%doc> An initial value stored at ``index`` (into every delay slot of an array kept in them). </%doc>\
+<%def name="store_init(code, key, index, value, indent)">\
+% if key in code.delayed:
+${" " * indent}for (uint32_t _s = 0u; _s < ${code.slots}; _s++) { _a_${key}[(uint64_t)_s * ${code.row} + ${index}] = ${value}; }
+% else:
+${" " * indent}_a_${key}[${index}] = ${value};
+% endif
 </%def>

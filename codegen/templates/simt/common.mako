@@ -88,3 +88,27 @@ columns that threads fill in any order end up as the C backend builds them. </%d
                 ${row}[_j] = _v;
             }
 </%def>
+<%doc> A thread per row appends its synapses to their columns (``overflow``: the statement run for
+a synapse beyond ``col_stride``); then a thread per column sorts it by synapse index, so columns
+are as the C backend builds them. </%doc>\
+<%namespace name="syn" file="/common/synapse.mako"/>\
+<%def name="append_columns(mg, overflow)">\
+        if (id < ${mg.get("num_pre")}) {
+            const uint32_t id_pre = id;
+            for (uint32_t _j = 0u; _j < _a_rowLength[id_pre]; _j++) {
+${syn.sparse_element(mg, "_j", 16)}\
+                const uint32_t _c = genn_atomic_inc_u32(&_a_colLength[id_post]);
+                if (_c < ${mg.get("col_stride")}) { _a_remap[id_post * ${mg.get("col_stride")} + _c] = id_syn; }
+                else { ${overflow} }
+            }
+        }
+</%def>
+<%def name="sort_columns(mg)">\
+        /* columns fill in any order: sort each by synapse index, as the C backend builds them */
+        if (id < ${mg.get("num_post")}) {
+            const uint32_t _n = min(_a_colLength[id], ${mg.get("col_stride")});
+            _a_colLength[id] = _n;
+            GENN_GLOBAL uint32_t* const _col = _a_remap + id * ${mg.get("col_stride")};
+${sort_in_place("_col", "uint32_t", "_n")}\
+        }
+</%def>

@@ -100,15 +100,7 @@ ${simt.kernel_head("connectivity_remap")}\
 <% mg = r.group %>\
 ${simt.open_group(r)}\
         uint32_t _overflow = 0u;
-        if (id < ${mg.get("num_pre")}) {
-            const uint32_t id_pre = id;
-            for (uint32_t _j = 0u; _j < _a_rowLength[id_pre]; _j++) {
-${syn.sparse_element(mg, "_j", 16)}\
-                const uint32_t _c = genn_atomic_inc_u32(&_a_colLength[id_post]);
-                if (_c < ${mg.get("col_stride")}) { _a_remap[id_post * ${mg.get("col_stride")} + _c] = id_syn; }
-                else { _overflow = 1u; }
-            }
-        }
+${simt.append_columns(mg, "_overflow = 1u;")}\
         if (_overflow) { _a_errors[${mg.get("error_slot")}] = 1u; }
     }
 % endfor
@@ -118,13 +110,7 @@ ${simt.kernel_head("connectivity_remap_sort")}\
 % for r in ranges["connectivity_remap_sort"]:
 <% mg = r.group %>\
 ${simt.open_group(r)}\
-        /* columns fill in any order: sort each by synapse index, as the C backend builds them */
-        if (id < ${mg.get("num_post")}) {
-            const uint32_t _n = min(_a_colLength[id], ${mg.get("col_stride")});
-            _a_colLength[id] = _n;
-            GENN_GLOBAL uint32_t* const _col = _a_remap + id * ${mg.get("col_stride")};
-${simt.sort_in_place("_col", "uint32_t", "_n")}\
-        }
+${simt.sort_columns(mg)}\
     }
 % endfor
 }

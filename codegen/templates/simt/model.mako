@@ -24,3 +24,4 @@ ${arena.structs()}
 <%include file="synapse_update.mako"/>\
 <%include file="custom_update.mako"/>\
 <%include file="init.mako"/>\
+<%include file="custom_connectivity_update.mako"/>\

@@ -29,6 +29,7 @@ ${simt.kernel_head("neuron_update")}\
 <% mg = r.group; code = mg.code; two_pass = npt > 1 and code.two_pass %>\
 ${simt.open_group(r, "id" if npt == 1 else "_tid")}\
         const uint32_t _slot = (uint32_t)(timestep % ${mg.get("num_delay_slots")});
+${neuron.delay_offsets(mg, 8)}\
 %   if npt == 1:
         bool _spike = false;
         if (id < ${mg.get("num_neurons")}) {

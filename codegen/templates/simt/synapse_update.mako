@@ -143,6 +143,7 @@ ${simt.kernel_head("presynaptic_update")}\
 <% mg = r.group %>\
 ${simt.open_group(r)}\
 ${queue_slot(mg, "axonal_delay")}\
+${syn.delay_offsets(mg.code, 8)}\
 ${zero_event_record(r)}\
 %   for cnt, spk, section, row in (("srcSpkCnt", "srcSpk", mg.code.body, mg.code.row), ("srcEvCnt", "srcEvSpk", mg.code.event_body, mg.code.event_row)):
 %     if section:
@@ -159,6 +160,7 @@ ${simt.kernel_head("synapse_dynamics")}\
 % for r in ranges["synapse_dynamics"]:
 <% mg = r.group; row = mg.get("row_stride") if mg.code.sparse else mg.get("num_post") %>\
 ${simt.open_group(r)}\
+${syn.delay_offsets(mg.code, 8)}\
         const uint32_t id_pre = id / ${row};
         if (id_pre < ${mg.get("num_pre")}) {
 %   if mg.code.sparse:
@@ -184,6 +186,7 @@ ${simt.kernel_head("postsynaptic_update")}\
 <% mg = r.group %>\
 ${simt.open_group(r)}\
 ${queue_slot(mg, "back_prop_delay")}\
+${syn.delay_offsets(mg.code, 8)}\
 ${zero_event_record(r)}\
 %   for cnt, spk, section in (("trgSpkCnt", "trgSpk", mg.code.body), ("trgEvCnt", "trgEvSpk", mg.code.event_body)):
 %     if section:
