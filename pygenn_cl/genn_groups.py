@@ -41,19 +41,24 @@ class ArrayBase:
         return self.group._model._require_loaded(f"{self.group.describe()}: '{self.array_name}'")
 
     @property
-    def view(self) -> np.ndarray:
-        """Zero-copy numpy view of the host copy of the whole array."""
+    def _stored_runtime(self):
+        """The runtime, once it is known to hold this array (a clear error if it is not stored)."""
         runtime = self._runtime
         if not runtime.has_array(self.array_name):
             raise RuntimeError(f"{self.group.describe()}: '{self.array_name}' is not stored"
                                + getattr(self.group, "_why_not_stored", lambda: "")())
-        return runtime.view(self.array_name)
+        return runtime
+
+    @property
+    def view(self) -> np.ndarray:
+        """Zero-copy numpy view of the host copy of the whole array."""
+        return self._stored_runtime.view(self.array_name)
 
     def pull_from_device(self) -> None:
-        self._runtime.pull(self.array_name)
+        self._stored_runtime.pull(self.array_name)
 
     def push_to_device(self) -> None:
-        self._runtime.push(self.array_name)
+        self._stored_runtime.push(self.array_name)
 
 
 class Variable(ArrayBase):

@@ -359,8 +359,9 @@ def test_procedural_weights_are_read_only_and_not_stored(make_model, tmp_path):
     with pytest.raises(ValueError, match="PROCEDURAL weights are not stored"):
         model.add_custom_update("cu", "U", scale, {}, {}, {"g": pg.create_wu_var_ref(sg, "g")})
     build_load(model, tmp_path)
-    with pytest.raises(RuntimeError, match="synapse population 'p'.*regenerated"):
-        sg.vars["g"].values
+    for read in (lambda: sg.vars["g"].values, sg.vars["g"].pull_from_device, sg.vars["g"].push_to_device):
+        with pytest.raises(RuntimeError, match="synapse population 'p'.*regenerated"):
+            read()
     for read in (sg.get_sparse_pre_inds, sg.pull_connectivity_from_device):
         with pytest.raises(RuntimeError, match="synapse population 'p'.*PROCEDURAL connectivity is regenerated"):
             read()
