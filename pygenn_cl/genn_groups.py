@@ -1094,7 +1094,29 @@ class SynapseGroup(GroupBase):
         view.reshape(self.src.size, -1)[mask] = row_major
 
 
-class CustomUpdateBase(GroupBase):
+class _UpdateGroupMember:
+    """Properties common to custom updates and custom connectivity updates: the update group
+    ``model.custom_update(...)`` runs them with, and their references (as PyGeNN names them)."""
+
+    group_name: str
+    var_refs: Dict[str, Any]
+    egp_refs: Dict[str, Any]
+
+    @property
+    def update_group_name(self) -> str:
+        """The update group ``model.custom_update(...)`` runs this update with."""
+        return self.group_name
+
+    @property
+    def var_references(self) -> Dict[str, Any]:
+        return dict(self.var_refs)
+
+    @property
+    def egp_references(self) -> Dict[str, Any]:
+        return dict(self.egp_refs)
+
+
+class CustomUpdateBase(_UpdateGroupMember, GroupBase):
     """An update run on demand by ``model.custom_update(group_name)`` (``model.add_custom_update``).
 
     It runs over the elements of what its variable references point at: the
@@ -1209,19 +1231,6 @@ class CustomUpdateBase(GroupBase):
     def params(self) -> Dict[str, Any]:
         return dict(self._param_values)
 
-    @property
-    def update_group_name(self) -> str:
-        """The update group ``model.custom_update(...)`` runs this update with."""
-        return self.group_name
-
-    @property
-    def var_references(self) -> Dict[str, Any]:
-        return dict(self.var_refs)
-
-    @property
-    def egp_references(self) -> Dict[str, Any]:
-        return dict(self.egp_refs)
-
     def set_param_dynamic(self, param_name: str, dynamic: bool = True) -> None:
         self._make_dynamic("cu", self.model, param_name, dynamic)
 
@@ -1303,7 +1312,7 @@ def check_ref_type(owner: str, spec, ref, scalar: types.NumericType) -> None:
                          f"{ref.group.describe()}'s '{ref.var_name}' is {have.name}")
 
 
-class CustomConnectivityUpdate(GroupBase):
+class CustomConnectivityUpdate(_UpdateGroupMember, GroupBase):
     """A custom connectivity update (PyGeNN 5's ``CustomConnectivityUpdate``,
     ``model.add_custom_connectivity_update``): code that changes the synapses of a SPARSE synapse
     group, run by ``model.custom_update(group_name)`` with the custom updates of that group.
@@ -1403,24 +1412,12 @@ class CustomConnectivityUpdate(GroupBase):
         self._set_dynamic("ccu", self.model, self._param_values, name, value)
 
     @property
-    def update_group_name(self) -> str:
-        return self.group_name
-
-    @property
-    def var_references(self) -> Dict[str, Any]:
-        return dict(self.var_refs)
-
-    @property
     def pre_var_references(self) -> Dict[str, Any]:
         return dict(self.pre_var_refs)
 
     @property
     def post_var_references(self) -> Dict[str, Any]:
         return dict(self.post_var_refs)
-
-    @property
-    def egp_references(self) -> Dict[str, Any]:
-        return dict(self.egp_refs)
 
     @property
     def host_update(self):

@@ -127,6 +127,17 @@ class InitGenerator:
         code.kernel = VarInitialisation(tuple(inits))
         return code
 
+    def _per_synapse_init(self, code: GroupCode, sg: d.SynapseGroup, inits: list) -> Optional[GroupCode]:
+        """Finish the initialisation of per-synapse variables over ``sg``'s synapses (None if
+        none needs initialising): their row stride and, for SPARSE, the rows they follow."""
+        if not inits:
+            return None
+        code.value("row_stride", sg.max_connections, types.Uint32)
+        if sg.sparse:
+            add_sparse_arrays(self.ctx, code, sg)
+        code.kernel = VarInitialisation(tuple(inits))
+        return code
+
     def synapse_var_init(self, sg: d.SynapseGroup) -> Optional[GroupCode]:
         ctx = self.ctx
         code = GroupCode(sg.name)
@@ -135,13 +146,7 @@ class InitGenerator:
         for var in sg.wu.vars:
             ctx.add_array(var.array, var.type, sg.num_synapses_allocated)
         inits = self.var_inits(code, env, sg.describe(), entries)
-        if not inits:
-            return None
-        code.value("row_stride", sg.max_connections, types.Uint32)
-        if sg.sparse:
-            add_sparse_arrays(ctx, code, sg)
-        code.kernel = VarInitialisation(tuple(inits))
-        return code
+        return self._per_synapse_init(code, sg, inits)
 
     def element_var_init(self, group: str, describe: str, variables: Sequence[d.Var], size: int
                          ) -> Optional[GroupCode]:
@@ -170,13 +175,7 @@ class InitGenerator:
         env.add_variable("num_pre", types.Uint32, printed=code.value("num_pre", sg.num_pre, types.Uint32))
         env.add_variable("num_post", types.Uint32, printed=code.value("num_post", sg.num_post, types.Uint32))
         inits = self.var_inits(code, env, describe, [(f"v{j}", v) for j, v in enumerate(variables)])
-        if not inits:
-            return None
-        code.value("row_stride", sg.max_connections, types.Uint32)
-        if sg.sparse:
-            add_sparse_arrays(ctx, code, sg)
-        code.kernel = VarInitialisation(tuple(inits))
-        return code
+        return self._per_synapse_init(code, sg, inits)
 
     def custom_update_var_init(self, cu: d.CustomUpdate) -> List[Tuple[str, GroupCode]]:
         """(family, code) of the initialisation of a custom update's variables: shared ones (one
