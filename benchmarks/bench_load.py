@@ -103,23 +103,18 @@ def bench(backend: str, scale: float, repeats: int, preferences: dict) -> dict:
 
 
 def main(argv=None) -> int:
+    from pygenn_cl.bench.common import parse_preference
     from pygenn_cl.bench.records import add_record_arguments
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--backend", default="opencl")
     ap.add_argument("--scale", type=float, action="append", default=None, help="repeatable (default 0.1)")
     ap.add_argument("--repeats", type=int, default=3, help="timed loads after the first (default 3)")
-    ap.add_argument("--pref", action="append", default=[], help="backend preference KEY=VALUE (JSON value)")
+    ap.add_argument("--pref", action="append", type=parse_preference, default=[],
+                    help="backend preference KEY=VALUE (JSON value)")
     ap.add_argument("--label", default="", help="with --record: what is measured (e.g. the commit)")
     add_record_arguments(ap, DEFAULT_RECORD)
     args = ap.parse_args(argv)
-    import json
-    prefs = {}
-    for item in args.pref:
-        key, _, value = item.partition("=")
-        try:
-            prefs[key] = json.loads(value)
-        except ValueError:
-            prefs[key] = value
+    prefs = dict(args.pref)
     results = []
     for scale in args.scale or [0.1]:
         r = bench(args.backend, scale, args.repeats, prefs)

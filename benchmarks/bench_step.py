@@ -24,14 +24,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
-import json
 import os
 import sys
 import time
 from typing import Any, Dict, List
 from unittest import mock
 
-from pygenn_cl.bench.common import microcircuit_module, write_result
+from pygenn_cl.bench.common import microcircuit_module, parse_preference, write_result
 from pygenn_cl.bench.machine import machine_description
 from pygenn_cl.bench.records import (add_record_arguments, append_record, command_line, make_record,
                                      recorded_environment, report_appended, round_sig)
@@ -39,17 +38,6 @@ from pygenn_cl.bench.records import (add_record_arguments, append_record, comman
 HERE = os.path.dirname(os.path.abspath(__file__))
 WARM_UP_STEPS = 1000
 DEFAULT_RECORD = os.path.join(HERE, "data", "12-microcircuit-step.json")
-
-
-def parse_preference(text: str) -> tuple:
-    """``KEY=VALUE``: VALUE as JSON where it parses (numbers, true, null), else as a string."""
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"a preference is KEY=VALUE, not {text!r}")
-    try:
-        return key, json.loads(value)
-    except json.JSONDecodeError:
-        return key, value
 
 
 def bench(backend: str, scale: float, neurons_only: bool, record: bool, steps: int, repeats: int,

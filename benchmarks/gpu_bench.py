@@ -50,12 +50,8 @@ def main() -> int:
         prefs = {}
         if args.variant == "graphs":
             prefs["cuda_graphs"] = True
-        for item in args.pref:
-            key, _, value = item.partition("=")
-            try:
-                prefs[key] = json.loads(value)
-            except ValueError:
-                prefs[key] = value
+        from pygenn_cl.bench.common import parse_preference
+        prefs.update(parse_preference(item) for item in args.pref)
         res["prefs"] = dict(prefs)
         params, source = pm.load_params()
         res["params_source"] = source

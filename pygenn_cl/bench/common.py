@@ -2,6 +2,7 @@
 synaptic-event counting."""
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
 import os
@@ -173,3 +174,14 @@ def write_json(path: str, obj, compact: bool = False) -> str:
             os.unlink(tmp)
         raise
     return path
+
+
+def parse_preference(text: str) -> tuple:
+    """``KEY=VALUE``: VALUE as JSON where it parses (numbers, true, null), else as a string."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"a preference is KEY=VALUE, not {text!r}")
+    try:
+        return key, json.loads(value)
+    except json.JSONDecodeError:
+        return key, value
