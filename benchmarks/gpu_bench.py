@@ -51,6 +51,7 @@ def main() -> int:
         if args.variant == "graphs":
             prefs["cuda_graphs"] = True
         from pygenn_cl.bench.common import parse_preference
+        from pygenn_cl.bench.microcircuit import run_recording
         prefs.update(parse_preference(item) for item in args.pref)
         res["prefs"] = dict(prefs)
         params, source = pm.load_params()
@@ -107,25 +108,8 @@ def main() -> int:
         dt = model.dt
         total = int(round(args.duration / dt))
         start_ms = model.t
-        spikes = {name: [] for name in pops}
-        run_s = pull_s = decode_s = 0.0
-        done = 0
-        while done < total:
-            n = min(chunk, total - done)
-            chunk_start = model.t
-            t0 = time.perf_counter()
-            model.run_steps(n)
-            t1 = time.perf_counter()
-            model.pull_recording_buffers_from_device()
-            t2 = time.perf_counter()
-            for name, pop in pops.items():
-                times, _ids = pop.spike_recording_data[0]
-                spikes[name].append(times[times >= chunk_start - 1e-9])
-            t3 = time.perf_counter()
-            run_s += t1 - t0
-            pull_s += t2 - t1
-            decode_s += t3 - t2
-            done += n
+        spikes, phases = run_recording(model, pops, total, chunk)
+        run_s, pull_s, decode_s = phases["run_steps_s"], phases["pull_s"], phases["decode_s"]
         end_ms = model.t
         bio_s = total * dt / 1000.0
         sim_s = run_s + pull_s + decode_s
@@ -138,7 +122,7 @@ def main() -> int:
             res["init_s"] = model.init_time
             res["init_sparse_s"] = model.init_sparse_time
 
-        counts = {name: int(sum(len(t) for t in ts)) for name, ts in spikes.items()}
+        counts = {name: int(times.size) for name, (times, _ids) in spikes.items()}
         span_s = (end_ms - start_ms) / 1000.0
         rates = {name: counts[name] / (pops[name].size * span_s) for name in pops}
         res["spikes"] = counts

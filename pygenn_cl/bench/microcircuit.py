@@ -26,14 +26,15 @@ def _kernel_times(model) -> Dict[str, Optional[float]]:
     return {"neuron_update_s": nu, "presynaptic_update_s": pu, "kernel_s": nu + pu}
 
 
-def _run_recording(model, populations, total: int):
-    """Recording system: run CHUNK_STEPS steps, pull the buffers, decode to spike times."""
+def run_recording(model, populations, total: int, chunk: int = CHUNK_STEPS):
+    """Recording system: run ``chunk`` steps, pull the buffers, decode to spike times; repeat
+    until ``total`` steps have run. Returns ``({name: (times, ids)}, {phase: seconds})``."""
     times = {n: [] for n in populations}
     ids = {n: [] for n in populations}
     run_s = pull_s = decode_s = 0.0
     done = 0
     while done < total:
-        n = min(CHUNK_STEPS, total - done)
+        n = min(chunk, total - done)
         start_ms = model.t
         t0 = time.perf_counter()
         model.run_steps(n)
@@ -144,7 +145,7 @@ def run_microcircuit(backend: str, scale: float, duration_ms: float, mode: str, 
         model.run_steps(total)
         parts = {"run_steps_s": None, "pull_s": None, "decode_s": None}
     elif mode == "recording":
-        spikes, parts = _run_recording(model, populations, total)
+        spikes, parts = run_recording(model, populations, total)
     else:
         spikes, parts = _run_per_step_pull(model, populations, total)
     out["wall_s"] = time.perf_counter() - t0            # everything, incl. decoding to spike times
